@@ -1,0 +1,22 @@
+"""neo4j_gml: graph machine-learning procedures for Neo4j on torch (CPU or GPU).
+
+Read a projection of a Neo4j graph into tensors, run an algorithm, and stream the rows or write
+them back as node and relationship properties::
+
+    import neo4j_gml
+    df = neo4j_gml.run("degree", "stream", {"nodeLabels": ["Person"]})
+"""
+
+from neo4j_gml.graph import Graph
+
+__version__ = "0.1.0"
+
+
+def run(name, mode, config=None, driver=None, graph=None):  # noqa: ANN001, ANN201
+    """Run procedure ``name`` in ``mode``; see :func:`neo4j_gml.procedures.runner.run`."""
+    from neo4j_gml.procedures.runner import run as _run
+
+    return _run(name, mode, config or {}, driver=driver, graph=graph)
+
+
+__all__ = ["Graph", "run", "__version__"]

@@ -1,0 +1,1 @@
+"""Linkpred algorithms: pure functions over neo4j_gml.graph.Graph."""
