@@ -117,7 +117,8 @@ class Graph:
                 n = int(max(src.max().item(), dst.max().item())) + 1 if src.numel() else 0
             ids = torch.arange(n, dtype=torch.long)
         if src.numel() and (
-            min(src.min().item(), dst.min().item()) < 0 or max(src.max().item(), dst.max().item()) >= n
+            min(src.min().item(), dst.min().item()) < 0
+            or max(src.max().item(), dst.max().item()) >= n
         ):
             raise ValueError(f"arc end points must be positions in [0, {n})")
 
@@ -216,9 +217,7 @@ class Graph:
             num_nodes=self.num_nodes,
             node_ids=self.node_ids.cpu(),
         )
-        return replace(g, orientation=flipped, node_properties=self.node_properties).to(
-            self.device
-        )
+        return replace(g, orientation=flipped, node_properties=self.node_properties).to(self.device)
 
     def to_sparse_csr(self, weighted: bool = True) -> torch.Tensor:
         """The adjacency matrix ``A[u, v] = w(u -> v)`` as a torch sparse CSR tensor."""

@@ -195,9 +195,7 @@ def validate(config: Mapping[str, Any] | None, keys: Iterable[Key], *, what: str
     unknown = [k for k in config if k not in by_name]
     if unknown:
         valid = ", ".join(sorted(by_name))
-        raise ConfigError(
-            f"unknown config key '{unknown[0]}' for {what}; valid keys are: {valid}"
-        )
+        raise ConfigError(f"unknown config key '{unknown[0]}' for {what}; valid keys are: {valid}")
     out: dict[str, Any] = {}
     for name, key in by_name.items():
         if name in config:

@@ -68,19 +68,36 @@ PROJECTION_KEYS: tuple[Key, ...] = (
     Key("orientation", "str?", None, "NATURAL, REVERSE or UNDIRECTED", choices=ORIENTATIONS),
     Key("relationshipWeightProperty", "str?", None, "relationship property used as weight"),
     Key("defaultValue", "float?", None, "weight used where the weight property is missing"),
-    Key("aggregation", "str", "NONE", "merge parallel relationships",
-        choices=("NONE", "SINGLE", "SUM", "MIN", "MAX", "COUNT")),
-    Key("nodeProperties", "any", None, "node properties to load: a list of names, or a map "
-        "name -> {defaultValue: v}"),
+    Key(
+        "aggregation",
+        "str",
+        "NONE",
+        "merge parallel relationships",
+        choices=("NONE", "SINGLE", "SUM", "MIN", "MAX", "COUNT"),
+    ),
+    Key(
+        "nodeProperties",
+        "any",
+        None,
+        "node properties to load: a list of names, or a map name -> {defaultValue: v}",
+    ),
     Key("nodeQuery", "str?", None, "Cypher returning `id` (and property columns)"),
     Key("relationshipQuery", "str?", None, "Cypher returning `source`, `target` [, `weight`]"),
     Key("parameters", "map", {}, "parameters of nodeQuery and relationshipQuery"),
 )
 
 RUN_KEYS: tuple[Key, ...] = (
-    Key("device", "str", "auto", "auto, cpu, cuda or cuda:N",
-        check=lambda v: None if v in ("auto", "cpu", "cuda") or v.startswith("cuda:")
-        else "must be 'auto', 'cpu', 'cuda' or 'cuda:N'"),
+    Key(
+        "device",
+        "str",
+        "auto",
+        "auto, cpu, cuda or cuda:N",
+        check=lambda v: (
+            None
+            if v in ("auto", "cpu", "cuda") or v.startswith("cuda:")
+            else "must be 'auto', 'cpu', 'cuda' or 'cuda:N'"
+        ),
+    ),
     Key("concurrency", "int", 4, "reader and writer threads", min=1, max=64),
     Key("writeConcurrency", "int?", None, "writer threads (default: concurrency)", min=1, max=64),
     Key("batchSize", "int", 10000, "rows per write transaction", min=1, max=1_000_000),
@@ -122,6 +139,9 @@ class Procedure:
         needs_graph: ``False`` for procedures that read Neo4j themselves (rare).
         relationship_columns: stream names of the two ends of a relationship result.
         rows_columns: column names and types of a ``'rows'`` result.
+        extra_columns: more stream columns of a node result (``NodeValues.extra``) and types.
+        write_extra: extra column -> config key naming the node property it is written to in
+            write mode (e.g. ``{'hub': 'hubProperty'}``).
     """
 
     name: str
@@ -139,6 +159,17 @@ class Procedure:
     modes: tuple[str, ...] = MODES
     relationship_columns: tuple[str, str] = ("node1", "node2")
     rows_columns: Mapping[str, str] = field(default_factory=dict)
+    extra_columns: Mapping[str, str] = field(default_factory=dict)
+    write_extra: Mapping[str, str] = field(default_factory=dict)
+
+    def stream_columns(self) -> dict[str, str]:
+        """Column name -> type of a stream row (types: int, float, floatList, intList, ...)."""
+        if self.result == "rows":
+            return dict(self.rows_columns)
+        if self.result == "relationship":
+            a, b = self.relationship_columns
+            return {a: "int", b: "int", self.column: self.column_type}
+        return {"nodeId": "int", self.column: self.column_type, **self.extra_columns}
 
     def all_keys(self) -> tuple[Key, ...]:
         """Projection, run, write and own keys; the procedure's own keys win on a clash."""
@@ -169,7 +200,9 @@ class Procedure:
             )
         if mode == "write":
             if cfg.get("writeProperty") in (None, ""):
-                raise ConfigError(f"config key 'writeProperty' is required for gml.{self.name}.write")
+                raise ConfigError(
+                    f"config key 'writeProperty' is required for gml.{self.name}.write"
+                )
             if self.result == "relationship" and not cfg.get("writeRelationshipType"):
                 raise ConfigError(
                     f"config key 'writeRelationshipType' is required for gml.{self.name}.write"

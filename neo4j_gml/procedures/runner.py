@@ -1,0 +1,270 @@
+"""Running a procedure: validate -> read the projection -> compute -> stream, stats or write.
+
+This is the one code path behind every surface (Python, CLI, HTTP service, Cypher plugin,
+pipelines). Each phase is timed into GDS's summary columns: ``preProcessingMillis`` (reading the
+projection and moving it to the device), ``computeMillis``, ``postProcessingMillis`` (summaries)
+and ``writeMillis``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import neo4j
+import numpy as np
+import pandas as pd
+import torch
+
+from neo4j_gml.graph import Graph, resolve_device
+from neo4j_gml.io.connection import Connection
+from neo4j_gml.io.read import Projection, ReadReport, read_graph
+from neo4j_gml.io.write import write_node_properties, write_relationships
+from neo4j_gml.procedures import registry
+from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result, Rows
+from neo4j_gml.procedures.summary import _plain, summarize
+
+
+def _millis(since: float) -> int:
+    return int((time.perf_counter() - since) * 1000)
+
+
+@contextmanager
+def _progress(label: str, total: int | None, enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on a terminal; a no-op callback elsewhere."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda k: bar.advance(task, k)
+
+
+def empty_graph() -> Graph:
+    return Graph.from_edges([], [], num_nodes=0)
+
+
+@dataclass
+class Computed:
+    """A computed result with its graph and timings, before it is streamed or written."""
+
+    procedure: Procedure
+    config: dict
+    graph: Graph
+    result: Result
+    read: ReadReport
+    pre_millis: int
+    compute_millis: int
+
+
+def load_graph(
+    proc: Procedure,
+    cfg: Mapping[str, Any],
+    driver: neo4j.Driver,
+    database: str | None,
+) -> tuple[Graph, ReadReport]:
+    """Read the projection that ``cfg`` describes, with the node properties ``proc`` needs."""
+    projection = Projection.from_config(cfg, proc.node_properties_needed(cfg))
+    with _progress("reading relationships", None, cfg.get("logProgress", False)) as tick:
+        return read_graph(
+            driver, projection, database=database, concurrency=cfg["concurrency"], on_progress=tick
+        )
+
+
+def compute(
+    name: str,
+    mode: str,
+    config: Mapping[str, Any] | None,
+    *,
+    driver: neo4j.Driver | None = None,
+    graph: Graph | None = None,
+    database: str | None = None,
+) -> Computed:
+    """Validate, read (unless ``graph`` is given) and compute; nothing is streamed or written."""
+    proc = registry.get(name)
+    cfg = proc.validate(config, mode)
+    device = resolve_device(cfg["device"])
+    started = time.perf_counter()
+    report = ReadReport()
+    if proc.category == "model":
+        graph = empty_graph()
+    elif graph is None:
+        if driver is None:
+            raise ValueError("compute() needs a driver or a graph")
+        graph, report = load_graph(proc, cfg, driver, database)
+    else:
+        missing = [p for p in proc.node_properties_needed(cfg) if p not in graph.node_properties]
+        if missing:
+            raise ConfigError(f"the given graph lacks the node properties {missing}")
+        report = ReadReport(graph.num_nodes, graph.num_relationships, 0, 0)
+    graph = graph.to(device)
+    pre = _millis(started)
+    started = time.perf_counter()
+    result = proc.compute(graph, cfg)
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    return Computed(proc, cfg, graph, result, report, pre, _millis(started))
+
+
+def stream_frame(done: Computed) -> pd.DataFrame:
+    """The stream rows of a computed result as a DataFrame (Neo4j ids, plain values)."""
+    result, graph, proc = done.result, done.graph, done.procedure
+    if isinstance(result, NodeValues):
+        ids = graph.node_ids
+        values, extra = result.values, dict(result.extra)
+        if result.mask is not None:
+            mask = result.mask.to(ids.device)
+            ids, values = ids[mask], values[mask]
+            extra = {k: v[mask] for k, v in extra.items()}
+        frame = {"nodeId": ids.cpu().numpy(), proc.column: _column_values(values)}
+        frame.update({k: _column_values(v) for k, v in extra.items()})
+        return pd.DataFrame(frame)
+    if isinstance(result, RelationshipValues):
+        ids = graph.node_ids
+        a, b = proc.relationship_columns
+        return pd.DataFrame(
+            {
+                a: ids[result.source.to(ids.device)].cpu().numpy(),
+                b: ids[result.target.to(ids.device)].cpu().numpy(),
+                proc.column: _column_values(result.values),
+            }
+        )
+    return pd.DataFrame({k: list(v) for k, v in result.columns.items()})
+
+
+def _column_values(values: torch.Tensor) -> Any:
+    values = values.detach().cpu()
+    if values.ndim == 2:
+        return list(values.to(torch.float64).numpy())
+    return values.numpy()
+
+
+def summary_row(done: Computed, post_started: float) -> dict[str, Any]:
+    """The stats row: timings, projection counts, the result summary and the configuration."""
+    row: dict[str, Any] = {
+        "preProcessingMillis": done.pre_millis,
+        "computeMillis": done.compute_millis,
+        "nodeCount": done.read.node_count,
+        "relationshipCount": done.read.relationship_count,
+        "droppedRelationshipCount": done.read.dropped_relationships,
+    }
+    row.update(summarize(done.procedure, done.result))
+    row["postProcessingMillis"] = _millis(post_started)
+    row["configuration"] = _plain({k: v for k, v in done.config.items() if v is not None})
+    return row
+
+
+def write_result(done: Computed, driver: neo4j.Driver, database: str | None) -> dict[str, Any]:
+    """Write a computed result back and return the write row."""
+    cfg, result, graph = done.config, done.result, done.graph
+    post_started = time.perf_counter()
+    row = summary_row(done, post_started)
+    started = time.perf_counter()
+    writers = cfg.get("writeConcurrency") or cfg["concurrency"]
+    if isinstance(result, NodeValues):
+        ids, values = graph.node_ids, result.values
+        if result.mask is not None:
+            mask = result.mask.to(ids.device)
+            ids, values = ids[mask], values[mask]
+        properties = {cfg["writeProperty"]: values}
+        properties.update(_extra_write_properties(done, result))
+        with _progress("writing node properties", int(ids.numel()), cfg["logProgress"]) as tick:
+            report = write_node_properties(
+                driver,
+                ids,
+                properties,
+                database=database,
+                batch_size=cfg["batchSize"],
+                concurrency=writers,
+                on_progress=tick,
+            )
+        row["nodePropertiesWritten"] = report.properties
+    elif isinstance(result, RelationshipValues):
+        ids = graph.node_ids
+        src = ids[result.source.to(ids.device)]
+        dst = ids[result.target.to(ids.device)]
+        with _progress("writing relationships", int(src.numel()), cfg["logProgress"]) as tick:
+            report = write_relationships(
+                driver,
+                src,
+                dst,
+                cfg["writeRelationshipType"],
+                {cfg["writeProperty"]: result.values},
+                database=database,
+                batch_size=cfg["batchSize"],
+                on_progress=tick,
+            )
+        row["relationshipsWritten"] = report.rows
+    else:
+        raise ConfigError(f"procedure '{done.procedure.name}' has no write mode")
+    row["writeMillis"] = _millis(started)
+    return row
+
+
+def _extra_write_properties(done: Computed, result: NodeValues) -> dict[str, torch.Tensor]:
+    """Extra columns a procedure asks to write, named by config keys ending in ``Property``."""
+    out = {}
+    for column, key in done.procedure.write_extra.items():
+        name = done.config.get(key)
+        if name:
+            values = result.extra[column]
+            if result.mask is not None:
+                values = values[result.mask.to(values.device)]
+            out[name] = values
+    return out
+
+
+def run(
+    name: str,
+    mode: str,
+    config: Mapping[str, Any] | None = None,
+    *,
+    driver: neo4j.Driver | None = None,
+    graph: Graph | None = None,
+    database: str | None = None,
+) -> pd.DataFrame | dict[str, Any]:
+    """Run procedure ``name`` in ``mode`` (``stream``, ``stats`` or ``write``).
+
+    Returns a DataFrame of rows in stream mode, else one summary dict. Without ``driver`` a driver
+    is made from ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` (and closed again) whenever
+    Neo4j must be read or written; ``graph`` skips the read. ``database`` defaults to
+    ``NEO4J_DATABASE`` or the server's default database.
+    """
+    proc = registry.get(name)
+    needs_db = (graph is None and proc.category != "model") or mode == "write"
+    own_driver = None
+    if driver is None and needs_db:
+        connection = Connection.from_env(database=database)
+        database = connection.database
+        own_driver = driver = connection.driver()
+    try:
+        done = compute(name, mode, config, driver=driver, graph=graph, database=database)
+        if mode == "stream":
+            return stream_frame(done)
+        if mode == "stats":
+            return summary_row(done, time.perf_counter())
+        assert driver is not None
+        return write_result(done, driver, database)
+    finally:
+        if own_driver is not None:
+            own_driver.close()
+
+
+def rows_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as plain dicts (numpy scalars and arrays turned into Python values)."""
+    out = []
+    for record in frame.to_dict(orient="records"):
+        out.append(
+            {
+                k: _plain(v) if not isinstance(v, np.ndarray) else v.tolist()
+                for k, v in record.items()
+            }
+        )
+    return out
