@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import torch
+
 from neo4j_gml.algorithms.centrality.degree import degree_centrality
+from neo4j_gml.algorithms.centrality.eigenvector import eigenvector_centrality
+from neo4j_gml.algorithms.centrality.hits import hits
+from neo4j_gml.algorithms.centrality.pagerank import RankResult, article_rank, page_rank
+from neo4j_gml.algorithms.centrality.scalers import SCALERS, scale
+from neo4j_gml.graph import Graph
+from neo4j_gml.procedures.config import ConfigError, Key
 from neo4j_gml.procedures.registry import NodeValues, Procedure, register
 
 register(
@@ -14,5 +24,156 @@ register(
         compute=lambda g, c: NodeValues(
             degree_centrality(g, weighted=c["relationshipWeightProperty"] is not None)
         ),
+    )
+)
+
+
+# ---------------------------------------------------------------------------- shared pieces
+def _weighted(cfg: dict[str, Any]) -> bool:
+    return cfg["relationshipWeightProperty"] is not None
+
+
+def _sources(graph: Graph, cfg: dict[str, Any], key: str = "sourceNodes") -> torch.Tensor | None:
+    ids = cfg.get(key) or []
+    if not ids:
+        return None
+    try:
+        return graph.positions_of(ids)
+    except KeyError as exc:
+        raise ConfigError(f"config key '{key}': {exc.args[0]}") from None
+
+
+def _scaled(result: RankResult, cfg: dict[str, Any]) -> NodeValues:
+    return NodeValues(
+        scale(result.scores, cfg["scaler"]),
+        stats={"ranIterations": result.ran_iterations, "didConverge": result.did_converge},
+    )
+
+
+def _scaler_key() -> Key:
+    return Key("scaler", "str", "NONE", "scale the scores: " + ", ".join(SCALERS), choices=SCALERS)
+
+
+_ITERATION_STATS = {"ranIterations": "int", "didConverge": "bool"}
+
+
+def _rank_keys(max_iterations: int = 20) -> tuple[Key, ...]:
+    return (
+        Key(
+            "dampingFactor",
+            "float",
+            0.85,
+            "probability of following a relationship",
+            min=0.0,
+            max=1.0,
+            check=lambda v: "must be below 1" if v >= 1 else None,
+        ),
+        Key("maxIterations", "int", max_iterations, "supersteps, the first one included", min=1),
+        Key(
+            "tolerance",
+            "float",
+            1e-7,
+            "a node stops sending once its change is at most this",
+            min=0.0,
+        ),
+        Key("sourceNodes", "int_list", [], "Neo4j ids of the nodes to personalise on"),
+        _scaler_key(),
+    )
+
+
+# ---------------------------------------------------------------------------- PageRank family
+register(
+    Procedure(
+        name="pageRank",
+        description="PageRank, unnormalised and computed Pregel-style as GDS does (per-node "
+        "halting, maxIterations supersteps); personalised with sourceNodes.",
+        category="centrality",
+        keys=_rank_keys(),
+        stats_columns=_ITERATION_STATS,
+        compute=lambda g, c: _scaled(
+            page_rank(
+                g,
+                damping_factor=c["dampingFactor"],
+                max_iterations=c["maxIterations"],
+                tolerance=c["tolerance"],
+                weighted=_weighted(c),
+                sources=_sources(g, c),
+            ),
+            c,
+        ),
+    )
+)
+
+register(
+    Procedure(
+        name="articleRank",
+        description="ArticleRank: PageRank with messages divided by outDegree + average "
+        "outDegree, which lowers the influence of low-degree nodes.",
+        category="centrality",
+        keys=_rank_keys(),
+        stats_columns=_ITERATION_STATS,
+        compute=lambda g, c: _scaled(
+            article_rank(
+                g,
+                damping_factor=c["dampingFactor"],
+                max_iterations=c["maxIterations"],
+                tolerance=c["tolerance"],
+                weighted=_weighted(c),
+                sources=_sources(g, c),
+            ),
+            c,
+        ),
+    )
+)
+
+register(
+    Procedure(
+        name="eigenvector",
+        description="Eigenvector centrality by power iteration on A + I, L2-normalised each "
+        "superstep, as GDS computes it.",
+        category="centrality",
+        keys=tuple(k for k in _rank_keys() if k.name != "dampingFactor"),
+        stats_columns=_ITERATION_STATS,
+        compute=lambda g, c: _scaled(
+            eigenvector_centrality(
+                g,
+                max_iterations=c["maxIterations"],
+                tolerance=c["tolerance"],
+                weighted=_weighted(c),
+                sources=_sources(g, c),
+            ),
+            c,
+        ),
+    )
+)
+
+
+def _hits(graph: Graph, cfg: dict[str, Any]) -> NodeValues:
+    if cfg["authProperty"] == cfg["hubProperty"]:
+        raise ConfigError("config keys 'authProperty' and 'hubProperty' must differ")
+    result = hits(graph, iterations=cfg["hitsIterations"])
+    return NodeValues(
+        result.auth,
+        extra={"auth": result.auth, "hub": result.hub},
+        stats={"ranIterations": result.ran_iterations},
+    )
+
+
+register(
+    Procedure(
+        name="hits",
+        description="HITS hubs and authorities (L2-normalised): score and auth are the authority "
+        "score, hub the hub score; write mode also writes them to authProperty and hubProperty.",
+        category="centrality",
+        keys=(
+            Key("hitsIterations", "int", 20, "rounds of authority and hub updates", min=1),
+            Key("authProperty", "str", "auth", "name of the authority score column/property"),
+            Key("hubProperty", "str", "hub", "name of the hub score column/property"),
+        ),
+        stats_columns={"ranIterations": "int"},
+        extra_columns={"auth": "float", "hub": "float"},
+        write_extra={"auth": "authProperty", "hub": "hubProperty"},
+        weighted=False,
+        compute=_hits,
     )
 )

@@ -1,0 +1,67 @@
+"""Eigenvector centrality, computed as GDS's Pregel program does."""
+
+from __future__ import annotations
+
+import torch
+
+from neo4j_gml.algorithms.centrality._common import check_weights
+from neo4j_gml.algorithms.centrality.pagerank import RankResult
+from neo4j_gml.graph import Graph
+
+
+def eigenvector_centrality(
+    graph: Graph,
+    *,
+    max_iterations: int = 20,
+    tolerance: float = 1e-7,
+    weighted: bool = False,
+    sources: torch.Tensor | None = None,
+) -> RankResult:
+    """Eigenvector centrality by GDS's power iteration on ``A + I``.
+
+    Starts at ``1/N`` on every node (``1/|sources|`` on the sources and ``0`` elsewhere when
+    personalised). Each superstep computes ``next = rank + inbox``, sends ``next_u * w /
+    denom(u)`` along each out-arc into the receivers' inbox for the following superstep
+    (``denom`` = 1 unweighted, the sum of ``u``'s positive out-weights weighted; arcs of negative
+    weight send nothing; note the *unnormalised* ``next`` is sent), then sets
+    ``rank = next / ||next||_2``. Stops when no score changed by more than ``tolerance`` (never
+    in superstep 0) or after ``max_iterations`` supersteps. The fixed point is the principal
+    eigenvector of ``A^T`` (weighted: of the row-normalised matrix) with unit L2 norm.
+
+    Time ``O(max_iterations * (n + m))``, memory ``O(n + m)``. Reference: Bonacich (1987);
+    GDS manual, Eigenvector centrality.
+    """
+    n = graph.num_nodes
+    dev = graph.device
+    if n == 0:
+        return RankResult(torch.zeros(0, dtype=torch.float64, device=dev), 0, True)
+    src, dst = graph.sources(), graph.indices
+    if weighted and graph.weights is not None:
+        check_weights(graph)
+        w = graph.weights.clamp(min=0)
+        denom = torch.zeros(n, dtype=torch.float64, device=dev).index_add_(0, src, w)
+        safe = torch.where(denom > 0, denom, torch.ones_like(denom))
+        share = torch.where(denom[src] > 0, w / safe[src], torch.zeros_like(w))
+    else:
+        share = torch.ones(graph.num_arcs, dtype=torch.float64, device=dev)
+    if sources is not None and sources.numel() > 0:
+        rank = torch.zeros(n, dtype=torch.float64, device=dev)
+        rank[sources.to(dev)] = 1.0
+        rank = rank / rank.sum()
+    else:
+        rank = torch.full((n,), 1.0 / n, dtype=torch.float64, device=dev)
+    inbox = torch.zeros(n, dtype=torch.float64, device=dev)
+    ran, converged = 0, False
+    for step in range(max_iterations):
+        nxt = rank + inbox
+        inbox = torch.zeros(n, dtype=torch.float64, device=dev)
+        inbox.index_add_(0, dst, nxt[src] * share)
+        norm = torch.linalg.vector_norm(nxt)
+        new_rank = nxt / norm if float(norm) > 0 else nxt
+        ran += 1
+        change = float((new_rank - rank).abs().max())
+        rank = new_rank
+        if step > 0 and change <= tolerance:
+            converged = True
+            break
+    return RankResult(rank, ran, converged)
