@@ -1,0 +1,218 @@
+"""Louvain and Leiden: torch path and igraph back end against igraph's modularity and planted
+partitions; registry entries end to end (graph given, no database)."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+import torch
+
+import neo4j_gml
+from neo4j_gml.algorithms.community.louvain import apply_seeds, leiden, louvain
+from neo4j_gml.algorithms.community.metrics import modularity, nmi, undirected_arcs
+from neo4j_gml.graph import Graph
+from neo4j_gml.procedures.config import ConfigError
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    # the test machine is shared; small kernels run far faster on one thread
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def graph_of(g: nx.Graph) -> Graph:
+    nodes = list(g.nodes())
+    at = {u: i for i, u in enumerate(nodes)}
+    src, dst, w = [], [], []
+    for u, v, d in g.edges(data=True):
+        src.append(at[u])
+        dst.append(at[v])
+        w.append(float(d.get("weight", 1.0)))
+    return Graph.from_edges(src, dst, w, num_nodes=len(nodes), orientation="UNDIRECTED")
+
+
+def nx_modularity(g: nx.Graph, labels: torch.Tensor) -> float:
+    nodes = list(g.nodes())
+    groups: dict[int, set] = {}
+    for node, c in zip(nodes, labels.tolist(), strict=True):
+        groups.setdefault(c, set()).add(node)
+    return nx.community.modularity(g, list(groups.values()), weight="weight")
+
+
+SMALL = {
+    "karate": nx.karate_club_graph,  # weighted (interaction counts)
+    "lesmis": nx.les_miserables_graph,  # weighted (co-appearances)
+}
+SEEDS = range(5)
+
+
+@pytest.mark.parametrize("name", list(SMALL))
+@pytest.mark.parametrize("algo", [louvain, leiden])
+def test_torch_path_matches_igraph_modularity(name, algo):
+    """Mean modularity over 5 seeds within 0.005 of igraph's mean; every run within 0.01."""
+    g = SMALL[name]()
+    graph = graph_of(g)
+    ours = [algo(graph, backend="torch", random_seed=s) for s in SEEDS]
+    theirs = [algo(graph, backend="igraph", random_seed=s) for s in SEEDS]
+    for r in ours:
+        # the reported modularity is the partition's real modularity (NetworkX oracle)
+        assert r.modularity == pytest.approx(nx_modularity(g, r.communities), abs=1e-9)
+        assert r.backend == "torch"
+    ref = np.mean([r.modularity for r in theirs])
+    assert np.mean([r.modularity for r in ours]) >= ref - 0.005
+    assert min(r.modularity for r in ours) >= ref - 0.01
+
+
+def test_igraph_backend_reports_true_modularity():
+    g = nx.les_miserables_graph()
+    r = louvain(graph_of(g), backend="igraph")
+    assert r.backend == "igraph"
+    assert r.modularity == pytest.approx(nx_modularity(g, r.communities), abs=1e-9)
+    assert len(r.levels) == r.ran_levels >= 1
+
+
+@pytest.mark.parametrize("algo", [louvain, leiden])
+def test_planted_partition_10k(algo):
+    """10 blocks of 1000 nodes, p_in 0.02, p_out 0.0002: NMI >= 0.9 and modularity within
+    0.005 of igraph's."""
+    g = nx.planted_partition_graph(10, 1000, 0.02, 0.0002, seed=7)
+    graph = graph_of(g)
+    truth = torch.tensor([u // 1000 for u in g.nodes()])
+    ours = algo(graph, backend="torch")
+    ref = algo(graph, backend="igraph", random_seed=0)
+    assert nmi(ours.communities, truth) >= 0.9
+    assert ours.modularity >= ref.modularity - 0.005
+
+
+def test_nmi_helper():
+    assert nmi([0, 0, 1, 1], [5, 5, 3, 3]) == pytest.approx(1.0)
+    assert nmi([0, 0, 1, 1], [0, 1, 0, 1]) == pytest.approx(0.0)
+    # hand computation: a = [0,0,0,1], b = [0,0,1,1]
+    # I = 0.5 ln(0.5/(0.75*0.5)) + 0.25 ln(0.25/(0.75*0.5)) + 0.25 ln(0.25/(0.25*0.5))
+    mi = 0.5 * math.log(0.5 / 0.375) + 0.25 * math.log(0.25 / 0.375) + 0.25 * math.log(2.0)
+    ha = -(0.75 * math.log(0.75) + 0.25 * math.log(0.25))
+    hb = math.log(2.0)
+    assert nmi([0, 0, 0, 1], [0, 0, 1, 1]) == pytest.approx(2 * mi / (ha + hb))
+
+
+def test_modularity_helper_matches_networkx_with_loops_and_parallel():
+    # two triangles joined by one edge, a self-loop on 0 and a parallel edge 4-5
+    src = [0, 1, 2, 3, 4, 5, 2, 0, 4]
+    dst = [1, 2, 0, 4, 5, 3, 3, 0, 5]
+    graph = Graph.from_edges(src, dst, num_nodes=6, orientation="UNDIRECTED")
+    labels = torch.tensor([0, 0, 0, 1, 1, 1])
+    multi = nx.MultiGraph(list(zip(src, dst, strict=True)))
+    want = nx.community.modularity(multi, [{0, 1, 2}, {3, 4, 5}])
+    assert modularity(*undirected_arcs(graph), labels) == pytest.approx(want, abs=1e-12)
+
+
+@pytest.mark.parametrize("algo", [louvain, leiden])
+@pytest.mark.parametrize("backend", ["torch", "igraph"])
+def test_disconnected_loops_parallel_and_isolated(algo, backend):
+    # two 4-cliques that are not connected, with a self-loop, a parallel edge, and node 8 alone
+    edges = [(a, b) for a in range(4) for b in range(a + 1, 4)]
+    edges += [(a + 4, b + 4) for a, b in edges] + [(0, 0), (5, 6)]
+    src, dst = zip(*edges, strict=True)
+    graph = Graph.from_edges(src, dst, num_nodes=9, orientation="UNDIRECTED")
+    c = algo(graph, backend=backend).communities.tolist()
+    assert len(set(c[:4])) == 1 and len(set(c[4:8])) == 1
+    assert len({c[0], c[4], c[8]}) == 3
+
+
+@pytest.mark.parametrize("algo", [louvain, leiden])
+def test_empty_and_edgeless(algo):
+    empty = Graph.from_edges([], [], num_nodes=0, orientation="UNDIRECTED")
+    assert algo(empty, backend="torch").communities.numel() == 0
+    lonely = Graph.from_edges([], [], num_nodes=3, orientation="UNDIRECTED")
+    for backend in ("torch", "igraph"):
+        assert sorted(algo(lonely, backend=backend).communities.tolist()) == [0, 1, 2]
+
+
+def test_directed_graph_is_symmetrised():
+    g = nx.karate_club_graph()
+    src, dst = zip(*g.edges(), strict=True)
+    directed = Graph.from_edges(src, dst, num_nodes=34)
+    undirected = Graph.from_edges(src, dst, num_nodes=34, orientation="UNDIRECTED")
+    a = louvain(directed, weighted=False, backend="torch", random_seed=1)
+    b = louvain(undirected, weighted=False, backend="torch", random_seed=1)
+    assert torch.equal(a.communities, b.communities)
+
+
+def test_apply_seeds_keeps_seed_ids():
+    final = torch.tensor([3, 3, 7, 7, 9, 9])
+    seeds = torch.tensor([42.0, math.nan, 5.0, 42.0, math.nan, math.nan])
+    # community {0,1} holds seed 42; {2,3} holds 5 and 42 -> 5; {4,5} has none -> fresh (43)
+    assert apply_seeds(final, seeds).tolist() == [42, 42, 5, 5, 43, 43]
+    split = torch.tensor([0, 1])  # one seed group split in two: the second gets a fresh id
+    assert apply_seeds(split, torch.tensor([4.0, 4.0])).tolist() == [4, 5]
+
+
+@pytest.mark.parametrize("algo", [louvain, leiden])
+def test_seeded_run_keeps_seeds(algo):
+    g = nx.planted_partition_graph(3, 20, 0.9, 0.01, seed=3)
+    graph = graph_of(g)
+    seeds = torch.tensor([100.0 + u // 20 for u in g.nodes()])
+    c = algo(graph, seeds=seeds, backend="torch").communities
+    assert apply_seeds(c, seeds).tolist() == [100 + u // 20 for u in g.nodes()]
+
+
+# ---------------------------------------------------------------------------- registry
+def _weighted_karate(**props) -> Graph:
+    return graph_of(nx.karate_club_graph())
+
+
+def test_registry_louvain_stream_and_stats():
+    graph = _weighted_karate()
+    frame = neo4j_gml.run(
+        "louvain",
+        "stream",
+        {"relationshipWeightProperty": "weight", "includeIntermediateCommunities": True},
+        graph=graph,
+    )
+    assert list(frame.columns) == ["nodeId", "communityId", "intermediateCommunityIds"]
+    assert len(frame) == 34
+    last = [int(x[-1]) for x in frame["intermediateCommunityIds"]]
+    assert nmi(last, frame["communityId"].tolist()) == pytest.approx(1.0)
+    stats = neo4j_gml.run("louvain", "stats", {"relationshipWeightProperty": "weight"}, graph=graph)
+    assert stats["communityCount"] == len(set(frame["communityId"]))
+    assert stats["modularity"] == pytest.approx(stats["modularities"][-1])
+    assert stats["ranLevels"] == len(stats["modularities"])
+
+
+def test_registry_leiden_seeded_and_consecutive():
+    g = nx.karate_club_graph()
+    graph = graph_of(g)
+    club = torch.tensor([0.0 if g.nodes[u]["club"] == "Mr. Hi" else 1.0 for u in g.nodes()])
+    graph = Graph.from_edges(
+        graph.sources()[graph.sources() <= graph.indices],
+        graph.indices[graph.sources() <= graph.indices],
+        num_nodes=34,
+        orientation="UNDIRECTED",
+        node_properties={"club": club},
+    )
+    frame = neo4j_gml.run(
+        "leiden", "stream", {"seedProperty": "club", "randomSeed": 3}, graph=graph
+    )
+    assert len(frame) == 34
+    ids = neo4j_gml.run("leiden", "stream", {"consecutiveIds": True}, graph=graph)["communityId"]
+    assert sorted(set(ids)) == list(range(len(set(ids))))
+
+
+@pytest.mark.parametrize("name", ["louvain", "leiden"])
+@pytest.mark.parametrize("bad", [math.nan, -1.0])
+def test_registry_rejects_bad_weights(name, bad):
+    graph = Graph.from_edges([0, 1], [1, 2], [1.0, bad], num_nodes=3, orientation="UNDIRECTED")
+    with pytest.raises(ConfigError, match="relationshipWeightProperty"):
+        neo4j_gml.run(name, "stream", {"relationshipWeightProperty": "w"}, graph=graph)
+
+
+def test_registry_empty_graph():
+    empty = Graph.from_edges([], [], num_nodes=0, orientation="UNDIRECTED")
+    for name in ("louvain", "leiden"):
+        assert len(neo4j_gml.run(name, "stream", {}, graph=empty)) == 0
