@@ -6,6 +6,8 @@ from typing import Any
 
 import torch
 
+from neo4j_gml.algorithms.centrality.betweenness import betweenness_centrality
+from neo4j_gml.algorithms.centrality.closeness import closeness_centrality, harmonic_centrality
 from neo4j_gml.algorithms.centrality.degree import degree_centrality
 from neo4j_gml.algorithms.centrality.eigenvector import eigenvector_centrality
 from neo4j_gml.algorithms.centrality.hits import hits
@@ -175,5 +177,59 @@ register(
         write_extra={"auth": "authProperty", "hub": "hubProperty"},
         weighted=False,
         compute=_hits,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- shortest paths
+register(
+    Procedure(
+        name="betweenness",
+        description="Betweenness centrality (Brandes, unnormalised): shortest paths through each "
+        "node; weighted with relationshipWeightProperty; undirected counts each pair once.",
+        category="centrality",
+        keys=(
+            Key(
+                "samplingSize",
+                "int?",
+                None,
+                "number of source nodes to sample (all if null)",
+                min=0,
+            ),
+            Key("samplingSeed", "int?", None, "seed for choosing the sampled source nodes"),
+        ),
+        compute=lambda g, c: NodeValues(
+            betweenness_centrality(
+                g,
+                weighted=_weighted(c),
+                sampling_size=c["samplingSize"],
+                sampling_seed=c["samplingSeed"],
+            )
+        ),
+    )
+)
+
+register(
+    Procedure(
+        name="closeness",
+        description="Closeness centrality over outgoing distances: (reachable - 1) / sum of "
+        "distances, optionally with the Wasserman-Faust correction.",
+        category="centrality",
+        keys=(Key("useWassermanFaust", "bool", False, "scale by (reachable - 1) / (N - 1)"),),
+        weighted=False,
+        compute=lambda g, c: NodeValues(
+            closeness_centrality(g, use_wasserman_faust=c["useWassermanFaust"])
+        ),
+    )
+)
+
+register(
+    Procedure(
+        name="closeness.harmonic",
+        description="Harmonic centrality: sum of 1/distance to the nodes reached along "
+        "outgoing relationships, divided by N - 1.",
+        category="centrality",
+        weighted=False,
+        compute=lambda g, c: NodeValues(harmonic_centrality(g)),
     )
 )
