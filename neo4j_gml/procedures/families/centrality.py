@@ -7,15 +7,17 @@ from typing import Any
 import torch
 
 from neo4j_gml.algorithms.centrality.betweenness import betweenness_centrality
+from neo4j_gml.algorithms.centrality.biconnected import articulation_points, bridges
 from neo4j_gml.algorithms.centrality.closeness import closeness_centrality, harmonic_centrality
 from neo4j_gml.algorithms.centrality.degree import degree_centrality
 from neo4j_gml.algorithms.centrality.eigenvector import eigenvector_centrality
 from neo4j_gml.algorithms.centrality.hits import hits
+from neo4j_gml.algorithms.centrality.kcore import core_numbers
 from neo4j_gml.algorithms.centrality.pagerank import RankResult, article_rank, page_rank
 from neo4j_gml.algorithms.centrality.scalers import SCALERS, scale
 from neo4j_gml.graph import Graph
 from neo4j_gml.procedures.config import ConfigError, Key
-from neo4j_gml.procedures.registry import NodeValues, Procedure, register
+from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 
 register(
     Procedure(
@@ -231,5 +233,77 @@ register(
         category="centrality",
         weighted=False,
         compute=lambda g, c: NodeValues(harmonic_centrality(g)),
+    )
+)
+
+
+# ---------------------------------------------------------------------------- structure
+register(
+    Procedure(
+        name="kcore",
+        description="K-core decomposition: each node's core value, the largest k such that it "
+        "lies in a subgraph where every node has at least k neighbours.",
+        category="centrality",
+        column="coreValue",
+        column_type="int",
+        stats_columns={"degeneracy": "int"},
+        default_orientation="UNDIRECTED",
+        weighted=False,
+        compute=lambda g, c: _kcore(g),
+    )
+)
+
+
+def _kcore(graph: Graph) -> NodeValues:
+    core = core_numbers(graph)
+    top = int(core.max()) if core.numel() else 0
+    return NodeValues(core, stats={"degeneracy": top})
+
+
+def _articulation_points(graph: Graph) -> NodeValues:
+    cut = articulation_points(graph)
+    return NodeValues(
+        cut.to(torch.long), mask=cut, stats={"articulationPointCount": int(cut.sum())}
+    )
+
+
+register(
+    Procedure(
+        name="articulationPoints",
+        description="Articulation points: nodes whose removal disconnects their component; "
+        "stream and write cover only those nodes (articulationPoint = 1).",
+        category="centrality",
+        column="articulationPoint",
+        column_type="int",
+        stats_columns={"articulationPointCount": "int"},
+        default_orientation="UNDIRECTED",
+        weighted=False,
+        compute=lambda g, c: _articulation_points(g),
+    )
+)
+
+
+def _bridges(graph: Graph) -> Rows:
+    source, target = bridges(graph)
+    ids = graph.node_ids
+    return Rows(
+        {"from": ids[source].cpu().tolist(), "to": ids[target].cpu().tolist()},
+        stats={"bridgeCount": int(source.numel())},
+    )
+
+
+register(
+    Procedure(
+        name="bridges",
+        description="Bridges: relationships whose removal disconnects their component, "
+        "streamed as from, to (Neo4j ids).",
+        category="centrality",
+        result="rows",
+        rows_columns={"from": "int", "to": "int"},
+        stats_columns={"bridgeCount": "int"},
+        modes=("stream", "stats"),
+        default_orientation="UNDIRECTED",
+        weighted=False,
+        compute=lambda g, c: _bridges(g),
     )
 )
