@@ -8,6 +8,7 @@ import torch
 
 from neo4j_gml.algorithms.centrality.betweenness import betweenness_centrality
 from neo4j_gml.algorithms.centrality.biconnected import articulation_points, bridges
+from neo4j_gml.algorithms.centrality.celf import celf
 from neo4j_gml.algorithms.centrality.closeness import closeness_centrality, harmonic_centrality
 from neo4j_gml.algorithms.centrality.degree import degree_centrality
 from neo4j_gml.algorithms.centrality.eigenvector import eigenvector_centrality
@@ -16,7 +17,7 @@ from neo4j_gml.algorithms.centrality.kcore import core_numbers
 from neo4j_gml.algorithms.centrality.pagerank import RankResult, article_rank, page_rank
 from neo4j_gml.algorithms.centrality.scalers import SCALERS, scale
 from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError, Key
+from neo4j_gml.procedures.config import REQUIRED, ConfigError, Key
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 
 register(
@@ -305,5 +306,49 @@ register(
         default_orientation="UNDIRECTED",
         weighted=False,
         compute=lambda g, c: _bridges(g),
+    )
+)
+
+
+# ---------------------------------------------------------------------------- influence
+def _celf(graph: Graph, cfg: dict[str, Any]) -> NodeValues:
+    result = celf(
+        graph,
+        seed_set_size=cfg["seedSetSize"],
+        monte_carlo_simulations=cfg["monteCarloSimulations"],
+        propagation_probability=cfg["propagationProbability"],
+        random_seed=cfg["randomSeed"],
+    )
+    n = graph.num_nodes
+    spread = torch.zeros(n, dtype=torch.float64, device=graph.device)
+    spread[result.seeds] = result.gains
+    mask = torch.zeros(n, dtype=torch.bool, device=graph.device)
+    mask[result.seeds] = True
+    return NodeValues(spread, mask=mask, stats={"totalSpread": result.total_spread})
+
+
+register(
+    Procedure(
+        name="influenceMaximization.celf",
+        description="CELF influence maximisation under the independent cascade model: the "
+        "seedSetSize nodes of greatest expected spread, each with its marginal spread.",
+        category="centrality",
+        column="spread",
+        keys=(
+            Key("seedSetSize", "int", REQUIRED, "number of seed nodes to choose", min=1),
+            Key("monteCarloSimulations", "int", 100, "cascades simulated per estimate", min=1),
+            Key(
+                "propagationProbability",
+                "float",
+                0.1,
+                "chance that an active node activates a neighbour",
+                min=0.0,
+                max=1.0,
+            ),
+            Key("randomSeed", "int?", None, "seed of the simulated cascades"),
+        ),
+        stats_columns={"totalSpread": "float"},
+        weighted=False,
+        compute=_celf,
     )
 )
