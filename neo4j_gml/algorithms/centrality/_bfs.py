@@ -77,6 +77,6 @@ def bfs(at: torch.Tensor, batch: torch.Tensor, n: int) -> BfsLevels:
         if not bool(new.any()):
             return BfsLevels(dist, sigma, depth)
         depth += 1
-        dist[new] = depth
-        frontier = torch.where(new, reached, torch.zeros_like(reached))
+        dist.masked_fill_(new, depth)
+        frontier = reached.mul_(new)
         sigma += frontier

@@ -26,11 +26,11 @@ def _unweighted_batch(graph: Graph, at: torch.Tensor, a: torch.Tensor, batch: to
     n = graph.num_nodes
     lv = bfs(at, batch, n)
     delta = torch.zeros_like(lv.sigma)
-    safe_sigma = torch.where(lv.sigma > 0, lv.sigma, torch.ones_like(lv.sigma))
+    inv_sigma = torch.where(lv.sigma > 0, 1.0 / lv.sigma, torch.zeros_like(lv.sigma))
     for level in range(lv.depth, 0, -1):
-        coef = torch.where(lv.dist == level, (1.0 + delta) / safe_sigma, torch.zeros_like(delta))
-        back = torch.sparse.mm(a, coef)
-        delta += torch.where(lv.dist == level - 1, lv.sigma * back, torch.zeros_like(back))
+        coef = (delta + 1.0).mul_(inv_sigma).mul_(lv.dist == level)
+        back = torch.sparse.mm(a, coef).mul_(lv.dist == level - 1)
+        delta.addcmul_(back, lv.sigma)
     delta[lv.dist == 0] = 0.0
     return delta.sum(dim=1)
 
