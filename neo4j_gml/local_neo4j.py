@@ -15,7 +15,8 @@ plugin's, only cause a warning). The password of user ``neo4j`` is set on every 
 :data:`DEFAULT_PASSWORD`.
 
 JVM memory: ``NEO4J_GML_HEAP`` (default ``2g``, the ``-Xmx``) and ``NEO4J_GML_JAVA_OPTS`` (extra JVM
-options, shell-split). The Java process inherits this process's environment (so every ``GML_*``
+options, shell-split). ``NEO4J_GML_CDS=0`` turns off the class-data archive that makes later starts
+of a home faster (``<home>/run/launcher.jsa``, written when the first run stops). The Java process inherits this process's environment (so every ``GML_*``
 variable reaches it) plus ``extra_env``.
 
 Usage from a shell (for manual testing)::
@@ -285,12 +286,34 @@ def _java_command(
         "--add-opens=java.base/java.lang=ALL-UNNAMED",
         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
     ]
+    opts += _cds_options(home, extra_classpath)
     opts += shlex.split(os.environ.get("NEO4J_GML_JAVA_OPTS", ""))
     cmd = [_java(), *opts, "-cp", os.pathsep.join(cp), LAUNCHER_MAIN]
     cmd += ["--home", str(home), "--port", str(port)]
     if unrestricted:
         cmd += ["--unrestricted", unrestricted]
     return cmd
+
+
+def _cds_options(home: Path, extra_classpath: list[Path] | None) -> list[str]:
+    """JVM options for a class-data-sharing archive of the launcher's classes.
+
+    The first start writes ``<home>/run/launcher.jsa`` when the JVM exits (on :func:`stop`); later
+    starts map it, which saves about a third of the start-up CPU time. The archive is rewritten when
+    any jar on the class path is newer. ``NEO4J_GML_CDS=0`` turns this off.
+    """
+    if os.environ.get("NEO4J_GML_CDS", "1") in ("0", "false", "no", ""):
+        return []
+    archive = home / "run" / "launcher.jsa"
+    jars = [_launcher_jar(), *_launcher_lib().glob("*.jar"), *(home / "plugins").glob("*.jar")]
+    jars += [Path(p) for p in extra_classpath or []]
+    newest = max((p.stat().st_mtime for p in jars if p.exists()), default=0.0)
+    if archive.is_file() and archive.stat().st_size > 0 and archive.stat().st_mtime > newest:
+        return [f"-XX:SharedArchiveFile={archive}", "-Xlog:cds=off"]
+    with contextlib.suppress(FileNotFoundError):
+        archive.unlink()
+    # -Xlog:cds=off: the dump lists a thousand harmless "Skipping ..." warnings.
+    return [f"-XX:ArchiveClassesAtExit={archive}", "-Xlog:cds=off"]
 
 
 def _remove_run_files(home: Path) -> None:
@@ -400,13 +423,16 @@ def _wait_ready(home: Path, pid: int, password: str, timeout: float, log_offset:
         time.sleep(0.25)
 
 
-def _terminate(pid: int, timeout: float) -> None:
+def _terminate(pid: int, timeout: float) -> bool:
+    """SIGTERM ``pid``, SIGKILL it after ``timeout``; returns whether it exited on its own."""
+    clean = True
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     if _alive(pid):
+        clean = False
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 10
@@ -416,6 +442,7 @@ def _terminate(pid: int, timeout: float) -> None:
     if child is not None:
         with contextlib.suppress(subprocess.TimeoutExpired):
             child.wait(timeout=1)
+    return clean
 
 
 def stop(home: Path | str | None = None, timeout: float = 60) -> bool:
@@ -426,8 +453,10 @@ def stop(home: Path | str | None = None, timeout: float = 60) -> bool:
     """
     home_dir = _home(home)
     pid = _running_pid(home_dir)
-    if pid is not None:
-        _terminate(pid, timeout)
+    if pid is not None and not _terminate(pid, timeout):
+        # Killed, perhaps while writing the class-data archive: do not trust it.
+        with contextlib.suppress(FileNotFoundError):
+            (home_dir / "run" / "launcher.jsa").unlink()
     _remove_run_files(home_dir)
     return pid is not None
 
