@@ -16,8 +16,8 @@ plugin's, only cause a warning). The password of user ``neo4j`` is set on every 
 
 JVM memory: ``NEO4J_GML_HEAP`` (default ``2g``, the ``-Xmx``) and ``NEO4J_GML_JAVA_OPTS`` (extra JVM
 options, shell-split). ``NEO4J_GML_CDS=0`` turns off the class-data archive that makes later starts
-of a home faster (``<home>/run/launcher.jsa``, written when the first run stops). The Java process inherits this process's environment (so every ``GML_*``
-variable reaches it) plus ``extra_env``.
+of a home faster (``<home>/run/launcher.jsa``, written when the first run stops). The Java process
+inherits this process's environment (so every ``GML_*`` variable reaches it) plus ``extra_env``.
 
 Usage from a shell (for manual testing)::
 
