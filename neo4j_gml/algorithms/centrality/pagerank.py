@@ -95,8 +95,10 @@ def article_rank(
     sources: torch.Tensor | None = None,
 ) -> RankResult:
     """ArticleRank: :func:`page_rank`'s scheme with messages divided by
-    ``outDegree(u) + averageOutDegree`` (weighted: ``sum of u's positive out-weights + the
-    average of those sums over all nodes``), which damps the influence of low-degree senders.
+    ``outDegree(u) + averageOutDegree``, which damps the influence of low-degree senders.
+    Weighted, an arc carries ``delta * w / (sum of u's positive out-weights +
+    averageOutDegree)``, the average still being the plain relationship count over ``n``, as in
+    GDS.
 
     Same supersteps, halting and cost as :func:`page_rank`. Reference: Li, Willett (2009),
     "ArticleRank"; GDS manual, ArticleRank.
@@ -104,10 +106,6 @@ def article_rank(
     if weighted:
         check_weights(graph)
     n = graph.num_nodes
-    if weighted and graph.weights is not None:
-        total = float(graph.weights.clamp(min=0).sum())
-    else:
-        total = float(graph.num_arcs)
-    average = total / n if n else 0.0
+    average = graph.num_arcs / n if n else 0.0  # GDS averages plain degrees, even weighted
     share = transition_weights(graph, weighted, extra=average)
     return _pregel_rank(graph, share, damping_factor, max_iterations, tolerance, sources)
