@@ -54,8 +54,15 @@ def test_betweenness_parallel_relationships_are_distinct_paths():
 
 def test_betweenness_sampling_sums_over_sampled_sources():
     g, nxg = random_graph("NATURAL", False, seed=4)
-    chosen = sample_sources(g.num_nodes, 10, 42, g.device)
+    chosen = sample_sources(g, 10, 42)
     assert chosen.unique().numel() == 10
+    assert torch.equal(chosen, sample_sources(g, 10, 42))
+    # degree-biased: nodes of the largest degree are always taken, in position order, and a
+    # node without out-relationships is only drawn to fill a shortfall
+    cycle = Graph.from_edges([0, 1, 2, 3], [1, 2, 3, 0], num_nodes=8)
+    for seed in range(5):
+        assert sample_sources(cycle, 3, seed).tolist() == [0, 1, 2]
+        assert set(sample_sources(cycle, 6, seed).tolist()) >= {0, 1, 2, 3}
     ours = neo4j_gml.run(
         "betweenness", "stream", {"samplingSize": 10, "samplingSeed": 42}, graph=g
     )["score"].to_numpy()

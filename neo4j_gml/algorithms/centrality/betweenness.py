@@ -11,15 +11,31 @@ from neo4j_gml.graph import Graph
 _ARC_BATCH_ELEMENTS = 1 << 22
 
 
-def sample_sources(
-    n: int, size: int | None, seed: int | None, device: torch.device
-) -> torch.Tensor:
-    """All positions, or ``size`` distinct positions drawn uniformly with ``seed``."""
+def sample_sources(graph: Graph, size: int | None, seed: int | None) -> torch.Tensor:
+    """All positions, or ``size`` distinct source positions chosen as GDS's
+    ``RandomDegreeSelectionStrategy`` does: scanning nodes in order, each is taken with
+    probability ``degree / maxDegree`` until ``size`` are taken; any shortfall is filled with
+    uniformly drawn untaken nodes. Deterministic for a given ``seed`` (the random stream is
+    torch's, so the chosen nodes differ from GDS's)."""
+    n, dev = graph.num_nodes, graph.device
     if size is None or size >= n:
-        return torch.arange(n, device=device)
+        return torch.arange(n, device=dev)
     gen = torch.Generator()
-    gen.manual_seed(0 if seed is None else seed)
-    return torch.randperm(n, generator=gen)[:size].to(device)
+    if seed is None:
+        gen.seed()
+    else:
+        gen.manual_seed(seed)
+    degree = graph.out_degree().cpu()
+    top = int(degree.max()) if n else 0
+    factor = torch.randint(1, max(top, 1) + 1, (n,), generator=gen)
+    taken = torch.nonzero(factor <= degree).reshape(-1)[:size]
+    if taken.numel() < size:
+        rest = torch.ones(n, dtype=torch.bool)
+        rest[taken] = False
+        others = torch.nonzero(rest).reshape(-1)
+        extra = others[torch.randperm(others.numel(), generator=gen)[: size - taken.numel()]]
+        taken = torch.sort(torch.cat([taken, extra])).values
+    return taken.to(dev)
 
 
 def _unweighted_batch(graph: Graph, at: torch.Tensor, a: torch.Tensor, batch: torch.Tensor):
@@ -97,8 +113,9 @@ def betweenness_centrality(
 
     Directed graphs give ``nx.betweenness_centrality(G, normalized=False)``; an ``UNDIRECTED``
     graph counts each unordered pair once (the directed sum halved, NetworkX's undirected value).
-    ``sampling_size`` uses only that many source nodes, drawn uniformly without replacement with
-    ``sampling_seed``; the sum over those sources is returned without rescaling.
+    ``sampling_size`` uses only that many source nodes, drawn with GDS's degree-biased strategy
+    (:func:`sample_sources`) and ``sampling_seed``; as in GDS, the sum over those sources is
+    returned without rescaling.
 
     Weights must be positive and not NaN (:class:`ConfigError` otherwise).
     Time ``O(S * depth * m)`` for ``S`` sources (``depth`` = BFS depth, or the largest hop count of
@@ -109,7 +126,7 @@ def betweenness_centrality(
     bc = torch.zeros(n, dtype=torch.float64, device=dev)
     if n == 0:
         return bc
-    sources = sample_sources(n, sampling_size, sampling_seed, dev)
+    sources = sample_sources(graph, sampling_size, sampling_seed)
     if weighted and graph.weights is not None:
         check_weights(graph, allow_negative=False, allow_zero=False)
         size = max(1, min(1024, _ARC_BATCH_ELEMENTS // max(graph.num_arcs, n, 1)))
