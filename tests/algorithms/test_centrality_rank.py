@@ -90,6 +90,10 @@ def test_pagerank_stats_convergence_and_parallel_arcs():
     g, _ = random_strong()
     stats = neo4j_gml.run("pageRank", "stats", {"maxIterations": 500, "tolerance": 1e-3}, graph=g)
     assert stats["didConverge"] is True and 1 < stats["ranIterations"] < 500
+    # a 2-cycle: superstep 1 sends deltas 0.1275 (> 0.1), superstep 2 sends 0.108375,
+    # superstep 3 sends 0.0921... (< 0.1) nothing -> GDS stops after superstep 3, reports 3
+    pair = page_rank(Graph.from_edges([0, 1], [1, 0]), max_iterations=50, tolerance=0.1)
+    assert pair.did_converge and pair.ran_iterations == 3
     # a parallel arc doubles the share of the first target, a self-loop keeps mass at home
     p = Graph.from_edges([0, 0, 0, 1, 1], [1, 1, 2, 1, 0])
     r = page_rank(p, max_iterations=2)
@@ -130,7 +134,7 @@ def test_articlerank_hand_computed_and_converged():
 def test_eigenvector_hand_computed_cycle():
     g = Graph.from_edges([0, 1, 2], [1, 2, 0])
     r = eigenvector_centrality(g)
-    assert r.ran_iterations == 2 and r.did_converge
+    assert r.ran_iterations == 1 and r.did_converge  # converged in superstep 1
     assert np.allclose(r.scores.numpy(), [1 / math.sqrt(3)] * 3, atol=EXACT)
 
 
@@ -170,6 +174,8 @@ def test_hits_matches_networkx():
     assert np.allclose(h / h.sum(), as_array(hub, g.num_nodes), atol=CONVERGED)
     frame = neo4j_gml.run("hits", "stream", {"hitsIterations": 300}, graph=g)
     assert np.allclose(frame["hub"], h) and np.allclose(frame["auth"], a)
+    stats = neo4j_gml.run("hits", "stats", {"hitsIterations": 5}, graph=g)
+    assert stats["ranIterations"] == 20 and stats["didConverge"] is False  # as GDS reports
     with pytest.raises(ConfigError, match="hubProperty"):
         neo4j_gml.run("hits", "stream", {"hubProperty": "auth"}, graph=g)
 

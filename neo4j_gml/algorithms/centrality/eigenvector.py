@@ -51,17 +51,16 @@ def eigenvector_centrality(
     else:
         rank = torch.full((n,), 1.0 / n, dtype=torch.float64, device=dev)
     inbox = torch.zeros(n, dtype=torch.float64, device=dev)
-    ran, converged = 0, False
+    ran, converged = max_iterations, False
     for step in range(max_iterations):
         nxt = rank + inbox
         inbox = torch.zeros(n, dtype=torch.float64, device=dev)
         inbox.index_add_(0, dst, nxt[src] * share)
         norm = torch.linalg.vector_norm(nxt)
         new_rank = nxt / norm if float(norm) > 0 else nxt
-        ran += 1
         change = float((new_rank - rank).abs().max())
         rank = new_rank
         if step > 0 and change <= tolerance:
-            converged = True
+            ran, converged = step, True  # GDS's Pregel loop reports the superstep index
             break
     return RankResult(rank, ran, converged)

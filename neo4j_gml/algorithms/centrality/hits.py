@@ -11,7 +11,8 @@ from neo4j_gml.graph import Graph
 
 @dataclass
 class HitsResult:
-    """Authority and hub scores (each with unit L2 norm) and the iterations run."""
+    """Authority and hub scores (each with unit L2 norm) and the Pregel supersteps GDS would
+    report (four per HITS iteration)."""
 
     auth: torch.Tensor
     hub: torch.Tensor
@@ -32,6 +33,9 @@ def hits(graph: Graph, *, iterations: int = 20) -> HitsResult:
     not used. The scores approach the principal singular vectors of the adjacency matrix (equal
     to ``nx.hits`` up to normalisation).
 
+    GDS runs this as a Pregel program of four supersteps per iteration (compute and normalise
+    authorities, then hubs), so ``ran_iterations`` is ``4 * iterations``.
+
     Time ``O(iterations * (n + m))``, memory ``O(n + m)``. Reference: Kleinberg (1999),
     "Authoritative sources in a hyperlinked environment"; GDS manual, HITS.
     """
@@ -43,4 +47,4 @@ def hits(graph: Graph, *, iterations: int = 20) -> HitsResult:
     for _ in range(iterations):
         auth = _unit(torch.zeros(n, dtype=torch.float64, device=dev).index_add_(0, dst, hub[src]))
         hub = _unit(torch.zeros(n, dtype=torch.float64, device=dev).index_add_(0, src, auth[dst]))
-    return HitsResult(auth, hub, iterations)
+    return HitsResult(auth, hub, 4 * iterations)

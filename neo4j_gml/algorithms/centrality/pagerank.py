@@ -36,23 +36,23 @@ def _pregel_rank(
         only[sources.to(dev)] = 1.0 - damping
         base = only
     scores = base.clone()
-    sending = base  # superstep 0: every node sends its initial score
-    ran, converged = 1, False
     if n == 0:
         return RankResult(scores, 0, True)
-    for _ in range(1, max_iterations):
-        if not bool((sending != 0).any()):
-            converged = True
-            break
+    # Superstep 0 sends every initial score; superstep k > 0 adds d * inbox and sends on the
+    # deltas above the tolerance. As in GDS's Pregel loop, a run that finds nothing sent after
+    # superstep k stops there and reports k iterations; otherwise it reports max_iterations.
+    sending = base
+    for step in range(1, max_iterations):
+        if step > 1 and not bool((sending != 0).any()):
+            return RankResult(scores, step - 1, True)
         inbox = torch.zeros(n, dtype=torch.float64, device=dev)
         inbox.index_add_(0, dst, sending[src] * share)
         delta = damping * inbox
         scores += delta
-        ran += 1
         sending = torch.where(delta > tolerance, delta, torch.zeros_like(delta))
-    else:
-        converged = not bool((sending != 0).any())
-    return RankResult(scores, ran, converged)
+    if max_iterations > 1 and not bool((sending != 0).any()):
+        return RankResult(scores, max_iterations - 1, True)
+    return RankResult(scores, max_iterations, False)
 
 
 def page_rank(
@@ -75,7 +75,8 @@ def page_rank(
     no out-arcs stays there (dangling mass is not redistributed). Parallel arcs and self-loops
     carry messages like any other arc.
 
-    Converged (``did_converge``) when a superstep sends no message before ``max_iterations``.
+    Converged (``did_converge``) when a superstep ``k >= 1`` sends no message; GDS then reports
+    ``k`` iterations (``ran_iterations``), else ``max_iterations``.
     Time ``O(max_iterations * (n + m))`` with one ``index_add_`` over the arcs per superstep;
     memory ``O(n + m)``. Reference: Page, Brin, Motwani, Winograd (1999); GDS manual, PageRank.
     """

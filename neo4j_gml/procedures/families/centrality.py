@@ -160,7 +160,7 @@ def _hits(graph: Graph, cfg: dict[str, Any]) -> NodeValues:
     return NodeValues(
         result.auth,
         extra={"auth": result.auth, "hub": result.hub},
-        stats={"ranIterations": result.ran_iterations},
+        stats={"ranIterations": result.ran_iterations, "didConverge": False},
     )
 
 
@@ -175,7 +175,7 @@ register(
             Key("authProperty", "str", "auth", "name of the authority score column/property"),
             Key("hubProperty", "str", "hub", "name of the hub score column/property"),
         ),
-        stats_columns={"ranIterations": "int"},
+        stats_columns=_ITERATION_STATS,
         extra_columns={"auth": "float", "hub": "float"},
         write_extra={"auth": "authProperty", "hub": "hubProperty"},
         weighted=False,
