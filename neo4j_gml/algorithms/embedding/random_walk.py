@@ -1,0 +1,137 @@
+"""node2vec random walks, vectorised over all walkers, with counter-based randomness."""
+
+from __future__ import annotations
+
+import torch
+
+from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
+from neo4j_gml.graph import Graph
+
+_MAX_ATTEMPTS = 200  # rejection rounds before the remaining walkers take their last draw
+
+
+def _step_seed(seed: int, step: int, attempt: int) -> int:
+    return mix_seed(mix_seed(seed ^ (step * 1_000_003)) ^ (attempt + 1))
+
+
+class _Sampler:
+    """First-order neighbour draws and 'is x a neighbour of y' tests on one graph."""
+
+    def __init__(self, graph: Graph, weighted: bool) -> None:
+        self.indptr, self.indices = graph.indptr, graph.indices
+        self.deg = graph.out_degree()
+        n = graph.num_nodes
+        # CSR rows are sorted by (source, target), so source * n + target is globally sorted
+        self.keys = graph.sources() * n + graph.indices
+        self.n = n
+        self.cum = None
+        if weighted and graph.weights is not None:
+            w = graph.weights.to(torch.float64)
+            self.cum = torch.cumsum(w, 0)
+            self.row_base = torch.cat([torch.zeros(1, dtype=w.dtype, device=w.device), self.cum])
+
+    def draw(self, cur: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+        """A neighbour of each ``cur`` (all have degree > 0): uniform, or weight-proportional."""
+        lo, hi = self.indptr[cur], self.indptr[cur + 1]
+        if self.cum is None:
+            pos = lo + (u * (hi - lo).to(torch.float64)).to(torch.long)
+        else:
+            start, stop = self.row_base[lo], self.row_base[hi]
+            target = start + u * (stop - start)
+            pos = torch.searchsorted(self.cum, target, right=True)
+        pos = torch.minimum(torch.maximum(pos, lo), hi - 1)
+        return self.indices[pos]
+
+    def is_neighbour(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        """Whether ``a -> b`` is an arc, for each pair (batched binary search)."""
+        if self.keys.numel() == 0:
+            return torch.zeros_like(a, dtype=torch.bool)
+        q = a * self.n + b
+        at = torch.searchsorted(self.keys, q).clamp(max=self.keys.numel() - 1)
+        return self.keys[at] == q
+
+
+def random_walks(
+    graph: Graph,
+    *,
+    walk_length: int = 80,
+    walks_per_node: int = 10,
+    return_factor: float = 1.0,
+    in_out_factor: float = 1.0,
+    weighted: bool = False,
+    random_seed: int = 0,
+    start_nodes: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """node2vec's second-order random walks (DeepWalk's when ``p = q = 1``).
+
+    Every start node (all nodes by default) begins ``walks_per_node`` walks of up to
+    ``walk_length`` nodes. From ``cur`` reached from ``prev``, the next node ``x`` is drawn with
+    probability proportional to ``w(cur, x) * a(prev, x)`` where ``a = 1 / returnFactor`` if
+    ``x == prev``, ``1`` if ``prev -> x`` is an arc, else ``1 / inOutFactor`` (``w = 1``
+    unweighted; the first step is first-order). Sampling is by rejection: draw ``x`` first-order,
+    accept with probability ``a / max(a)``, all walkers in parallel; "is ``prev -> x`` an arc"
+    is a batched binary search over the sorted CSR keys. A walk that reaches a node without
+    out-arcs stops there (the rest of its row is ``-1``).
+
+    Randomness is counter-based (a hash of seed, step, attempt and walker index), so the walks
+    are identical on every device. Returns ``int64[W, walk_length]`` with
+    ``W = len(starts) * walks_per_node``, ordered walk-round major. Time
+    ``O(W * walk_length * log m * expected rejections)``, memory ``O(W * walk_length)``.
+
+    Reference: A. Grover, J. Leskovec, "node2vec: Scalable Feature Learning for Networks",
+    KDD 2016.
+    """
+    if walk_length < 1 or walks_per_node < 1:
+        raise ValueError("walk_length and walks_per_node must be at least 1")
+    if return_factor <= 0 or in_out_factor <= 0:
+        raise ValueError("return_factor and in_out_factor must be positive")
+    device = graph.device
+    starts = torch.arange(graph.num_nodes, device=device) if start_nodes is None else start_nodes
+    starts = starts.to(device=device, dtype=torch.long).repeat(walks_per_node)
+    w_count = starts.numel()
+    walks = torch.full((w_count, walk_length), -1, dtype=torch.long, device=device)
+    if w_count == 0:
+        return walks
+    walks[:, 0] = starts
+    sampler = _Sampler(graph, weighted)
+    walker = torch.arange(w_count, device=device)
+    cur = starts.clone()
+    prev = torch.full_like(cur, -1)
+    alive = sampler.deg[cur] > 0
+    second_order = return_factor != 1.0 or in_out_factor != 1.0
+    a_ret, a_out = 1.0 / return_factor, 1.0 / in_out_factor
+    a_max = max(a_ret, 1.0, a_out)
+    for step in range(1, walk_length):
+        idx = walker[alive]
+        if idx.numel() == 0:
+            break
+        if step == 1 or not second_order:
+            u = uniform(_step_seed(random_seed, step, 0), idx, 1)[:, 0]
+            nxt = sampler.draw(cur[idx], u)
+        else:
+            nxt = torch.empty_like(idx)
+            pending = torch.arange(idx.numel(), device=device)
+            for attempt in range(_MAX_ATTEMPTS):
+                who = idx[pending]
+                u = uniform(_step_seed(random_seed, step, attempt), who, 2)
+                x = sampler.draw(cur[who], u[:, 0])
+                p_node = prev[who]
+                a = torch.where(
+                    x == p_node,
+                    torch.full_like(u[:, 1], a_ret),
+                    torch.where(
+                        sampler.is_neighbour(p_node, x),
+                        torch.ones_like(u[:, 1]),
+                        torch.full_like(u[:, 1], a_out),
+                    ),
+                )
+                ok = (u[:, 1] * a_max < a) | (attempt == _MAX_ATTEMPTS - 1)
+                nxt[pending[ok]] = x[ok]
+                pending = pending[~ok]
+                if pending.numel() == 0:
+                    break
+        walks[idx, step] = nxt
+        prev[idx] = cur[idx]
+        cur[idx] = nxt
+        alive[idx] = sampler.deg[nxt] > 0
+    return walks
