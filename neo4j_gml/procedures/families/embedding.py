@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import torch
 
+from neo4j_gml import models
 from neo4j_gml.algorithms.embedding.fastrp import fast_rp
+from neo4j_gml.algorithms.embedding.graphsage import (
+    ACTIVATIONS,
+    AGGREGATORS,
+    build_model,
+    graphsage_embed,
+    train_graphsage,
+)
 from neo4j_gml.algorithms.embedding.random_walk import random_walks
 from neo4j_gml.algorithms.embedding.skipgram import skipgram
 from neo4j_gml.graph import Graph
 from neo4j_gml.procedures.config import REQUIRED, ConfigError, Key
-from neo4j_gml.procedures.registry import NodeValues, Procedure, register
+from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 
 
 def feature_matrix(graph: Graph, names: list[str] | None, key: str) -> torch.Tensor | None:
@@ -22,6 +33,8 @@ def feature_matrix(graph: Graph, names: list[str] | None, key: str) -> torch.Ten
     """
     if not names:
         return None
+    if graph.num_nodes == 0:
+        return torch.zeros(0, len(names), dtype=torch.float32, device=graph.device)
     cols = []
     for name in names:
         if name not in graph.node_properties:
@@ -220,5 +233,191 @@ register(
         ),
         stats_columns={"nodeCount": "int"},
         compute=_node2vec,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- GraphSAGE
+def _model_name_check(v: str) -> str | None:
+    try:
+        models.exists(v)
+    except models.ModelStoreError as exc:
+        return f"is invalid: {exc}"
+    return None
+
+
+def _sample_sizes_check(v: list[int]) -> str | None:
+    if not v or any(k < 1 for k in v):
+        return "must be a non-empty list of positive integers"
+    return None
+
+
+def _graphsage_train(graph: Graph, cfg: dict) -> Rows:
+    name = cfg["modelName"]
+    if models.exists(name):
+        raise ConfigError(f"config key 'modelName': a model named '{name}' already exists")
+    features = feature_matrix(graph, cfg["featureProperties"], "featureProperties")
+    if features is None:
+        raise ConfigError("config key 'featureProperties' must name at least one property")
+    seed = cfg["randomSeed"] if cfg["randomSeed"] is not None else secrets.randbits(62)
+    model, report = train_graphsage(
+        graph,
+        features,
+        embedding_dimension=cfg["embeddingDimension"],
+        aggregator=cfg["aggregator"],
+        activation=cfg["activationFunction"],
+        sample_sizes=cfg["sampleSizes"],
+        epochs=cfg["epochs"],
+        max_iterations=cfg["maxIterations"],
+        batch_size=cfg["batchSize"],
+        learning_rate=cfg["learningRate"],
+        tolerance=cfg["tolerance"],
+        negative_sample_weight=cfg["negativeSampleWeight"],
+        search_depth=cfg["searchDepth"],
+        random_seed=seed,
+    )
+    train_keys = [k.name for k in _GRAPHSAGE_TRAIN_KEYS]
+    meta = models.save(
+        name,
+        model.state_dict(),
+        {
+            "modelType": "graphSage",
+            "featureProperties": list(cfg["featureProperties"]),
+            "inputDimension": int(features.shape[1]),
+            "embeddingDimension": cfg["embeddingDimension"],
+            "aggregator": cfg["aggregator"],
+            "activationFunction": cfg["activationFunction"],
+            "sampleSizes": list(cfg["sampleSizes"]),
+            "trainConfig": {k: cfg[k] for k in train_keys if k != "randomSeed"}
+            | {"randomSeed": seed, "orientation": cfg["orientation"]},
+            "metrics": {
+                "epochsRan": report.epochs,
+                "loss": report.loss,
+                "didConverge": report.did_converge,
+            },
+        },
+    )
+    return Rows(
+        {},
+        stats={"modelInfo": meta, "trainMillis": report.train_millis, "loss": report.loss},
+    )
+
+
+_GRAPHSAGE_TRAIN_KEYS = (
+    Key(
+        "modelName",
+        "str",
+        REQUIRED,
+        "name the trained model is stored under",
+        check=_model_name_check,
+    ),
+    Key(
+        "featureProperties",
+        "str_list",
+        REQUIRED,
+        "node properties used as input features",
+        check=_non_empty,
+    ),
+    Key("embeddingDimension", "int", 64, "length of each embedding", check=_positive_dimension),
+    Key("aggregator", "str", "MEAN", "MEAN or POOL", choices=AGGREGATORS),
+    Key("activationFunction", "str", "SIGMOID", "SIGMOID or RELU", choices=ACTIVATIONS),
+    Key(
+        "sampleSizes",
+        "int_list",
+        [25, 10],
+        "neighbours sampled per node, one per layer",
+        check=_sample_sizes_check,
+    ),
+    Key("epochs", "int", 1, "passes over the nodes", min=1),
+    Key("maxIterations", "int", 10, "Adam steps per batch at most", min=1),
+    Key("batchSize", "int", 100, "nodes per training batch", min=1),
+    Key("learningRate", "float", 0.1, "Adam learning rate", min=0.0, min_exclusive=True),
+    Key("tolerance", "float", 1e-4, "loss change below which training stops", min=0.0),
+    Key("negativeSampleWeight", "float", 20.0, "weight of the negative term", min=0.0),
+    Key("searchDepth", "int", 5, "longest walk to a positive example", min=1),
+    Key("randomSeed", "int?", None, "seed of initialisation and sampling"),
+)
+
+register(
+    Procedure(
+        name="graphSage.train",
+        description="Train a GraphSAGE model (unsupervised, PyG SAGEConv) on node features and "
+        "store it in the model store under modelName.",
+        category="embedding",
+        result="rows",
+        modes=("stats",),
+        weighted=False,
+        keys=_GRAPHSAGE_TRAIN_KEYS,
+        property_keys=("featureProperties",),
+        stats_columns={"modelInfo": "map", "trainMillis": "int", "loss": "float"},
+        compute=_graphsage_train,
+    )
+)
+
+
+@dataclass(frozen=True)
+class _ModelProcedure(Procedure):
+    """A procedure whose feature properties are named by a stored model's metadata."""
+
+    def node_properties_needed(self, cfg: Mapping[str, Any]) -> list[str]:
+        names = list(super().node_properties_needed(cfg))
+        try:
+            meta = models.metadata(cfg["modelName"])
+        except models.ModelStoreError as exc:
+            raise ConfigError(f"config key 'modelName': {exc}") from None
+        return names + [p for p in meta.get("featureProperties", []) if p not in names]
+
+
+def _graphsage_embed(graph: Graph, cfg: dict) -> NodeValues:
+    try:
+        state, meta = models.load(cfg["modelName"], graph.device)
+    except models.ModelStoreError as exc:
+        raise ConfigError(f"config key 'modelName': {exc}") from None
+    if meta.get("modelType") != "graphSage":
+        raise ConfigError(f"config key 'modelName': '{cfg['modelName']}' is not a graphSage model")
+    if graph.num_nodes == 0:
+        return NodeValues(torch.zeros(0, meta["embeddingDimension"], device=graph.device))
+    features = feature_matrix(graph, meta["featureProperties"], "modelName")
+    if features.shape[1] != meta["inputDimension"]:
+        raise ConfigError(
+            f"config key 'modelName': the model expects {meta['inputDimension']} feature values "
+            f"per node, the graph has {features.shape[1]}"
+        )
+    model = build_model(
+        meta["inputDimension"],
+        meta["embeddingDimension"],
+        len(meta["sampleSizes"]),
+        meta["aggregator"],
+        meta["activationFunction"],
+        0,
+    )
+    model.load_state_dict(state)
+    seed = cfg["randomSeed"] if cfg["randomSeed"] is not None else meta["trainConfig"]["randomSeed"]
+    emb = graphsage_embed(model, graph, features, meta["sampleSizes"], seed)
+    return NodeValues(emb, stats={"nodeCount": graph.num_nodes})
+
+
+register(
+    _ModelProcedure(
+        name="graphSage",
+        description="Embed nodes with a trained GraphSAGE model (inductive: nodes unseen in "
+        "training get embeddings from their features and neighbourhoods).",
+        category="embedding",
+        column="embedding",
+        column_type="floatList",
+        modes=("stream", "write"),
+        weighted=False,
+        keys=(
+            Key(
+                "modelName",
+                "str",
+                REQUIRED,
+                "a model trained by graphSage.train",
+                check=_model_name_check,
+            ),
+            Key("randomSeed", "int?", None, "neighbour sampling seed (default: the model's)"),
+        ),
+        stats_columns={"nodeCount": "int"},
+        compute=_graphsage_embed,
     )
 )
