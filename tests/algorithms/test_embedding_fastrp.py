@@ -142,3 +142,12 @@ def test_procedure_compute() -> None:
     res = proc.compute(g, cfg)
     assert res.values.shape == (3, 8)
     assert proc.column == "embedding" and proc.column_type == "floatList"
+
+
+def test_runner_stream() -> None:
+    import neo4j_gml
+
+    g = Graph.from_edges([0, 1], [1, 2], num_nodes=3, node_ids=[5, 6, 7], orientation="UNDIRECTED")
+    frame = neo4j_gml.run("fastRP", "stream", {"embeddingDimension": 4, "randomSeed": 2}, graph=g)
+    assert frame["nodeId"].tolist() == [5, 6, 7]
+    assert all(len(v) == 4 for v in frame["embedding"])

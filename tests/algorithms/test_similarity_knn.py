@@ -114,3 +114,17 @@ def test_procedure() -> None:
     g_nan = Graph.from_edges([], [], num_nodes=2, node_properties={"x": [0.0, float("nan")]})
     with pytest.raises(ConfigError, match="nodeProperties"):
         proc.compute(g_nan, proc.validate({"nodeProperties": "x"}, "stream"))
+
+
+def test_runner_stream_uses_neo4j_ids() -> None:
+    import neo4j_gml
+
+    g = Graph.from_edges(
+        [], [], num_nodes=3, node_ids=[70, 80, 90], node_properties={"x": [0.0, 0.1, 9.0]}
+    )
+    frame = neo4j_gml.run("knn", "stream", {"nodeProperties": ["x"], "topK": 1}, graph=g)
+    assert list(frame.columns) == ["node1", "node2", "similarity"]
+    got = sorted(zip(frame["node1"], frame["node2"], strict=True))
+    assert got == [(70, 80), (80, 70), (90, 80)]
+    stats = neo4j_gml.run("knn", "stats", {"nodeProperties": ["x"], "topK": 1}, graph=g)
+    assert stats["nodesCompared"] == 3 and stats["similarityPairs"] == 3

@@ -1,0 +1,231 @@
+"""Embedding quality on Cora and embedding speed on generated graphs.
+
+Quality: Cora node classification (stratified 50/50 split, multinomial logistic regression in
+torch on the embeddings, mean test accuracy over 3 split seeds) for fastRP, node2vec,
+graphSage (with the bag-of-words features) and the raw features alone.
+Speed: node2vec against a PyPI CPU implementation (PecanPy, when installed) on a ~1M
+relationship graph, and fastRP on a generated 5M relationship graph.
+
+Run: ``python benchmarks/bench_embeddings.py [--quick] [--skip-speed] [--device cpu|cuda]``.
+Reads Cora from ``../shared/data/planetoid`` (or ``$GML_DATA_DIR/planetoid``); never copies it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+import torch
+
+from neo4j_gml.graph import Graph
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("GML_DATA_DIR", ROOT.parent / "shared" / "data")) / "planetoid"
+
+
+def load_cora(folder: Path = DATA) -> tuple[Graph, np.ndarray, np.ndarray]:
+    """Cora as an UNDIRECTED :class:`Graph` plus features ``float[n, 1433]`` and labels."""
+
+    def read(name: str):  # noqa: ANN202
+        with open(folder / f"ind.cora.{name}", "rb") as f:
+            return pickle.load(f, encoding="latin1")
+
+    allx, ally, tx, ty, adj = (read(k) for k in ("allx", "ally", "tx", "ty", "graph"))
+    test_idx = [int(line) for line in (folder / "ind.cora.test.index").read_text().split()]
+    feats = sp.vstack([allx, tx]).toarray()
+    labels = np.vstack([ally, ty])
+    order = np.sort(test_idx)
+    feats[test_idx, :] = feats[order, :]
+    labels[test_idx, :] = labels[order, :]
+    n = feats.shape[0]
+    src = [u for u, vs in adj.items() for v in vs if u != v]
+    dst = [v for u, vs in adj.items() for v in vs if u != v]
+    pairs = {(min(a, b), max(a, b)) for a, b in zip(src, dst, strict=True)}
+    s, t = zip(*sorted(pairs), strict=True)
+    g = Graph.from_edges(list(s), list(t), num_nodes=n, orientation="UNDIRECTED")
+    return g, feats.astype(np.float64), labels.argmax(1)
+
+
+def stratified_split(y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    train, test = [], []
+    for c in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == c))
+        half = len(idx) // 2
+        train += idx[:half].tolist()
+        test += idx[half:].tolist()
+    return np.array(train), np.array(test)
+
+
+def logreg_accuracy(x: np.ndarray | torch.Tensor, y: np.ndarray, seeds=(0, 1, 2)) -> float:
+    """Mean test accuracy of an L2-regularised softmax regression over stratified 50/50 splits."""
+    xt = torch.as_tensor(np.asarray(x, dtype=np.float32))
+    xt = (xt - xt.mean(0)) / (xt.std(0) + 1e-8)
+    yt = torch.as_tensor(y)
+    accs = []
+    for seed in seeds:
+        tr, te = stratified_split(y, seed)
+        torch.manual_seed(seed)
+        lin = torch.nn.Linear(xt.shape[1], int(y.max()) + 1)
+        opt = torch.optim.LBFGS(lin.parameters(), lr=1, max_iter=300, line_search_fn="strong_wolfe")
+
+        def closure(lin=lin, opt=opt, tr=tr) -> torch.Tensor:  # noqa: ANN001
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(lin(xt[tr]), yt[tr])
+            loss = loss + 1e-3 * lin.weight.pow(2).sum()
+            loss.backward()
+            return loss
+
+        opt.step(closure)
+        with torch.no_grad():
+            accs.append((lin(xt[te]).argmax(1) == yt[te]).float().mean().item())
+    return float(np.mean(accs))
+
+
+# ---------------------------------------------------------------------------- quality
+def quality(device: str, quick: bool) -> dict[str, float]:
+    """Cora node-classification accuracy of each embedding (mean of 3 split seeds)."""
+    from neo4j_gml.algorithms.embedding.fastrp import fast_rp
+    from neo4j_gml.algorithms.embedding.graphsage import graphsage_embed, train_graphsage
+    from neo4j_gml.algorithms.embedding.random_walk import random_walks
+    from neo4j_gml.algorithms.embedding.skipgram import skipgram
+
+    g, x, y = load_cora()
+    g = g.to(device)
+    out: dict[str, float] = {}
+    timings: dict[str, float] = {}
+
+    t = time.perf_counter()
+    emb = fast_rp(
+        g, 256, iteration_weights=[0.0, 1.0, 1.0, 1.0], normalization_strength=-0.5, random_seed=1
+    )
+    timings["fastRP"] = time.perf_counter() - t
+    out["fastRP (d=256, weights [0,1,1,1], normStrength -0.5)"] = logreg_accuracy(emb.cpu(), y)
+
+    t = time.perf_counter()
+    feats = torch.as_tensor(x)
+    model, report = train_graphsage(
+        g, feats, embedding_dimension=64, activation="RELU", learning_rate=0.01, random_seed=1
+    )
+    emb = graphsage_embed(model, g, feats, [25, 10], 1)
+    timings["graphSage"] = time.perf_counter() - t
+    out["graphSage (features, d=64, relu, lr 0.01, 1 epoch)"] = logreg_accuracy(emb.cpu(), y)
+
+    t = time.perf_counter()
+    walks = random_walks(g, walk_length=40 if quick else 80, walks_per_node=10, random_seed=1)
+    emb = skipgram(walks, g.num_nodes, 128, random_seed=1)
+    timings["node2vec"] = time.perf_counter() - t
+    out["node2vec (GDS defaults, p=q=1)"] = logreg_accuracy(emb.cpu(), y)
+
+    out["raw features (1433 bag-of-words)"] = logreg_accuracy(x, y)
+    for name, acc in out.items():
+        print(f"  {name:55s} accuracy {acc:.3f}")
+    for name, sec in timings.items():
+        print(f"  time {name:12s} {sec:8.1f} s ({device})")
+    return out
+
+
+# ---------------------------------------------------------------------------- speed
+def random_graph(n: int, m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``m`` distinct undirected edges on ``n`` nodes, endpoints drawn ∝ a power-law weight."""
+    rng = np.random.default_rng(seed)
+    w = rng.pareto(2.5, n) + 1.0
+    p = w / w.sum()
+    src = rng.choice(n, size=int(m * 1.2), p=p)
+    dst = rng.choice(n, size=int(m * 1.2), p=p)
+    keep = src != dst
+    a, b = np.minimum(src[keep], dst[keep]), np.maximum(src[keep], dst[keep])
+    key = np.unique(a.astype(np.int64) * n + b)[:m]
+    return key // n, key % n
+
+
+def speed_fastrp(device: str, n: int = 500_000, m: int = 5_000_000) -> None:
+    from neo4j_gml.algorithms.embedding.fastrp import fast_rp
+
+    s, t = random_graph(n, m, 0)
+    g = Graph.from_edges(s, t, num_nodes=n, orientation="UNDIRECTED").to(device)
+    fast_rp(g, 8, random_seed=0)  # warm-up
+    started = time.perf_counter()
+    fast_rp(g, 128, iteration_weights=[0.0, 1.0, 1.0], random_seed=0)
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    sec = time.perf_counter() - started
+    print(f"  fastRP d=128, 3 iterations, {n:,} nodes, {len(s):,} relationships: {sec:.1f} s")
+
+
+def speed_node2vec(device: str, n: int = 50_000, m: int = 1_000_000) -> None:
+    """Walk generation (and a short end-to-end run) against PecanPy when it is importable."""
+    from neo4j_gml.algorithms.embedding.random_walk import random_walks
+    from neo4j_gml.algorithms.embedding.skipgram import skipgram
+
+    s, t = random_graph(n, m, 1)
+    g = Graph.from_edges(s, t, num_nodes=n, orientation="UNDIRECTED").to(device)
+    print(f"  graph: {n:,} nodes, {len(s):,} relationships; 1 walk of 80 per node")
+    for p, q in [(1.0, 1.0), (0.5, 2.0)]:
+        started = time.perf_counter()
+        random_walks(g, walk_length=80, walks_per_node=1, return_factor=p, in_out_factor=q)
+        print(f"  ours  walks p={p} q={q}: {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    walks = random_walks(g, walk_length=20, walks_per_node=1, random_seed=0)
+    skipgram(walks, n, 64, random_seed=0)
+    print(
+        f"  ours  end-to-end (1 walk of 20 per node, d=64): {time.perf_counter() - started:.1f} s"
+    )
+    try:
+        from pecanpy import pecanpy  # type: ignore[import-not-found]
+    except ImportError:
+        print("  PecanPy not importable here; run with its virtual environment's python")
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "g.edg"
+        np.savetxt(path, np.stack([s, t], 1), fmt="%d", delimiter="\t")
+        for p, q in [(1.0, 1.0), (0.5, 2.0)]:
+            mode = pecanpy.PreComp if (p, q) == (1.0, 1.0) else pecanpy.SparseOTF
+            model = mode(p=p, q=q, workers=1, verbose=False, extend=False)
+            model.read_edg(str(path), weighted=False, directed=False)
+            if hasattr(model, "preprocess_transition_probs"):
+                model.preprocess_transition_probs()
+            model.simulate_walks(num_walks=1, walk_length=5)  # numba compile
+            started = time.perf_counter()
+            model.simulate_walks(num_walks=1, walk_length=80)
+            print(
+                f"  PecanPy {mode.__name__} walks p={p} q={q}: {time.perf_counter() - started:.1f} s"
+            )
+        model = pecanpy.PreComp(p=1, q=1, workers=1, verbose=False, extend=False)
+        model.read_edg(str(path), weighted=False, directed=False)
+        model.preprocess_transition_probs()
+        started = time.perf_counter()
+        model.embed(dim=64, num_walks=1, walk_length=20, window_size=10, epochs=1)
+        print(f"  PecanPy end-to-end (gensim, 1 worker): {time.perf_counter() - started:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--quick", action="store_true", help="shorter node2vec walks")
+    parser.add_argument("--only", choices=["quality", "fastrp", "node2vec"], default=None)
+    args = parser.parse_args()
+    torch.set_num_threads(1)  # see the note in the report: OpenMP contention on shared cores
+    if args.only in (None, "quality"):
+        if DATA.is_dir():
+            print("Cora node classification (stratified 50/50, logistic regression, 3 seeds):")
+            quality(args.device, args.quick)
+        else:
+            print(f"Cora not found at {DATA}; skipping the quality benchmark")
+    if args.only in (None, "fastrp"):
+        print("fastRP speed:")
+        speed_fastrp(args.device)
+    if args.only in (None, "node2vec"):
+        print("node2vec speed:")
+        speed_node2vec(args.device)
+
+
+if __name__ == "__main__":
+    main()
