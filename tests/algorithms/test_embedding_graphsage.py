@@ -48,19 +48,30 @@ def test_sample_neighbours_keeps_k_real_arcs() -> None:
     assert seen == {1, 3, 5, 7, 9}
 
 
+def _normalize_rows(h: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(h, axis=1, keepdims=True)
+    return h / np.where(n > 0, n, 1)
+
+
 def test_forward_matches_numpy_mean_aggregator() -> None:
-    # one layer, sample size above every degree: z_i = normalize(sigmoid(W_l mean_j x_j + b + W_r x_i))
+    # two layers, sample size above every degree:
+    # h1 = normalize(sigmoid(W_l mean_j x_j + b + W_r x_i)), z = normalize(same on h1, no activation)
     g, x = _ring(8)
-    model = build_model(4, 3, 1, "MEAN", "SIGMOID", seed=5)
-    z = graphsage_embed(model, g, x, [100]).numpy()
+    model = build_model(4, 3, 2, "MEAN", "SIGMOID", seed=5)
+    z = graphsage_embed(model, g, x, [100, 100]).numpy()
     sd = {k: v.double().numpy() for k, v in model.state_dict().items()}
-    xn = x.numpy()
-    for i in range(8):
-        nb = g.indices[g.indptr[i] : g.indptr[i + 1]].numpy()
-        h = sd["convs.0.lin_l.weight"] @ xn[nb].mean(0) + sd["convs.0.lin_l.bias"]
-        h = h + sd["convs.0.lin_r.weight"] @ xn[i]
-        h = 1 / (1 + np.exp(-h))
-        np.testing.assert_allclose(z[i], h / np.linalg.norm(h), atol=1e-5)
+    nbrs = [g.indices[g.indptr[i] : g.indptr[i + 1]].numpy() for i in range(8)]
+
+    def layer(h: np.ndarray, i: int) -> np.ndarray:
+        agg = np.stack([h[nb].mean(0) for nb in nbrs])
+        return (
+            agg @ sd[f"convs.{i}.lin_l.weight"].T
+            + sd[f"convs.{i}.lin_l.bias"]
+            + h @ sd[f"convs.{i}.lin_r.weight"].T
+        )
+
+    h1 = _normalize_rows(1 / (1 + np.exp(-layer(x.numpy(), 0))))
+    np.testing.assert_allclose(z, _normalize_rows(layer(h1, 1)), atol=1e-5)
 
 
 def test_pool_forward_matches_numpy() -> None:
@@ -73,7 +84,7 @@ def test_pool_forward_matches_numpy() -> None:
         nb = g.indices[g.indptr[i] : g.indptr[i + 1]].numpy()
         proj = np.maximum(xn[nb] @ sd["convs.0.lin.weight"].T + sd["convs.0.lin.bias"], 0)
         h = sd["convs.0.lin_l.weight"] @ proj.max(0) + sd["convs.0.lin_l.bias"]
-        h = np.maximum(h + sd["convs.0.lin_r.weight"] @ xn[i], 0)
+        h = h + sd["convs.0.lin_r.weight"] @ xn[i]  # one layer = the last: no activation
         n = np.linalg.norm(h)
         np.testing.assert_allclose(z[i], h / n if n > 0 else h, atol=1e-5)
 

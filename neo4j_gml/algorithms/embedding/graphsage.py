@@ -40,7 +40,11 @@ def sample_neighbours(graph: Graph, k: int, seed: int) -> torch.Tensor:
 
 
 class GraphSageNet(nn.Module):
-    """Stacked PyG ``SAGEConv`` layers, each followed by the activation and L2 normalisation.
+    """Stacked PyG ``SAGEConv`` layers, each followed by L2 normalisation.
+
+    The activation follows every layer but the last, as in the paper's reference code: an
+    activated last layer (GDS applies it there too) makes every embedding non-negative, so the
+    negative-sampling term cannot push pairs apart and the embeddings come out much worse.
 
     ``MEAN`` uses SAGEConv's mean aggregator; ``POOL`` projects neighbours through a linear layer
     with ReLU and takes the element-wise max (``SAGEConv(project=True, aggr='max')``), the
@@ -66,8 +70,11 @@ class GraphSageNet(nn.Module):
         self.activation = torch.sigmoid if activation.upper() == "SIGMOID" else torch.relu
 
     def forward(self, x: torch.Tensor, edge_indices: Sequence[torch.Tensor]) -> torch.Tensor:
-        for conv, edge_index in zip(self.convs, edge_indices, strict=True):
-            x = self.activation(conv(x, edge_index))
+        last = len(self.convs) - 1
+        for i, (conv, edge_index) in enumerate(zip(self.convs, edge_indices, strict=True)):
+            x = conv(x, edge_index)
+            if i < last:
+                x = self.activation(x)
             x = nn.functional.normalize(x, p=2.0, dim=1)
         return x
 
