@@ -128,11 +128,9 @@ def _existing(driver: neo4j.Driver, database: str | None) -> tuple[set, set, set
     row = _single(
         driver,
         database,
-        "CALL db.labels() YIELD label WITH collect(label) AS labels "
-        "CALL db.relationshipTypes() YIELD relationshipType "
-        "WITH labels, collect(relationshipType) AS types "
-        "CALL db.propertyKeys() YIELD propertyKey "
-        "RETURN labels, types, collect(propertyKey) AS keys",
+        "RETURN COLLECT { CALL db.labels() YIELD label RETURN label } AS labels, "
+        "COLLECT { CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType } "
+        "AS types, COLLECT { CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey } AS keys",
     )
     return set(row["labels"]), set(row["types"]), set(row["keys"])
 

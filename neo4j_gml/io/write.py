@@ -16,6 +16,7 @@ was written whole or not at all, and rerunning the write finishes the job.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -72,10 +73,18 @@ def _run_batches(
     total = len(next(iter(columns.values()))) if columns else 0
     ranges = _batches(total, batch_size)
 
+    failed = threading.Event()
+
     def write(lo: int, hi: int) -> int:
+        if failed.is_set():  # another batch failed: write nothing more
+            return 0
         params = {name: col[lo:hi] for name, col in columns.items()}
-        with driver.session(database=database) as session:
-            session.execute_write(lambda tx: tx.run(query, **params).consume())
+        try:
+            with driver.session(database=database) as session:
+                session.execute_write(lambda tx: tx.run(query, **params).consume())
+        except BaseException:
+            failed.set()
+            raise
         if on_progress is not None:
             on_progress(hi - lo)
         return hi - lo

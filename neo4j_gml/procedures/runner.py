@@ -26,7 +26,7 @@ from neo4j_gml.io.read import Projection, ReadReport, read_graph
 from neo4j_gml.io.write import write_node_properties, write_relationships
 from neo4j_gml.procedures import registry
 from neo4j_gml.procedures.config import ConfigError
-from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result, Rows
+from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result
 from neo4j_gml.procedures.summary import _plain, summarize
 
 
