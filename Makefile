@@ -1,0 +1,36 @@
+# The two commands: `make demo` and `make test`. Each creates .venv, installs the package with
+# its dev tools, builds the Java launcher and plugin with Maven, and starts what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: install demo test lint format bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) examples/demo.py
+
+test: install
+	bash scripts/with-neo4j.sh $(PY) -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install
+	bash scripts/with-neo4j.sh $(PY) -m benchmarks.bench_io
+
+clean:
+	-$(PY) -m neo4j_gml.cli neo4j stop
+	rm -rf $(VENV) plugin/*/target .neo4j-home
