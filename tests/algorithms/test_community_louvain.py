@@ -163,12 +163,8 @@ def test_seeded_run_keeps_seeds(algo):
 
 
 # ---------------------------------------------------------------------------- registry
-def _weighted_karate(**props) -> Graph:
-    return graph_of(nx.karate_club_graph())
-
-
 def test_registry_louvain_stream_and_stats():
-    graph = _weighted_karate()
+    graph = graph_of(nx.karate_club_graph())
     frame = neo4j_gml.run(
         "louvain",
         "stream",
