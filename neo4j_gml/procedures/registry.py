@@ -142,6 +142,11 @@ class Procedure:
         extra_columns: more stream columns of a node result (``NodeValues.extra``) and types.
         write_extra: extra column -> config key naming the node property it is written to in
             write mode (e.g. ``{'hub': 'hubProperty'}``).
+        replace_relationships: write mode first deletes every relationship of the
+            ``writeRelationshipType`` (so a rerun replaces earlier results instead of adding).
+        pairs_query_key: a config key holding a Cypher query that returns ``source`` and
+            ``target`` (Neo4j ids); the runner runs it (with ``parameters``) before compute and
+            puts its rows into ``cfg['pairs']`` as ``[[source, target], ...]``.
     """
 
     name: str
@@ -161,6 +166,8 @@ class Procedure:
     rows_columns: Mapping[str, str] = field(default_factory=dict)
     extra_columns: Mapping[str, str] = field(default_factory=dict)
     write_extra: Mapping[str, str] = field(default_factory=dict)
+    replace_relationships: bool = False
+    pairs_query_key: str | None = None
 
     def stream_columns(self) -> dict[str, str]:
         """Column name -> type of a stream row (types: int, float, floatList, intList, ...)."""

@@ -23,7 +23,7 @@ import torch
 from neo4j_gml.graph import Graph, resolve_device
 from neo4j_gml.io.connection import Connection
 from neo4j_gml.io.read import Projection, ReadReport, read_graph
-from neo4j_gml.io.write import write_node_properties, write_relationships
+from neo4j_gml.io.write import delete_relationships, write_node_properties, write_relationships
 from neo4j_gml.procedures import registry
 from neo4j_gml.procedures.config import ConfigError
 from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result
@@ -104,6 +104,7 @@ def compute(
         if missing:
             raise ConfigError(f"the given graph lacks the node properties {missing}")
         report = ReadReport(graph.num_nodes, graph.num_relationships, 0, 0)
+    _read_pairs(proc, cfg, driver, database)
     graph = graph.to(device)
     pre = _millis(started)
     started = time.perf_counter()
@@ -111,6 +112,26 @@ def compute(
     if device.type == "cuda":
         torch.cuda.synchronize(device)
     return Computed(proc, cfg, graph, result, report, pre, _millis(started))
+
+
+def _read_pairs(
+    proc: Procedure, cfg: dict, driver: neo4j.Driver | None, database: str | None
+) -> None:
+    """Run the procedure's pairs query (if it has one and it is set) into ``cfg['pairs']``."""
+    key = proc.pairs_query_key
+    if key is None or not cfg.get(key):
+        return
+    if driver is None:
+        raise ConfigError(f"config key '{key}' needs a Neo4j connection")
+    records, _, _ = driver.execute_query(
+        cfg[key], parameters_=cfg.get("parameters") or {}, database_=database
+    )
+    try:
+        cfg["pairs"] = [[int(r["source"]), int(r["target"])] for r in records]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(
+            f"config key '{key}': the query must return integer columns 'source' and 'target'"
+        ) from exc
 
 
 def stream_frame(done: Computed) -> pd.DataFrame:
@@ -190,6 +211,10 @@ def write_result(done: Computed, driver: neo4j.Driver, database: str | None) -> 
         ids = graph.node_ids
         src = ids[result.source.to(ids.device)]
         dst = ids[result.target.to(ids.device)]
+        if done.procedure.replace_relationships:
+            row["relationshipsDeleted"] = delete_relationships(
+                driver, cfg["writeRelationshipType"], database=database, batch_size=cfg["batchSize"]
+            )
         with _progress("writing relationships", int(src.numel()), cfg["logProgress"]) as tick:
             report = write_relationships(
                 driver,

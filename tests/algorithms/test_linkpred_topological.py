@@ -1,0 +1,146 @@
+"""Topological link scores and candidates against NetworkX's link prediction functions.
+
+Oracles: ``nx.adamic_adar_index``, ``nx.resource_allocation_index``,
+``nx.preferential_attachment``, ``nx.common_neighbors``, ``|N(a) | N(b)|`` from NetworkX
+neighbour sets, and a brute-force top-k over all non-adjacent two-hop pairs. Tolerance 1e-12.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+import torch
+
+import neo4j_gml
+from neo4j_gml.algorithms.linkpred import adjacency
+from neo4j_gml.algorithms.linkpred.topological import link_scores, two_hop_candidates
+from neo4j_gml.graph import Graph
+from neo4j_gml.procedures.config import ConfigError
+
+
+def _graph(seed: int = 1, n: int = 40, p: float = 0.12) -> tuple[nx.Graph, Graph]:
+    g = nx.gnp_random_graph(n, p, seed=seed)
+    src, dst = zip(*g.edges(), strict=True)
+    # duplicates and a self-loop must not change anything
+    src = [*src, src[0], 3]
+    dst = [*dst, dst[0], 3]
+    ids = list(range(100, 100 + n))
+    return g, Graph.from_edges(src, dst, num_nodes=n, node_ids=ids, orientation="NATURAL")
+
+
+def _oracle(g: nx.Graph, measure: str, pairs: list[tuple[int, int]]) -> list[float]:
+    if measure == "ADAMIC_ADAR":
+        return [s for _, _, s in nx.adamic_adar_index(g, pairs)]
+    if measure == "RESOURCE_ALLOCATION":
+        return [s for _, _, s in nx.resource_allocation_index(g, pairs)]
+    if measure == "PREFERENTIAL_ATTACHMENT":
+        return [s for _, _, s in nx.preferential_attachment(g, pairs)]
+    if measure == "COMMON_NEIGHBORS":
+        return [len(list(nx.common_neighbors(g, a, b))) for a, b in pairs]
+    if measure == "TOTAL_NEIGHBORS":
+        return [len(set(g[a]) | set(g[b])) for a, b in pairs]
+    raise AssertionError(measure)
+
+
+MEASURES = [
+    "ADAMIC_ADAR",
+    "RESOURCE_ALLOCATION",
+    "PREFERENTIAL_ATTACHMENT",
+    "COMMON_NEIGHBORS",
+    "TOTAL_NEIGHBORS",
+]
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_pair_scores_match_networkx(measure: str) -> None:
+    g, graph = _graph()
+    pairs = [(a, b) for a, b in itertools.combinations(range(40), 2) if a != b][::3]
+    a = torch.tensor([p[0] for p in pairs])
+    b = torch.tensor([p[1] for p in pairs])
+    got = link_scores(adjacency.from_graph(graph), a, b, measure).numpy()
+    np.testing.assert_allclose(got, _oracle(g, measure, pairs), rtol=1e-12, atol=1e-12)
+
+
+def test_adjacency_is_simple_and_symmetric() -> None:
+    _, graph = _graph()
+    adj = adjacency.from_graph(graph)
+    assert not bool(adj.has_arc(torch.tensor([3]), torch.tensor([3]))[0])
+    u = torch.repeat_interleave(torch.arange(40), adj.degree)
+    assert bool(adj.has_arc(adj.indices, u).all())
+
+
+@pytest.mark.parametrize("measure", ["ADAMIC_ADAR", "PREFERENTIAL_ATTACHMENT", "TOTAL_NEIGHBORS"])
+def test_candidates_are_brute_force_top_k(measure: str) -> None:
+    g, graph = _graph(seed=4)
+    k = 3
+    s, t, v = two_hop_candidates(adjacency.from_graph(graph), measure, k, path_budget=50)
+    got: dict[int, list[tuple[int, float]]] = {}
+    for a, b, x in zip(s.tolist(), t.tolist(), v.tolist(), strict=True):
+        got.setdefault(a, []).append((b, x))
+    for u in g.nodes:
+        two_hop = {w for m in g[u] for w in g[m]} - set(g[u]) - {u}
+        cands = sorted(two_hop)
+        scores = _oracle(g, measure, [(u, c) for c in cands])
+        best = sorted(zip(cands, scores, strict=True), key=lambda cs: (-cs[1], cs[0]))[:k]
+        mine = got.get(u, [])
+        assert [c for c, _ in mine] == [c for c, _ in best], u
+        np.testing.assert_allclose([x for _, x in mine], [x for _, x in best], rtol=1e-12)
+
+
+def test_candidates_for_sources_only_and_empty_graph() -> None:
+    _, graph = _graph(seed=4)
+    adj = adjacency.from_graph(graph)
+    s, _, _ = two_hop_candidates(adj, "COMMON_NEIGHBORS", 2, sources=torch.tensor([5, 7]))
+    assert set(s.tolist()) <= {5, 7}
+    empty = adjacency.from_graph(Graph.from_edges([], [], num_nodes=0))
+    s, t, v = two_hop_candidates(empty, "ADAMIC_ADAR", 5)
+    assert s.numel() == t.numel() == v.numel() == 0
+
+
+def test_link_score_procedure_and_missing_pairs() -> None:
+    g, graph = _graph()
+    frame = neo4j_gml.run(
+        "linkScore",
+        "stream",
+        {"measure": "adamicAdar", "pairs": [[100, 101], [102, 139]]},
+        graph=graph,
+    )
+    assert list(frame.columns) == ["source", "target", "score"]
+    np.testing.assert_allclose(frame["score"], _oracle(g, "ADAMIC_ADAR", [(0, 1), (2, 39)]))
+    with pytest.raises(ConfigError, match=r"not in the projection.*\(100, 7\)"):
+        neo4j_gml.run("linkScore", "stream", {"pairs": [[100, 7]]}, graph=graph)
+    stats = neo4j_gml.run(
+        "linkScore",
+        "stats",
+        {"sourceNodes": [100, 5], "targetNodes": [101, 101], "skipMissingPairs": True},
+        graph=graph,
+    )
+    assert stats["missingPairs"] == 1 and stats["pairCount"] == 1
+    with pytest.raises(ConfigError, match="same length"):
+        neo4j_gml.run("linkScore", "stream", {"sourceNodes": [100], "targetNodes": []}, graph=graph)
+    with pytest.raises(ConfigError, match="pairsQuery"):
+        neo4j_gml.run("linkScore", "stream", {"pairsQuery": "RETURN 1"}, graph=graph)
+
+
+def test_same_community_score() -> None:
+    comm = torch.tensor([0.0, 0.0, 1.0, 1.0])
+    graph = Graph.from_edges([0, 1, 2], [1, 2, 3], num_nodes=4, node_properties={"community": comm})
+    frame = neo4j_gml.run(
+        "linkScore",
+        "stream",
+        {"measure": "sameCommunity", "pairs": [[0, 1], [1, 2], [2, 3]]},
+        graph=graph,
+    )
+    assert frame["score"].tolist() == [1.0, 0.0, 1.0]
+
+
+def test_link_candidates_procedure() -> None:
+    _, graph = _graph(seed=4)
+    frame = neo4j_gml.run("linkCandidates", "stream", {"topK": 2}, graph=graph)
+    assert set(frame.columns) == {"node1", "node2", "score"}
+    assert frame.groupby("node1").size().max() <= 2
+    with pytest.raises(ConfigError, match="sourceNodes"):
+        neo4j_gml.run("linkCandidates", "stream", {"sourceNodes": [1]}, graph=graph)
