@@ -322,6 +322,78 @@ def _remove_run_files(home: Path) -> None:
             (home / "run" / name).unlink()
 
 
+# ------------------------------------------------------------------- Open GDS (benchmarks only)
+
+#: Prefix of the Open GDS procedure jars copied into ``<home>/plugins`` by ``with_gds=True``.
+_GDS_PREFIX = "opengds--"
+
+_PROCEDURE_MARKS = (
+    b"Lorg/neo4j/procedure/Procedure;",
+    b"Lorg/neo4j/procedure/UserFunction;",
+    b"Lorg/neo4j/procedure/UserAggregationFunction;",
+)
+
+
+def gds_jars() -> list[Path]:
+    """The Open GDS jars for the JVM class path, built from Maven Central on first use.
+
+    Runs ``mvn -B -q -f plugin/gds/pom.xml package`` (offline first) when
+    ``plugin/gds/target/lib`` is missing or older than its pom. Jars whose artifact the launcher
+    already ships (Jackson, slf4j, ...) are left out so that one version of each is on the path.
+    """
+    pom, lib = PLUGIN_DIR / "gds" / "pom.xml", PLUGIN_DIR / "gds" / "target" / "lib"
+    if not lib.is_dir() or not any(lib.glob("*.jar")) or lib.stat().st_mtime < pom.stat().st_mtime:
+        mvn = os.environ.get("MAVEN") or shutil.which("mvn")
+        if not mvn:
+            raise RuntimeError("Maven (mvn) not found on PATH; it is needed to fetch Open GDS")
+        out = ""
+        for offline in (["-o"], []):
+            proc = subprocess.run(
+                [mvn, "-B", "-q", *offline, "-f", str(pom), "package"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            out = proc.stdout + proc.stderr
+            if proc.returncode == 0:
+                lib.touch()
+                break
+        else:
+            raise RuntimeError("fetching Open GDS failed:\n" + "\n".join(out.splitlines()[-40:]))
+
+    def artifact(jar: Path) -> str:
+        return jar.stem.rsplit("-", 1)[0]
+
+    have = {artifact(j) for j in _launcher_lib().glob("*.jar")}
+    return sorted(j for j in lib.glob("*.jar") if artifact(j) not in have)
+
+
+def _has_procedures(jar: Path) -> bool:
+    import zipfile
+
+    with zipfile.ZipFile(jar) as zf:
+        for name in zf.namelist():
+            if name.endswith(".class") and any(m in zf.read(name) for m in _PROCEDURE_MARKS):
+                return True
+    return False
+
+
+def _gds_plugins(home: Path, enable: bool) -> list[Path]:
+    """Copy the Open GDS jars that declare procedures into ``<home>/plugins`` (Neo4j registers
+    procedures only from there) and return all GDS jars for the class path (its kernel extension
+    is found only there); with ``enable=False`` remove such copies and return ``[]``."""
+    plugins = home / "plugins"
+    for old in plugins.glob(_GDS_PREFIX + "*.jar"):
+        old.unlink()
+    if not enable:
+        return []
+    jars = gds_jars()
+    for jar in jars:
+        if jar.name.startswith(("proc", "alpha-proc")) and _has_procedures(jar):
+            shutil.copy2(jar, plugins / (_GDS_PREFIX + jar.name))
+    return jars
+
+
 # -------------------------------------------------------------------------------------- API
 
 
@@ -333,6 +405,7 @@ def start(
     unrestricted: str | None = None,
     extra_classpath: list[Path] | None = None,
     timeout: float = 120,
+    with_gds: bool = False,
 ) -> str:
     """Start the local Neo4j DBMS in the background, or return the one already running.
 
@@ -345,6 +418,8 @@ def start(
         unrestricted: value of ``dbms.security.procedures.unrestricted``, e.g. ``"gml.*,gds.*"``.
         extra_classpath: more jars or folders for the JVM class path (kernel extensions).
         timeout: seconds to wait until Bolt answers.
+        with_gds: also load Open GDS 2.13 (``plugin/gds``; for benchmarks) and allow
+            ``gds.*``.
 
     Returns:
         The Bolt URI, ``bolt://127.0.0.1:<port>``.
@@ -367,6 +442,12 @@ def start(
         build_launcher()
         for sub in ("data", "logs", "run", "plugins", "conf"):
             (home_dir / sub).mkdir(parents=True, exist_ok=True)
+        from neo4j_gml.server.plugin_jar import install_plugin
+
+        install_plugin(home_dir)  # the gml.* procedures (NEO4J_GML_PLUGIN=0: without)
+        extra_classpath = [*(extra_classpath or []), *_gds_plugins(home_dir, with_gds)]
+        if with_gds:
+            unrestricted = ",".join(filter(None, [unrestricted, "gds.*"]))
         log = home_dir / "logs" / _LOG_FILE
         env = dict(os.environ)
         env.update(extra_env or {})

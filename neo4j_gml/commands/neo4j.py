@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                 "--port", type=int, default=None, help="Bolt port (default 7687; 0 = any)"
             )
             p.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for Bolt")
+            p.add_argument(
+                "--with-gds",
+                action="store_true",
+                help="also load Open GDS 2.13 from Maven Central (for benchmarks; allows gds.*)",
+            )
         if name == "status":
             p.add_argument("--format", choices=("text", "json"), default="text")
         p.set_defaults(func=_ACTIONS[name])
@@ -30,7 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _start(args: argparse.Namespace) -> int:
     from neo4j_gml import local_neo4j
 
-    uri = local_neo4j.start(home=args.home, port=args.port, timeout=args.timeout)
+    uri = local_neo4j.start(
+        home=args.home, port=args.port, timeout=args.timeout, with_gds=args.with_gds
+    )
     print(uri)
     return 0
 
