@@ -6,6 +6,7 @@ import torch
 
 from neo4j_gml.algorithms.community.kmeans import kmeans
 from neo4j_gml.algorithms.community.label_propagation import label_propagation
+from neo4j_gml.algorithms.community.local_clustering import local_clustering
 from neo4j_gml.algorithms.community.louvain import Communities, apply_seeds, leiden, louvain
 from neo4j_gml.algorithms.community.metrics import check_weights
 from neo4j_gml.algorithms.community.partition_quality import (
@@ -461,5 +462,105 @@ register(
             "didConverge": "bool",
         },
         compute=_kmeans,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- local clustering
+def _local_clustering_proc(graph: Graph, cfg: dict) -> NodeValues:
+    weighted = _weights_for("localClustering")(graph, cfg)
+    try:
+        sources = graph.positions_of(cfg["sourceNodes"], what="source node")
+    except KeyError as exc:
+        raise ConfigError(f"config key 'sourceNodes': {exc.args[0]}") from None
+    if graph.num_nodes and sources.numel() == 0:
+        raise ConfigError("config key 'sourceNodes' must name at least one node")
+    found = local_clustering(
+        graph,
+        sources,
+        method=cfg["method"],
+        alpha=cfg["alpha"],
+        epsilon=cfg["epsilon"],
+        source_mass=cfg["sourceMass"],
+        labels=_seed_values(graph, cfg["labelProperty"]),
+        label_weight=cfg["labelWeight"],
+        weighted=weighted,
+        max_iterations=cfg["maxIterations"],
+    )
+    return NodeValues(
+        found.scores,
+        extra={"inCluster": found.in_cluster.to(torch.long)},
+        stats={
+            "conductance": found.conductance,
+            "clusterSize": found.size,
+            "ranIterations": found.ran_iterations,
+            "didConverge": found.did_converge,
+        },
+        mask=(found.scores > 0) | found.in_cluster,
+    )
+
+
+register(
+    Procedure(
+        name="localClustering",
+        description="Seeded local community detection: a personalised-PageRank push or l2 flow "
+        "diffusion from sourceNodes, then the sweep cut of least conductance. Streams the nodes "
+        "the diffusion reached.",
+        category="community",
+        default_orientation="UNDIRECTED",
+        keys=(
+            Key("sourceNodes", "int_list", REQUIRED, "Neo4j ids of the seed nodes"),
+            Key(
+                "method",
+                "str",
+                "PPR",
+                "PPR (Andersen-Chung-Lang push) or FLOW (l2 flow diffusion)",
+                choices=("PPR", "FLOW"),
+            ),
+            Key(
+                "alpha", "float", 0.15, "PPR teleport probability", min=0, max=1, min_exclusive=True
+            ),
+            Key(
+                "epsilon",
+                "float",
+                1e-4,
+                "PPR residual / FLOW excess allowed per unit degree",
+                min=0,
+                min_exclusive=True,
+            ),
+            Key(
+                "sourceMass",
+                "float?",
+                None,
+                "FLOW: total mass on the seeds (default 100 x their summed degree)",
+                min=0,
+                min_exclusive=True,
+            ),
+            Key(
+                "labelProperty",
+                "str?",
+                None,
+                "node property with noisy labels; relationships "
+                "between nodes of the seeds' label are weighted up",
+            ),
+            Key(
+                "labelWeight",
+                "float",
+                2.0,
+                "weight factor for relationships between nodes of the seeds' label",
+                min=0,
+                min_exclusive=True,
+            ),
+            Key("maxIterations", "int", 1000, "maximum diffusion rounds", min=1),
+        ),
+        property_keys=("labelProperty",),
+        extra_columns={"inCluster": "int"},
+        stats_columns={
+            "conductance": "float",
+            "clusterSize": "int",
+            "ranIterations": "int",
+            "didConverge": "bool",
+        },
+        compute=_local_clustering_proc,
     )
 )
