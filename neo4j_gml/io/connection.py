@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import neo4j
 
-DEFAULT_URI = "bolt://127.0.0.1:7687"
-DEFAULT_USER = "neo4j"
-DEFAULT_PASSWORD = "neo4j-gml-password"
+from neo4j_gml.local_neo4j import DEFAULT_PASSWORD, DEFAULT_PORT, DEFAULT_USER
+
+DEFAULT_URI = f"bolt://127.0.0.1:{DEFAULT_PORT}"
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,3 @@ class Connection:
             notifications_min_severity="OFF",
             max_connection_pool_size=32,
         )
-
-
-def database_of(driver: neo4j.Driver, database: str | None) -> str | None:
-    """The database to use: the explicit one, else ``NEO4J_DATABASE``, else the default."""
-    return database or os.environ.get("NEO4J_DATABASE") or None
