@@ -55,8 +55,11 @@ def test_parallel_relationships_self_loops_and_directed_input():
     g = Graph.from_edges([0, 1, 2, 2, 3], [1, 2, 1, 3, 3])
     assert bridge_set(g) == {frozenset((0, 1)), frozenset((2, 3))}
     assert articulation_points(g).tolist() == [False, True, True, False]
-    # degree counts the parallel relationship, not the self-loop
-    assert core_numbers(g).tolist() == [1, 2, 2, 1]
+    # degrees 1, 3, 3, 3 (parallel relationship twice, self-loop as two arcs like GDS's
+    # graph.degree): peel 0 at k=1, then 1 (degree 2), 2 and 3 at k=2
+    assert core_numbers(g).tolist() == [1, 2, 2, 2]
+    # an isolated node with a self-loop keeps degree 2 to the end
+    assert core_numbers(Graph.from_edges([0], [0], orientation="UNDIRECTED")).tolist() == [2]
 
 
 def test_registry_entries_and_empty_graph():

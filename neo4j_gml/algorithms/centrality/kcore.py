@@ -15,9 +15,10 @@ def core_numbers(graph: Graph) -> torch.Tensor:
     Parallel peeling (Batagelj-Zaversnik by rounds): with ``k`` the smallest remaining degree,
     all remaining nodes of degree ``<= k`` are removed at once, their neighbours' degrees drop,
     and this repeats; a removed node's core number is the ``k`` of its round. Directions are
-    ignored (a directed graph is read as undirected), self-loops are ignored and parallel
-    relationships count in the degree (multigraph degree). Equals ``nx.core_number`` on simple
-    graphs.
+    ignored (a directed graph is read as undirected) and parallel relationships count in the
+    degree (multigraph degree). As in GDS, a self-loop adds 2 to its node's starting degree
+    (its two arcs) but is never peeled off, so it can raise that node's core value;
+    ``nx.core_number`` refuses self-loops. Equals ``nx.core_number`` on simple graphs.
 
     Returns ``int64[n]``. Time ``O(rounds * n + m)``, memory ``O(n + m)``. Reference: Batagelj
     and Zaversnik, "An O(m) algorithm for cores decomposition of networks" (2003).
@@ -25,6 +26,11 @@ def core_numbers(graph: Graph) -> torch.Tensor:
     n, dev = graph.num_nodes, graph.device
     indptr, _, dst = undirected_csr(graph)
     degree = indptr[1:] - indptr[:-1]
+    # GDS starts from graph.degree, which counts self-loop arcs (twice when undirected)
+    src_all = graph.sources()
+    loops = src_all[src_all == graph.indices]
+    per_loop = 1 if graph.orientation == "UNDIRECTED" else 2
+    degree = degree + torch.bincount(loops, minlength=n) * per_loop
     core = torch.zeros(n, dtype=torch.long, device=dev)
     alive = torch.ones(n, dtype=torch.bool, device=dev)
     k = 0
