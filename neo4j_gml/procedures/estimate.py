@@ -1,0 +1,160 @@
+"""Memory estimates: how many bytes a run needs, from node and relationship counts alone.
+
+GDS offers ``.estimate`` modes; ours is :func:`estimate_memory`, used by pipeline dry runs and by
+the runner to refuse, before reading anything, a run that cannot fit on its device (for example
+an ``embeddingDimension`` too large for the GPU). The figures are upper bounds of the tensors the
+run holds at once, not of Python's own overhead:
+
+* the graph: ``indptr`` (8 B per node), ``indices`` (8 B per arc), ``weights`` (8 B per arc when
+  weighted), ``node_ids`` (8 B per node) and the node properties (8 B per value);
+* the result: 8 B per node, or per node and dimension for embeddings, or per pair for
+  relationship results (``topK`` per node);
+* the algorithm's working set: a few per-node and per-arc vectors, more for embeddings
+  (propagation buffers) and similarity (blocks of a dense product).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import neo4j
+
+from neo4j_gml.io.names import quote
+from neo4j_gml.procedures.registry import Procedure
+
+BYTES = 8
+DEFAULT_DIMENSION = 128
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    node_count: int
+    relationship_count: int
+    graph_bytes: int
+    result_bytes: int
+    working_bytes: int
+
+    @property
+    def total_bytes(self) -> int:
+        return self.graph_bytes + self.result_bytes + self.working_bytes
+
+    def as_row(self) -> dict[str, Any]:
+        """GDS-like estimate columns."""
+        return {
+            "nodeCount": self.node_count,
+            "relationshipCount": self.relationship_count,
+            "bytesMin": self.graph_bytes + self.result_bytes,
+            "bytesMax": self.total_bytes,
+            "requiredMemory": human_bytes(self.total_bytes),
+            "mapView": {
+                "graph": self.graph_bytes,
+                "result": self.result_bytes,
+                "working": self.working_bytes,
+            },
+        }
+
+
+def human_bytes(count: int) -> str:
+    """``1536`` -> ``'1.5 KiB'``."""
+    value = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if value < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def estimate_memory(
+    proc: Procedure, cfg: Mapping[str, Any], node_count: int, relationship_count: int
+) -> MemoryEstimate:
+    """Bytes a run of ``proc`` with validated ``cfg`` needs on ``node_count`` nodes and
+    ``relationship_count`` relationships. ``O(1)``."""
+    n, m = node_count, relationship_count
+    arcs = 2 * m if cfg.get("orientation") == "UNDIRECTED" else m
+    weighted = cfg.get("relationshipWeightProperty") is not None
+    props = len(proc.node_properties_needed(cfg))
+    graph = BYTES * (2 * n + 1 + arcs * (2 if weighted else 1) + n * props)
+    dim = int(cfg.get("embeddingDimension") or DEFAULT_DIMENSION)
+    if proc.result == "relationship":
+        top_k = int(cfg.get("topK") or 10)
+        result = 3 * BYTES * n * top_k
+        # one block of a dense product (rows x n) at a time, bounded by the block size
+        working = BYTES * min(n, 4096) * n + BYTES * 2 * arcs
+    elif proc.column_type == "floatList":
+        result = 4 * n * dim
+        working = 3 * 4 * n * dim + BYTES * 2 * arcs
+    else:
+        result = BYTES * n
+        working = BYTES * (4 * n + 2 * arcs)
+    return MemoryEstimate(n, m, graph, result, working)
+
+
+def count_projection(
+    driver: neo4j.Driver, cfg: Mapping[str, Any], database: str | None = None
+) -> tuple[int, int]:
+    """Node and relationship counts of a filter projection, from Neo4j's count store.
+
+    Counts are upper bounds when several labels overlap or relationships leave the node set.
+    A Cypher projection is counted by running its queries wrapped in ``count(*)``.
+    """
+
+    def scalar(query: str, **params: Any) -> int:
+        records, _, _ = driver.execute_query(query, parameters_=params, database_=database)
+        return int(records[0][0])
+
+    if cfg.get("nodeQuery"):
+        params = dict(cfg.get("parameters") or {})
+        nodes = scalar(f"CALL {{ {cfg['nodeQuery']} }} RETURN count(*)", **params)
+        rels = scalar(f"CALL {{ {cfg['relationshipQuery']} }} RETURN count(*)", **params)
+        return nodes, rels
+    labels = cfg.get("nodeLabels") or ["*"]
+    types = cfg.get("relationshipTypes") or ["*"]
+    if "*" in labels:
+        nodes = scalar("MATCH (n) RETURN count(n)")
+    else:
+        nodes = sum(
+            scalar(f"MATCH (n:{quote(x, key='nodeLabels')}) RETURN count(n)") for x in labels
+        )
+    if "*" in types:
+        rels = scalar("MATCH ()-[r]->() RETURN count(r)")
+    else:
+        rels = sum(
+            scalar(f"MATCH ()-[r:{quote(t, key='relationshipTypes')}]->() RETURN count(r)")
+            for t in types
+        )
+    return nodes, rels
+
+
+def available_bytes(device: Any) -> int:
+    """Free memory of a torch device: CUDA's free memory, or the host's available memory."""
+    import os
+
+    import torch
+
+    if getattr(device, "type", str(device)) == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        return int(free)
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # not Linux: no check
+        return 1 << 62
+
+
+def check_fits(
+    proc: Procedure, cfg: Mapping[str, Any], estimate: MemoryEstimate, device: Any
+) -> None:
+    """Raise :class:`ConfigError` when ``estimate`` exceeds what ``device`` has free."""
+    from neo4j_gml.procedures.config import ConfigError
+
+    free = available_bytes(device)
+    if estimate.total_bytes <= free:
+        return
+    culprit = "embeddingDimension" if proc.column_type == "floatList" else "topK"
+    hint = f" (lower '{culprit}' or use a smaller projection)" if culprit in cfg else ""
+    raise ConfigError(
+        f"gml.{proc.name} needs about {human_bytes(estimate.total_bytes)} on {device} for "
+        f"{estimate.node_count} nodes and {estimate.relationship_count} relationships, but only "
+        f"{human_bytes(free)} is free{hint}"
+    )
