@@ -1,0 +1,331 @@
+"""Running a validated pipeline: shared projections, ordered steps, a record of the run.
+
+Steps that name the same projection (and resolve to the same filter or Cypher projection) share
+one read of Neo4j: the graph is read once, with the union of the node properties those steps
+need that already exist, and passed to each step. A cached graph is dropped when a later step
+writes relationships (the projection may include them) or overwrites a node property it holds.
+A failed step stops the run: earlier steps' results stay written, later steps are recorded as
+skipped, and the run as failed with the step named. Steps write with ``SET`` / ``MERGE``, so a
+rerun gives the same graph.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import neo4j
+
+from neo4j_gml.graph import Graph
+from neo4j_gml.io.read import Projection, ReadReport, read_graph
+from neo4j_gml.pipeline.loader import PROJECTION_KEY_NAMES, Pipeline, Step
+from neo4j_gml.pipeline.records import (
+    RECORD_LABELS,
+    RunRecord,
+    StepRecord,
+    flush_spool,
+    new_run_id,
+    now_iso,
+    save_run,
+    spool,
+)
+from neo4j_gml.procedures import registry
+from neo4j_gml.procedures.runner import compute, stream_frame, summary_row, write_result
+
+Progress = Callable[[str], None]
+
+
+def stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _projection_key(cfg: dict[str, Any]) -> str:
+    """What identifies a read, apart from the node properties."""
+    spec = {k: cfg.get(k) for k in sorted(PROJECTION_KEY_NAMES) if k != "nodeProperties"}
+    return json.dumps(spec, sort_keys=True, default=str)
+
+
+def _written_property(step: Step) -> str | None:
+    return step.validated.get("writeProperty") if step.mode == "write" else None
+
+
+class _GraphCache:
+    """Graphs read for the steps, keyed by projection; see the module docstring."""
+
+    def __init__(self, driver: neo4j.Driver, database: str | None) -> None:
+        self.driver, self.database = driver, database
+        self.graphs: dict[str, tuple[Graph, ReadReport]] = {}
+        self.reads = 0
+
+    def get(self, cfg: dict[str, Any], needed: list[str], extra: list[str]) -> Graph:
+        key = _projection_key(cfg)
+        cached = self.graphs.get(key)
+        if cached is not None and all(p in cached[0].node_properties for p in needed):
+            return cached[0]
+        have = list(cached[0].node_properties) if cached else []
+        wanted = list(dict.fromkeys([*needed, *have, *extra]))
+        try:
+            graph, report = self._read(cfg, wanted)
+        except ValueError:
+            if wanted == needed:
+                raise
+            graph, report = self._read(cfg, needed)  # an optional extra property was the problem
+        self.graphs[key] = (graph, report)
+        return graph
+
+    def _read(self, cfg: dict[str, Any], properties: list[str]) -> tuple[Graph, ReadReport]:
+        self.reads += 1
+        projection = Projection.from_config(cfg, properties)
+        return read_graph(
+            self.driver, projection, database=self.database, concurrency=cfg["concurrency"]
+        )
+
+    def written(self, step: Step, result_kind: str) -> None:
+        if result_kind == "relationship":
+            self.graphs.clear()
+            return
+        prop = _written_property(step)
+        for key in [k for k, (g, _) in self.graphs.items() if prop in g.node_properties]:
+            del self.graphs[key]
+
+
+def _resolve_labels(driver: neo4j.Driver, database: str | None) -> list[str] | None:
+    """Labels that ``['*']`` should mean: all but the run records', if records exist."""
+    records, _, _ = driver.execute_query(
+        "CALL db.labels() YIELD label RETURN collect(label) AS labels", database_=database
+    )
+    labels = records[0]["labels"]
+    if not RECORD_LABELS & set(labels):
+        return None
+    return sorted(set(labels) - RECORD_LABELS)
+
+
+def _step_config(step: Step, labels: list[str] | None) -> dict[str, Any]:
+    config = dict(step.config)
+    if labels is not None and step.validated["nodeLabels"] == ["*"] and not config.get("nodeQuery"):
+        config["nodeLabels"] = labels
+    return config
+
+
+def _later_properties(pipeline: Pipeline, index: int, key: str, existing: set[str]) -> list[str]:
+    """Properties of later steps on the same read that exist now and no step before rewrites."""
+    out: list[str] = []
+    written: set[str] = set()
+    for step in pipeline.steps:
+        if step.index > index and _projection_key(step.validated) == key:
+            proc = registry.get(step.procedure)
+            out += [
+                p for p in proc.node_properties_needed(step.validated) if p in existing - written
+            ]
+        prop = _written_property(step)
+        if prop:
+            written.add(prop)
+    return out
+
+
+def _run_step(
+    pipeline: Pipeline,
+    step: Step,
+    rec: StepRecord,
+    cache: _GraphCache,
+    driver: neo4j.Driver,
+    database: str | None,
+    labels: list[str] | None,
+    existing: set[str],
+) -> None:
+    proc = registry.get(step.procedure)
+    config = _step_config(step, labels)
+    cfg = proc.validate(config, step.mode)
+    graph = None
+    started = time.perf_counter()
+    if proc.category != "model":
+        needed = proc.node_properties_needed(cfg)
+        extra = _later_properties(pipeline, step.index, _projection_key(cfg), existing)
+        graph = cache.get(cfg, needed, extra)
+    read_millis = int((time.perf_counter() - started) * 1000)
+    done = compute(step.procedure, step.mode, config, driver=driver, graph=graph, database=database)
+    if step.mode == "stream":
+        frame = stream_frame(done)
+        rec.rowCount = len(frame)
+        if step.output is not None:
+            step.output.parent.mkdir(parents=True, exist_ok=True)
+            frame.to_csv(step.output, index=False)
+        row = summary_row(done, time.perf_counter())
+    elif step.mode == "stats":
+        row = summary_row(done, time.perf_counter())
+    else:
+        row = write_result(done, driver, database)
+        cache.written(step, proc.result)
+    rec.nodeCount = int(row.get("nodeCount", 0))
+    rec.relationshipCount = int(row.get("relationshipCount", 0))
+    rec.nodePropertiesWritten = int(row.get("nodePropertiesWritten", 0))
+    rec.relationshipsWritten = int(row.get("relationshipsWritten", 0))
+    rec.preProcessingMillis = int(row.get("preProcessingMillis", 0)) + read_millis
+    rec.computeMillis = int(row.get("computeMillis", 0))
+    rec.writeMillis = int(row.get("writeMillis", 0))
+    rec.summary = {k: v for k, v in row.items() if k != "configuration"}
+
+
+def _describe(rec: StepRecord) -> str:
+    parts = [f"{rec.millis / 1000:.2f} s", f"{rec.nodeCount} nodes"]
+    if rec.nodePropertiesWritten:
+        parts.append(f"{rec.nodePropertiesWritten} properties written")
+    if rec.relationshipsWritten:
+        parts.append(f"{rec.relationshipsWritten} relationships written")
+    if rec.mode == "stream":
+        parts.append(f"{rec.rowCount} rows")
+    return ", ".join(parts)
+
+
+def new_record(pipeline: Pipeline, run_id: str | None = None) -> RunRecord:
+    """A fresh run record with every step pending."""
+    run = RunRecord(
+        runId=run_id or new_run_id(),
+        pipeline=pipeline.name,
+        file=str(pipeline.path),
+        fileHash=pipeline.file_hash,
+        started=now_iso(),
+    )
+    run.steps = [
+        StepRecord(
+            index=s.index,
+            name=s.name,
+            procedure=s.procedure,
+            mode=s.mode,
+            config=s.config,
+            projection=s.projection,
+        )
+        for s in pipeline.steps
+    ]
+    return run
+
+
+def _finish(run: RunRecord, status: str, error: str | None = None) -> RunRecord:
+    run.status, run.error, run.ended = status, error, now_iso()
+    for rec in run.steps:
+        if rec.status in ("pending", "running"):
+            rec.status = "cancelled" if status == "cancelled" else "skipped"
+    return run
+
+
+def run_pipeline(
+    pipeline: Pipeline,
+    *,
+    driver: neo4j.Driver | None = None,
+    database: str | None = None,
+    progress: Progress | None = stderr_progress,
+    should_stop: Callable[[], bool] = lambda: False,
+    spool_file: Path | None = None,
+    run_id: str | None = None,
+    uri: str | None = None,
+) -> RunRecord:
+    """Run every step of ``pipeline`` in order and return the run's record.
+
+    Without ``driver`` one is made from ``uri`` or the pipeline's connection (file, then
+    environment). When
+    Neo4j cannot be reached the run is returned as failed, and, with ``spool_file``, kept there
+    until a later run saves it. ``should_stop`` is asked before each step (SIGTERM handling).
+    Never raises for a failing step: the record says what failed.
+    """
+    say = progress or (lambda _m: None)
+    run = new_record(pipeline, run_id)
+    own = None
+    if driver is None:
+        connection = pipeline.connect(uri=uri, database=database)
+        database = connection.database
+        try:
+            own = driver = connection.driver()
+            driver.verify_connectivity()
+        except Exception as exc:  # unreachable, bad credentials, ...
+            if own is not None:
+                own.close()
+            _finish(run, "failed", f"Neo4j unreachable at {connection.uri}: {exc}")
+            say(f"run {run.runId} failed: {run.error}")
+            if spool_file is not None and pipeline.records:
+                spool(spool_file, run)
+            return run
+    try:
+        return _run_connected(pipeline, run, driver, database, say, should_stop, spool_file)
+    finally:
+        if own is not None:
+            own.close()
+
+
+def _save(
+    pipeline: Pipeline,
+    driver: neo4j.Driver,
+    database: str | None,
+    run: RunRecord,
+    spool_file: Path | None,
+    final: bool,
+    say: Progress,
+) -> None:
+    """Save the record; a final record that cannot be saved goes to the spool file."""
+    if not pipeline.records:
+        return
+    try:
+        save_run(driver, database, run)
+    except Exception as exc:
+        if final and spool_file is not None:
+            spool(spool_file, run)
+            say(f"could not save the run record ({exc}); kept in {spool_file}")
+        elif final:
+            say(f"could not save the run record: {exc}")
+
+
+def _run_connected(
+    pipeline: Pipeline,
+    run: RunRecord,
+    driver: neo4j.Driver,
+    database: str | None,
+    say: Progress,
+    should_stop: Callable[[], bool],
+    spool_file: Path | None,
+) -> RunRecord:
+    if pipeline.records and spool_file is not None:
+        saved = flush_spool(driver, database, spool_file)
+        if saved:
+            say(f"saved {saved} earlier run record(s) that could not be written then")
+    _save(pipeline, driver, database, run, spool_file, final=False, say=say)
+    labels = _resolve_labels(driver, database)
+    records, _, _ = driver.execute_query(
+        "CALL db.propertyKeys() YIELD propertyKey RETURN collect(propertyKey) AS keys",
+        database_=database,
+    )
+    existing = set(records[0]["keys"])
+    cache = _GraphCache(driver, database)
+    total = len(pipeline.steps)
+    say(f"run {run.runId}: pipeline '{pipeline.name}', {total} step(s)")
+    for step, rec in zip(pipeline.steps, run.steps, strict=True):
+        if should_stop():
+            _finish(run, "cancelled", f"stopped before step '{step.name}'")
+            say(f"run {run.runId} cancelled before step '{step.name}'")
+            break
+        on = f" on '{step.projection}'" if step.projection else ""
+        say(f"[{step.index + 1}/{total}] {step.name}: {step.procedure} {step.mode}{on} ...")
+        rec.status, rec.started = "running", now_iso()
+        started = time.perf_counter()
+        try:
+            _run_step(pipeline, step, rec, cache, driver, database, labels, existing)
+        except Exception as exc:
+            rec.millis = int((time.perf_counter() - started) * 1000)
+            rec.status, rec.ended = "failed", now_iso()
+            rec.error = f"{type(exc).__name__}: {exc}"
+            _finish(run, "failed", f"step '{step.name}' ({step.procedure}) failed: {exc}")
+            say(f"[{step.index + 1}/{total}] {step.name} FAILED: {exc}")
+            break
+        rec.millis = int((time.perf_counter() - started) * 1000)
+        rec.status, rec.ended = "succeeded", now_iso()
+        if rec.mode == "write":
+            existing.add(step.validated["writeProperty"])
+        say(f"[{step.index + 1}/{total}] {step.name} done: {_describe(rec)}")
+        _save(pipeline, driver, database, run, spool_file, final=False, say=say)
+    else:
+        _finish(run, "succeeded")
+    _save(pipeline, driver, database, run, spool_file, final=True, say=say)
+    say(f"run {run.runId} {run.status} ({cache.reads} projection read(s))")
+    return run

@@ -1,0 +1,150 @@
+"""The dry-run plan of a pipeline: the reads it will share, each step and its memory estimate.
+
+Counts come from Neo4j's count store (per label and per relationship type, so they are cheap
+even on large graphs) or from explicit ``nodes`` / ``relationships`` figures. A Cypher
+projection cannot be counted without running it: its estimate uses the whole database's
+counts, an upper bound, and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import neo4j
+
+from neo4j_gml.io.names import quote
+from neo4j_gml.pipeline.estimate import Estimate, estimate, human_bytes
+from neo4j_gml.pipeline.execute import _projection_key
+from neo4j_gml.pipeline.loader import Pipeline
+from neo4j_gml.pipeline.records import RECORD_LABELS
+from neo4j_gml.procedures import registry
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    index: int
+    name: str
+    procedure: str
+    mode: str
+    read: int  # which shared read (1-based); 0 for steps that read no graph
+    nodes: int
+    relationships: int
+    estimate: Estimate
+    target: str
+    upper_bound: bool
+
+
+def _count(driver: neo4j.Driver, database: str | None, query: str) -> int:
+    records, _, _ = driver.execute_query(query, database_=database)
+    return int(records[0][0])
+
+
+class Counter:
+    """Node and relationship counts of a projection, from Neo4j or fixed figures."""
+
+    def __init__(
+        self,
+        driver: neo4j.Driver | None,
+        database: str | None = None,
+        nodes: int | None = None,
+        relationships: int | None = None,
+    ) -> None:
+        self.driver, self.database = driver, database
+        self.nodes, self.relationships = nodes, relationships
+
+    def count(self, cfg: dict) -> tuple[int, int, bool]:
+        """(nodes, relationships, upper_bound) of a validated projection config."""
+        if self.driver is None:
+            return int(self.nodes or 0), int(self.relationships or 0), False
+        cypher = cfg.get("nodeQuery") is not None
+        labels = [] if cypher else [x for x in cfg["nodeLabels"] if x != "*"]
+        types = [] if cypher else [t for t in cfg["relationshipTypes"] if t != "*"]
+        if self.nodes is not None:
+            nodes = self.nodes
+        elif labels:
+            nodes = sum(
+                _count(
+                    self.driver,
+                    self.database,
+                    f"MATCH (n:{quote(x, key='nodeLabels')}) RETURN count(n)",
+                )
+                for x in labels
+            )
+        else:
+            nodes = _count(self.driver, self.database, "MATCH (n) RETURN count(n)")
+            nodes -= sum(
+                _count(self.driver, self.database, f"MATCH (n:{x}) RETURN count(n)")
+                for x in sorted(RECORD_LABELS)
+            )
+        if self.relationships is not None:
+            rels = self.relationships
+        elif types:
+            rels = sum(
+                _count(
+                    self.driver,
+                    self.database,
+                    f"MATCH ()-[r:{quote(t, key='relationshipTypes')}]->() RETURN count(r)",
+                )
+                for t in types
+            )
+        else:
+            rels = _count(self.driver, self.database, "MATCH ()-[r]->() RETURN count(r)")
+        return max(nodes, 0), rels, cypher
+
+
+def plan(pipeline: Pipeline, counter: Counter) -> list[PlannedStep]:
+    """Each step with its shared read and memory estimate."""
+    reads: dict[str, int] = {}
+    out = []
+    for step in pipeline.steps:
+        proc = registry.get(step.procedure)
+        cfg = step.validated
+        if proc.category == "model":
+            read, nodes, rels, upper = 0, 0, 0, False
+        else:
+            read = reads.setdefault(_projection_key(cfg), len(reads) + 1)
+            nodes, rels, upper = counter.count(cfg)
+        props = len(proc.node_properties_needed(cfg))
+        if step.mode == "write":
+            rtype = cfg.get("writeRelationshipType")
+            target = f"-> [:{rtype} {{{cfg['writeProperty']}}}]" if rtype else ""
+            target = target or f"-> property '{cfg['writeProperty']}'"
+        elif step.mode == "stream":
+            target = f"-> {step.output}" if step.output else "-> rows (counted)"
+        else:
+            target = "-> statistics"
+        out.append(
+            PlannedStep(
+                step.index,
+                step.name,
+                proc.name,
+                step.mode,
+                read,
+                nodes,
+                rels,
+                estimate(proc, cfg, nodes, rels, props),
+                target,
+                upper,
+            )
+        )
+    return out
+
+
+def format_plan(pipeline: Pipeline, steps: list[PlannedStep]) -> str:
+    """The plan as the dry run prints it."""
+    lines = [
+        f"pipeline '{pipeline.name}' ({pipeline.path}, sha256 {pipeline.file_hash[:12]}): "
+        f"{len(steps)} step(s), {len({s.read for s in steps if s.read})} projection read(s)"
+    ]
+    for s in steps:
+        est = s.estimate
+        bound = " (upper bound: Cypher projection)" if s.upper_bound else ""
+        read = f"read {s.read}, {s.nodes} nodes, {s.relationships} rels" if s.read else "no read"
+        lines.append(
+            f"  [{s.index + 1}/{len(steps)}] {s.name}: {s.procedure} {s.mode} {s.target}; "
+            f"{read}; memory ~{human_bytes(est.total_bytes)} (graph "
+            f"{human_bytes(est.graph_bytes)} + work {human_bytes(est.work_bytes)}){bound}"
+        )
+    peak = max((s.estimate.total_bytes for s in steps), default=0)
+    lines.append(f"peak memory estimate: ~{human_bytes(peak)}")
+    return "\n".join(lines)
