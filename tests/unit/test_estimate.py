@@ -30,7 +30,7 @@ def test_embedding_result_grows_with_dimension() -> None:
 
 def test_too_large_embedding_is_refused_before_computing() -> None:
     g = Graph.from_edges([0, 1], [1, 2])
-    with pytest.raises(ConfigError, match=r"needs about .* GiB .* lower 'embeddingDimension'"):
+    with pytest.raises(ConfigError, match=r"needs about .* GiB .*lower 'embeddingDimension'"):
         neo4j_gml.run("fastRP", "stream", {"embeddingDimension": 10**9}, graph=g)
 
 
