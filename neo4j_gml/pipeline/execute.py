@@ -21,7 +21,7 @@ from typing import Any
 import neo4j
 
 from neo4j_gml.graph import Graph
-from neo4j_gml.io.read import Projection, ReadReport, read_graph
+from neo4j_gml.io.read import Projection, ReadReport, _node_property_spec, read_graph
 from neo4j_gml.pipeline.loader import PROJECTION_KEY_NAMES, Pipeline, Step
 from neo4j_gml.pipeline.records import (
     RECORD_LABELS,
@@ -47,6 +47,13 @@ def _projection_key(cfg: dict[str, Any]) -> str:
     """What identifies a read, apart from the node properties."""
     spec = {k: cfg.get(k) for k in sorted(PROJECTION_KEY_NAMES) if k != "nodeProperties"}
     return json.dumps(spec, sort_keys=True, default=str)
+
+
+def _step_properties(procedure: str, cfg: dict[str, Any]) -> list[str]:
+    """Node properties a step reads: its procedure's and the projection's ``nodeProperties``."""
+    names = list(registry.get(procedure).node_properties_needed(cfg))
+    names += [p for p in _node_property_spec(cfg.get("nodeProperties")) if p not in names]
+    return names
 
 
 def _written_property(step: Step) -> str | None:
@@ -117,10 +124,8 @@ def _later_properties(pipeline: Pipeline, index: int, key: str, existing: set[st
     written: set[str] = set()
     for step in pipeline.steps:
         if step.index > index and _projection_key(step.validated) == key:
-            proc = registry.get(step.procedure)
-            out += [
-                p for p in proc.node_properties_needed(step.validated) if p in existing - written
-            ]
+            needed = _step_properties(step.procedure, step.validated)
+            out += [p for p in needed if p in existing - written]
         prop = _written_property(step)
         if prop:
             written.add(prop)
@@ -143,7 +148,7 @@ def _run_step(
     graph = None
     started = time.perf_counter()
     if proc.category != "model":
-        needed = proc.node_properties_needed(cfg)
+        needed = _step_properties(step.procedure, cfg)
         extra = _later_properties(pipeline, step.index, _projection_key(cfg), existing)
         graph = cache.get(cfg, needed, extra)
     read_millis = int((time.perf_counter() - started) * 1000)
