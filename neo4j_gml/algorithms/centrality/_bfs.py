@@ -16,8 +16,21 @@ import torch
 
 from neo4j_gml.graph import Graph
 
-# Entries of an n x B working matrix per batch; bounds memory to a few hundred MB.
+# Entries of an n x B working matrix per batch. On the CPU a cache-sized batch is fastest
+# (measured: 16-64 columns beat 800 by about 1.4x on a 5,000-node graph); a GPU wants wide
+# batches. BATCH_ELEMENTS bounds the memory of the narrowest CPU batch.
+CPU_BATCH_ELEMENTS = 1 << 18
 BATCH_ELEMENTS = 1 << 22
+GPU_BATCH_ELEMENTS = 1 << 25
+
+
+def batch_width(n: int, device: torch.device) -> int:
+    """Sources per batch for an ``n``-node graph on ``device``."""
+    n = max(n, 1)
+    if device.type == "cuda":
+        return max(1, min(4096, GPU_BATCH_ELEMENTS // n))
+    floor = min(8, max(1, BATCH_ELEMENTS // n))
+    return max(floor, min(1024, CPU_BATCH_ELEMENTS // n))
 
 
 def counted_adjacency(graph: Graph, *, transpose: bool) -> torch.Tensor:
@@ -41,8 +54,8 @@ def counted_adjacency(graph: Graph, *, transpose: bool) -> torch.Tensor:
 
 
 def source_batches(sources: torch.Tensor, n: int) -> Iterator[torch.Tensor]:
-    """Split ``sources`` into batches whose ``n x B`` matrices fit :data:`BATCH_ELEMENTS`."""
-    size = max(1, min(1024, BATCH_ELEMENTS // max(n, 1)))
+    """Split ``sources`` into batches of :func:`batch_width` columns."""
+    size = batch_width(n, sources.device)
     for start in range(0, sources.numel(), size):
         yield sources[start : start + size]
 

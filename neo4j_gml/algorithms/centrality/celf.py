@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 import torch
 
+from neo4j_gml.algorithms.centrality._bfs import batch_width
 from neo4j_gml.graph import Graph
-
-_BATCH_ELEMENTS = 1 << 22
 
 
 @dataclass
@@ -118,7 +117,7 @@ def celf(
     at = _live_graph(graph, sims, propagation_probability, random_seed)
     big_n = n * sims
     none_blocked = torch.zeros(big_n, dtype=torch.bool, device=dev)
-    batch = max(1, _BATCH_ELEMENTS // max(big_n, 1))
+    batch = batch_width(big_n, dev)
     gains = torch.zeros(n, dtype=torch.float64, device=dev)
     for start in range(0, n, batch):
         nodes = torch.arange(start, min(n, start + batch), device=dev)
