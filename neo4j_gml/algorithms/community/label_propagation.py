@@ -24,7 +24,11 @@ def label_propagation(
     ``UNDIRECTED``). A vote is the arc weight (1 unweighted) times the neighbour's
     ``node_weights`` value (1 if none). **Ties**: a node keeps its current label if that label is
     among the best; otherwise it takes the smallest tied label. A node without out-arcs keeps its
-    label. Stops when no label changes or after ``max_iterations``.
+    label. The first iteration updates every node at once; later ones let a pseudo-random half
+    of the nodes (fixed seed, so runs repeat) adopt their best label, which breaks the label
+    swaps that make fully synchronous propagation oscillate (e.g. two nodes linked only to each
+    other). Stops when no node would change its label (``did_converge``) or after
+    ``max_iterations``.
 
     Returns ``(labels int64[n], ran_iterations, did_converge)``. Each iteration is
     ``O(m log m)`` (one sort of the (node, label) votes).
@@ -45,6 +49,8 @@ def label_propagation(
     vote = graph.arc_weights() if weighted else torch.ones(graph.num_arcs, device=dev).double()
     if node_weights is not None:
         vote = vote * node_weights.to(dev, torch.float64)[dst]
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(0)
     ran = 0
     for _ in range(max_iterations):
         ran += 1
@@ -64,5 +70,8 @@ def label_propagation(
         new = uniq_labels[new_dense]
         if torch.equal(new, labels):
             return labels, ran, True
+        if ran > 1:  # after the first round only a pseudo-random half moves: no 2-cycles
+            half = torch.rand(n, generator=gen, device=dev) < 0.5
+            new = torch.where(half, new, labels)
         labels = new
     return labels, ran, False

@@ -3,6 +3,8 @@
 ``backend='auto'`` runs igraph (C code) when the graph is on the CPU and the torch kernels of
 :mod:`._modularity_opt` when it is on CUDA; a CUDA graph never silently falls back to the CPU.
 ``backend='torch'`` forces the torch path anywhere (this is how the tests check it on CPU).
+igraph does not take GDS's ``maxIterations`` or ``tolerance``: it runs its own passes to
+convergence (Louvain levels beyond ``maxLevels`` are cut off; Leiden iterates until stable).
 On the CPU, features igraph lacks use the torch path: Louvain with ``seeds`` (igraph's
 multilevel takes no initial partition) and Leiden with ``include_intermediate`` (igraph reports
 no levels).

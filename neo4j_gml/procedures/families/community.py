@@ -53,7 +53,7 @@ register(
             Key("consecutiveIds", "bool", False, "renumber components 0..k-1"),
         ),
         property_keys=("seedProperty",),
-        compute=lambda g, c: _wcc(g, c),
+        compute=_wcc,
     )
 )
 
