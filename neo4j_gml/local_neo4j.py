@@ -338,11 +338,12 @@ def gds_jars() -> list[Path]:
     """The Open GDS jars for the JVM class path, built from Maven Central on first use.
 
     Runs ``mvn -B -q -f plugin/gds/pom.xml package`` (offline first) when
-    ``plugin/gds/target/lib`` is missing or older than its pom. Jars whose artifact the launcher
-    already ships (Jackson, slf4j, ...) are left out so that one version of each is on the path.
+    ``plugin/gds/target/lib`` is missing or older than its pom. The pom leaves out third-party
+    jars the launcher already ships (Jackson, slf4j, ...), so one version of each is on the path.
     """
     pom, lib = PLUGIN_DIR / "gds" / "pom.xml", PLUGIN_DIR / "gds" / "target" / "lib"
     if not lib.is_dir() or not any(lib.glob("*.jar")) or lib.stat().st_mtime < pom.stat().st_mtime:
+        shutil.rmtree(lib, ignore_errors=True)
         mvn = os.environ.get("MAVEN") or shutil.which("mvn")
         if not mvn:
             raise RuntimeError("Maven (mvn) not found on PATH; it is needed to fetch Open GDS")
@@ -361,11 +362,7 @@ def gds_jars() -> list[Path]:
         else:
             raise RuntimeError("fetching Open GDS failed:\n" + "\n".join(out.splitlines()[-40:]))
 
-    def artifact(jar: Path) -> str:
-        return jar.stem.rsplit("-", 1)[0]
-
-    have = {artifact(j) for j in _launcher_lib().glob("*.jar")}
-    return sorted(j for j in lib.glob("*.jar") if artifact(j) not in have)
+    return sorted(lib.glob("*.jar"))
 
 
 def _has_procedures(jar: Path) -> bool:
@@ -389,7 +386,9 @@ def _gds_plugins(home: Path, enable: bool) -> list[Path]:
         return []
     jars = gds_jars()
     for jar in jars:
-        if jar.name.startswith(("proc", "alpha-proc")) and _has_procedures(jar):
+        if jar.name.startswith(("org.neo4j.gds.proc", "org.neo4j.gds.alpha-proc")) and (
+            _has_procedures(jar)
+        ):
             shutil.copy2(jar, plugins / (_GDS_PREFIX + jar.name))
     return jars
 
