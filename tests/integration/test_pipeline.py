@@ -1,0 +1,129 @@
+"""Pipelines against the real Neo4j: shared reads, run records, failures, idempotent reruns."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from neo4j_gml.pipeline import load_text, run_pipeline
+from neo4j_gml.pipeline.records import load_run
+
+pytestmark = pytest.mark.neo4j
+
+PIPELINE = """\
+name: lesmis
+projections:
+  chars:
+    nodeLabels: [Character]
+    relationshipTypes: [APPEARS_WITH]
+    orientation: UNDIRECTED
+    relationshipWeightProperty: weight
+defaults: {logProgress: false, concurrency: 2}
+steps:
+  - name: rank
+    procedure: pageRank
+    projection: chars
+    config: {writeProperty: pagerank}
+  - name: degree
+    procedure: degree
+    projection: chars
+    config: {writeProperty: wdegree}
+  - name: components
+    procedure: wcc
+    config: {writeProperty: component}
+"""
+
+
+def load_les_miserables(driver) -> nx.Graph:  # noqa: ANN001
+    graph = nx.les_miserables_graph()
+    driver.execute_query("UNWIND $names AS n CREATE (:Character {name: n})", names=list(graph))
+    driver.execute_query(
+        "UNWIND $rows AS r MATCH (a:Character {name: r.a}), (b:Character {name: r.b}) "
+        "CREATE (a)-[:APPEARS_WITH {weight: r.w}]->(b)",
+        rows=[{"a": a, "b": b, "w": float(d["weight"])} for a, b, d in graph.edges(data=True)],
+    )
+    return graph
+
+
+def props(driver, name: str) -> dict:  # noqa: ANN001
+    records, _, _ = driver.execute_query(
+        f"MATCH (c:Character) RETURN c.name AS name, c.{name} AS v"
+    )
+    return {r["name"]: r["v"] for r in records}
+
+
+def test_pipeline_run_is_recorded_and_idempotent(db, tmp_path: Path) -> None:  # noqa: ANN001
+    graph = load_les_miserables(db)
+    pipeline = load_text(PIPELINE, "lesmis.yaml")
+    messages: list[str] = []
+    run = run_pipeline(pipeline, driver=db, progress=messages.append)
+    assert run.status == "succeeded", run.error
+    assert "(2 projection read(s))" in messages[-1]  # rank and degree share one read
+    # oracle: weighted degree = NetworkX's weighted degree; pageRank's top node as NetworkX's
+    wdegree = props(db, "wdegree")
+    assert wdegree == {n: pytest.approx(d) for n, d in graph.degree(weight="weight")}
+    pagerank = props(db, "pagerank")
+    nx_rank = nx.pagerank(graph, weight="weight")
+    assert max(pagerank, key=pagerank.get) == max(nx_rank, key=nx_rank.get) == "Valjean"
+    assert (
+        set(props(db, "component").values()) == {0}
+        or len(set(props(db, "component").values())) == 1
+    )
+
+    saved = load_run(db, None, run.runId)
+    assert saved.status == "succeeded" and saved.fileHash == pipeline.file_hash
+    assert [s.status for s in saved.steps] == ["succeeded"] * 3
+    assert [s.nodePropertiesWritten for s in saved.steps] == [77, 77, 77]
+    assert saved.steps[0].config["writeProperty"] == "pagerank"
+    assert saved.steps[2].nodeCount == 77  # '*' does not read the run records
+    records, _, _ = db.execute_query(
+        "MATCH (r:GmlRun {runId: $id})-[:HAS_STEP]->(s:GmlStep) RETURN count(s) AS n",
+        id=run.runId,
+    )
+    assert records[0]["n"] == 3
+
+    again = run_pipeline(pipeline, driver=db, progress=None)
+    assert again.status == "succeeded"
+    assert props(db, "pagerank") == pytest.approx(pagerank)
+    assert again.steps[2].nodeCount == 77  # the first run's records are still not read
+    counts, _, _ = db.execute_query(
+        "MATCH (c:Character) WITH count(c) AS n "
+        "MATCH (:Character)-[r]->(:Character) RETURN n, count(r) AS m"
+    )
+    assert (counts[0]["n"], counts[0]["m"]) == (77, 254)
+    runs, _, _ = db.execute_query("MATCH (r:GmlRun) RETURN count(r) AS n")
+    assert runs[0]["n"] == 2
+
+
+def test_failed_step_keeps_earlier_results_and_names_the_step(db) -> None:  # noqa: ANN001
+    load_les_miserables(db)
+    text = PIPELINE.replace(
+        "  - name: components\n    procedure: wcc",
+        "  - name: broken\n    procedure: wcc\n    projection: nowhere\n    config: {writeProperty: c}\n"
+        "  - name: components\n    procedure: wcc",
+    ).replace("projections:\n", "projections:\n  nowhere:\n    nodeLabels: [NoSuchLabel]\n")
+    pipeline = load_text(text, "broken.yaml")
+    run = run_pipeline(pipeline, driver=db, progress=None)
+    assert run.status == "failed"
+    assert "step 'broken' (wcc) failed" in run.error and "NoSuchLabel" in run.error
+    assert [s.status for s in run.steps] == ["succeeded", "succeeded", "failed", "skipped"]
+    assert all(v is not None for v in props(db, "wdegree").values())
+    saved = load_run(db, None, run.runId)
+    assert saved.status == "failed" and saved.steps[2].error and saved.steps[3].status == "skipped"
+
+
+def test_unreachable_run_is_spooled_then_saved(db, neo4j_connection, tmp_path: Path) -> None:  # noqa: ANN001
+    load_les_miserables(db)
+    pipeline = load_text(PIPELINE, "lesmis.yaml")
+    spool = tmp_path / "spool.jsonl"
+    failed = run_pipeline(pipeline, uri="bolt://127.0.0.1:1", spool_file=spool, progress=None)
+    assert failed.status == "failed" and "unreachable" in failed.error
+    assert json.loads(spool.read_text())["runId"] == failed.runId
+    later = run_pipeline(pipeline, driver=db, spool_file=spool, progress=None)
+    assert later.status == "succeeded" and not spool.exists()
+    saved = load_run(db, None, failed.runId)
+    assert saved.status == "failed" and "unreachable" in saved.error
+    assert [s.status for s in saved.steps] == ["skipped"] * 3
