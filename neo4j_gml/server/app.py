@@ -22,7 +22,8 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import neo4j
@@ -117,7 +118,15 @@ def _frame_lines(frame: pd.DataFrame) -> Iterator[bytes]:
 
 def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> FastAPI:
     """The application; ``access`` (the Neo4j driver) is made from ``NEO4J_*`` when omitted."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if app.state.access is not None:
+            app.state.access.driver.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="neo4j_gml service",
         version=__version__,
         description="Runs neo4j_gml procedures (graph ML on torch) against Neo4j; "
@@ -147,11 +156,6 @@ def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> 
             raise HTTPException(
                 401, "missing or wrong token", headers={"WWW-Authenticate": "Bearer"}
             )
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        if app.state.access is not None:
-            app.state.access.driver.close()
 
     @app.get("/health")
     def health() -> dict[str, Any]:

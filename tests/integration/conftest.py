@@ -130,7 +130,9 @@ def gml() -> Iterator[GmlStack]:
     password = os.environ.get("NEO4J_PASSWORD", local_neo4j.DEFAULT_PASSWORD)
     uri = os.environ.get("NEO4J_URI")
     if uri:
-        driver = neo4j.GraphDatabase.driver(uri, auth=(os.environ.get("NEO4J_USER", "neo4j"), password))
+        driver = neo4j.GraphDatabase.driver(
+            uri, auth=(os.environ.get("NEO4J_USER", "neo4j"), password)
+        )
         info = _has_plugin(driver)
         if info is not None:
             stack = GmlStack(
