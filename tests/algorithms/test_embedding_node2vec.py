@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 import torch
 
-from neo4j_gml.algorithms.embedding.random_walk import random_walks
+from neo4j_gml.algorithms.embedding.random_walk import random_walks, walk_chunks
 from neo4j_gml.algorithms.embedding.skipgram import skipgram
 from neo4j_gml.graph import Graph
 from neo4j_gml.procedures.config import ConfigError
@@ -151,3 +151,16 @@ def test_procedure() -> None:
         proc.compute(neg, wcfg)
     empty = Graph.from_edges([], [], num_nodes=0)
     assert proc.compute(empty, cfg).values.shape == (0, 8)
+
+
+def test_walk_chunks_equal_one_big_call() -> None:
+    g = Graph.from_edges(*EDGES, orientation="UNDIRECTED")
+    kw = dict(walk_length=9, return_factor=0.4, in_out_factor=3.0, random_seed=5)
+    full = random_walks(g, walks_per_node=3, **kw)
+    source = walk_chunks(g, walks_per_node=3, chunk_walks=4, **kw)
+    assert torch.equal(torch.cat(list(source())), full)
+    assert torch.equal(torch.cat(list(source())), full)  # re-callable, same walks
+    one = walk_chunks(g, walks_per_node=3, chunk_walks=100, **kw)
+    opts = dict(positive_sampling_factor=1.0, random_seed=1)
+    assert torch.equal(skipgram(one, 5, 4, **opts), skipgram(full, 5, 4, **opts))
+    assert torch.isfinite(skipgram(source, 5, 4, **opts)).all()

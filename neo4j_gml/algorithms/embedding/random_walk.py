@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import torch
 
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
@@ -61,6 +63,7 @@ def random_walks(
     weighted: bool = False,
     random_seed: int = 0,
     start_nodes: torch.Tensor | None = None,
+    walker_ids: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """node2vec's second-order random walks (DeepWalk's when ``p = q = 1``).
 
@@ -73,8 +76,9 @@ def random_walks(
     is a batched binary search over the sorted CSR keys. A walk that reaches a node without
     out-arcs stops there (the rest of its row is ``-1``).
 
-    Randomness is counter-based (a hash of seed, step, attempt and walker index), so the walks
-    are identical on every device. Returns ``int64[W, walk_length]`` with
+    Randomness is counter-based (a hash of seed, step, attempt and walker id: ``walker_ids``,
+    by default the row index), so the walks are identical on every device and a walk does not
+    depend on which other walks are generated with it. Returns ``int64[W, walk_length]`` with
     ``W = len(starts) * walks_per_node``, ordered walk-round major. Time
     ``O(W * walk_length * log m * expected rejections)``, memory ``O(W * walk_length)``.
 
@@ -95,6 +99,7 @@ def random_walks(
     walks[:, 0] = starts
     sampler = _Sampler(graph, weighted)
     walker = torch.arange(w_count, device=device)
+    keys = walker if walker_ids is None else walker_ids.to(device=device, dtype=torch.long)
     cur = starts.clone()
     prev = torch.full_like(cur, -1)
     alive = sampler.deg[cur] > 0
@@ -106,14 +111,14 @@ def random_walks(
         if idx.numel() == 0:
             break
         if step == 1 or not second_order:
-            u = uniform(_step_seed(random_seed, step, 0), idx, 1)[:, 0]
+            u = uniform(_step_seed(random_seed, step, 0), keys[idx], 1)[:, 0]
             nxt = sampler.draw(cur[idx], u)
         else:
             nxt = torch.empty_like(idx)
             pending = torch.arange(idx.numel(), device=device)
             for attempt in range(_MAX_ATTEMPTS):
                 who = idx[pending]
-                u = uniform(_step_seed(random_seed, step, attempt), who, 2)
+                u = uniform(_step_seed(random_seed, step, attempt), keys[who], 2)
                 x = sampler.draw(cur[who], u[:, 0])
                 p_node = prev[who]
                 a = torch.where(
@@ -135,3 +140,29 @@ def random_walks(
         cur[idx] = nxt
         alive[idx] = sampler.deg[nxt] > 0
     return walks
+
+
+def walk_chunks(
+    graph: Graph,
+    *,
+    walks_per_node: int = 10,
+    chunk_walks: int = 1 << 16,
+    **walk_options: object,
+) -> Callable[[], Iterator[torch.Tensor]]:
+    """A re-callable source of :func:`random_walks` in chunks of ``chunk_walks`` walks.
+
+    Walk ``w`` starts at node ``w % n`` (round-major, as :func:`random_walks`) and is keyed by
+    ``w``, so every call yields the same walks, identical to the rows of one big
+    :func:`random_walks` call, while holding only one chunk at a time.
+    """
+    n = graph.num_nodes
+    total = n * walks_per_node
+
+    def chunks() -> Iterator[torch.Tensor]:
+        for a in range(0, total, chunk_walks):
+            ids = torch.arange(a, min(a + chunk_walks, total), device=graph.device)
+            yield random_walks(
+                graph, walks_per_node=1, start_nodes=ids % n, walker_ids=ids, **walk_options
+            )
+
+    return chunks

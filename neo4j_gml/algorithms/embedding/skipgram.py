@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import torch
 
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
@@ -26,7 +28,7 @@ def _pairs(walks: torch.Tensor, half_window: int) -> tuple[torch.Tensor, torch.T
 
 
 def skipgram(
-    walks: torch.Tensor,
+    walks: torch.Tensor | Callable[[], Iterable[torch.Tensor]],
     num_nodes: int,
     embedding_dimension: int = 128,
     *,
@@ -51,25 +53,37 @@ def skipgram(
     per-pair gradients (word2vec's update, in batches of ``min(2**14, max(64, 4n))`` pairs; a
     node met more than 8 times in a batch gets 8 occurrences' worth of its summed gradient)
     with the learning rate decaying linearly from ``initial_learning_rate`` to
-    ``min_learning_rate`` over all ``iterations``. Walks are shuffled and consumed ``walk_buffer_size`` at a time.
+    ``min_learning_rate`` over all ``iterations``. Walks are consumed ``walk_buffer_size`` at a time.
     Center vectors start uniform in ``±0.5 / d``, context vectors at 0; the result is the
     center vectors. Randomness is counter-based (device independent), but on CUDA the
     scattered updates are atomic adds, so the last bits can differ between runs there.
 
-    Time ``O(iterations * pairs * (1 + negatives) * d)``, memory ``O(n d + buffer pairs)``.
+    ``walks`` is an ``int64[W, L]`` tensor (``-1`` pads), or a function returning the walks in
+    chunks, called ``iterations + 1`` times and returning the same chunks each time (so that
+    walks need not all be held at once); walks are shuffled within each chunk.
+
+    Time ``O(iterations * pairs * (1 + negatives) * d)``, memory ``O(n d + chunk + buffer pairs)``.
 
     Reference: T. Mikolov et al., "Distributed Representations of Words and Phrases and their
     Compositionality", NIPS 2013.
     """
-    device = walks.device
+    chunks = (lambda: [walks]) if isinstance(walks, torch.Tensor) else walks
     d = embedding_dimension
     seed = mix_seed(random_seed)
+    # pass 1: corpus frequencies (a callable source regenerates the same walks later)
+    freq = None
+    n_walks = 0
+    device = None
+    for chunk in chunks():
+        device = chunk.device
+        counts = torch.bincount(chunk[chunk >= 0], minlength=num_nodes).to(torch.float64)
+        freq = counts if freq is None else freq + counts
+        n_walks += chunk.shape[0]
+    device = device or torch.device("cpu")
     center = ((uniform(seed, torch.arange(num_nodes, device=device), d) - 0.5) / d).float()
     context = torch.zeros(num_nodes, d, dtype=torch.float32, device=device)
-    tokens = walks[walks >= 0]
-    if tokens.numel() == 0 or num_nodes == 0:
+    if freq is None or num_nodes == 0 or freq.sum() == 0:
         return center
-    freq = torch.bincount(tokens, minlength=num_nodes).to(torch.float64)
     f = freq / freq.sum()
     s = positive_sampling_factor
     keep_prob = torch.where(
@@ -78,40 +92,39 @@ def skipgram(
     neg_cum = torch.cumsum(freq**negative_sampling_exponent, 0)
     neg_cum = neg_cum / neg_cum[-1]
     half = max(window_size // 2, 1)
-    n_walks = walks.shape[0]
     batch = min(_BATCH_PAIRS, max(64, 4 * num_nodes))
     buffer = max(walk_buffer_size, 1)
-    n_chunks = (n_walks + buffer - 1) // buffer
-    total_steps = iterations * n_chunks
+    total = iterations * n_walks
+    done = 0
     counter = 0
     for it in range(iterations):
-        order = torch.argsort(
-            uniform(seed ^ (it + 1), torch.arange(n_walks, device=device), 1)[:, 0]
-        )
-        for ci in range(n_chunks):
-            chunk = walks[order[ci * buffer : (ci + 1) * buffer]]
-            c, o = _pairs(chunk, half)
-            key = torch.arange(c.numel(), device=device) + counter
-            counter += c.numel()
-            r = uniform(seed ^ 0x51, key, 2)
-            ok = (r[:, 0] < keep_prob[c]) & (r[:, 1] < keep_prob[o])
-            c, o, key = c[ok], o[ok], key[ok]
-            perm = torch.argsort(uniform(seed ^ 0x52, key, 1)[:, 0])
-            c, o, key = c[perm], o[perm], key[perm]
-            n_pairs = c.numel()
-            for b0 in range(0, n_pairs, batch):
-                progress = (it * n_chunks + ci + b0 / max(n_pairs, 1)) / total_steps
-                lr = initial_learning_rate - (initial_learning_rate - min_learning_rate) * progress
-                lr = max(lr, min_learning_rate)
-                cb, ob, kb = (
-                    c[b0 : b0 + batch],
-                    o[b0 : b0 + batch],
-                    key[b0 : b0 + batch],
-                )
-                neg = torch.searchsorted(
-                    neg_cum, uniform(seed ^ 0x53, kb, negative_sampling_rate).to(neg_cum.dtype)
-                ).clamp(max=num_nodes - 1)
-                _sgd_step(center, context, cb, ob, neg, lr)
+        for gi, gen in enumerate(chunks()):
+            rows = torch.arange(gen.shape[0], device=device)
+            order = torch.argsort(uniform(seed ^ (it + 1) ^ (gi << 20), rows, 1)[:, 0])
+            for b_start in range(0, gen.shape[0], buffer):
+                chunk = gen[order[b_start : b_start + buffer]]
+                c, o = _pairs(chunk, half)
+                key = torch.arange(c.numel(), device=device) + counter
+                counter += c.numel()
+                r = uniform(seed ^ 0x51, key, 2)
+                ok = (r[:, 0] < keep_prob[c]) & (r[:, 1] < keep_prob[o])
+                c, o, key = c[ok], o[ok], key[ok]
+                perm = torch.argsort(uniform(seed ^ 0x52, key, 1)[:, 0])
+                c, o, key = c[perm], o[perm], key[perm]
+                n_pairs = c.numel()
+                for b0 in range(0, n_pairs, batch):
+                    progress = (done + chunk.shape[0] * b0 / max(n_pairs, 1)) / total
+                    lr = (
+                        initial_learning_rate
+                        - (initial_learning_rate - min_learning_rate) * progress
+                    )
+                    lr = max(lr, min_learning_rate)
+                    kb = key[b0 : b0 + batch]
+                    neg = torch.searchsorted(
+                        neg_cum, uniform(seed ^ 0x53, kb, negative_sampling_rate).to(neg_cum.dtype)
+                    ).clamp(max=num_nodes - 1)
+                    _sgd_step(center, context, c[b0 : b0 + batch], o[b0 : b0 + batch], neg, lr)
+                done += chunk.shape[0]
     return center
 
 

@@ -18,7 +18,7 @@ from neo4j_gml.algorithms.embedding.graphsage import (
     graphsage_embed,
     train_graphsage,
 )
-from neo4j_gml.algorithms.embedding.random_walk import random_walks
+from neo4j_gml.algorithms.embedding.random_walk import walk_chunks
 from neo4j_gml.algorithms.embedding.skipgram import skipgram
 from neo4j_gml.graph import Graph
 from neo4j_gml.procedures.config import REQUIRED, ConfigError, Key
@@ -132,7 +132,7 @@ def _node2vec(graph: Graph, cfg: dict) -> NodeValues:
                 "config key 'relationshipWeightProperty': node2vec needs non-negative weights"
             )
     seed = cfg["randomSeed"] if cfg["randomSeed"] is not None else secrets.randbits(62)
-    walks = random_walks(
+    walks = walk_chunks(
         graph,
         walk_length=cfg["walkLength"],
         walks_per_node=cfg["walksPerNode"],
