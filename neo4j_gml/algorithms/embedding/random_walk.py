@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 
 import torch
@@ -9,7 +10,7 @@ import torch
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
 from neo4j_gml.graph import Graph
 
-_MAX_ATTEMPTS = 200  # rejection rounds before the remaining walkers take their last draw
+_MAX_ATTEMPTS = 100  # rejection rounds before the remaining walkers take their last draw
 
 
 def _step_seed(seed: int, step: int, attempt: int) -> int:
@@ -106,6 +107,7 @@ def random_walks(
     second_order = return_factor != 1.0 or in_out_factor != 1.0
     a_ret, a_out = 1.0 / return_factor, 1.0 / in_out_factor
     a_max = max(a_ret, 1.0, a_out)
+    tries = max(1, min(8, math.ceil(a_max / min(a_ret, 1.0, a_out))))
     for step in range(1, walk_length):
         idx = walker[alive]
         if idx.numel() == 0:
@@ -118,21 +120,29 @@ def random_walks(
             pending = torch.arange(idx.numel(), device=device)
             for attempt in range(_MAX_ATTEMPTS):
                 who = idx[pending]
-                u = uniform(_step_seed(random_seed, step, attempt), keys[who], 2)
-                x = sampler.draw(cur[who], u[:, 0])
-                p_node = prev[who]
+                # `tries` candidates per walker at once; the first accepted one is taken, which
+                # is the same law as drawing them one by one
+                u = uniform(_step_seed(random_seed, step, attempt), keys[who], 2 * tries)
+                u = u.reshape(-1, tries, 2)
+                x = sampler.draw(cur[who].repeat_interleave(tries), u[:, :, 0].reshape(-1))
+                x = x.reshape(-1, tries)
+                p_node = prev[who][:, None].expand(-1, tries)
                 a = torch.where(
                     x == p_node,
-                    torch.full_like(u[:, 1], a_ret),
+                    torch.full_like(u[:, :, 1], a_ret),
                     torch.where(
-                        sampler.is_neighbour(p_node, x),
-                        torch.ones_like(u[:, 1]),
-                        torch.full_like(u[:, 1], a_out),
+                        sampler.is_neighbour(p_node.reshape(-1), x.reshape(-1)).reshape(x.shape),
+                        torch.ones_like(u[:, :, 1]),
+                        torch.full_like(u[:, :, 1], a_out),
                     ),
                 )
-                ok = (u[:, 1] * a_max < a) | (attempt == _MAX_ATTEMPTS - 1)
-                nxt[pending[ok]] = x[ok]
-                pending = pending[~ok]
+                ok = u[:, :, 1] * a_max < a
+                if attempt == _MAX_ATTEMPTS - 1:
+                    ok[:, -1] = True
+                hit = ok.any(dim=1)
+                first = ok.to(torch.int8).argmax(dim=1)
+                nxt[pending[hit]] = x[hit, first[hit]]
+                pending = pending[~hit]
                 if pending.numel() == 0:
                     break
         walks[idx, step] = nxt
