@@ -200,3 +200,26 @@ def test_scalers_against_numpy():
     assert torch.equal(scale(torch.ones(3, dtype=torch.float64), "MinMax"), torch.zeros(3))
     frame = neo4j_gml.run("pageRank", "stream", {"scaler": "L1Norm"}, graph=tiny())
     assert math.isclose(frame["score"].sum(), 1.0)
+
+
+def test_sparse_product_path_equals_index_add_path(monkeypatch):
+    from neo4j_gml.algorithms.centrality import _common
+
+    rng = np.random.default_rng(9)
+    src, dst = rng.integers(0, 4000, 40_000), rng.integers(0, 4000, 40_000)
+    g = Graph.from_edges(src, dst, rng.uniform(-0.5, 2.0, src.size), num_nodes=4000)
+    assert g.num_arcs >= _common.SPARSE_PRODUCT_MIN_ARCS
+
+    def run_all():
+        return (
+            page_rank(g, weighted=True).scores,
+            article_rank(g).scores,
+            eigenvector_centrality(g, weighted=True).scores,
+            hits(g, iterations=5).hub,
+        )
+
+    sparse = run_all()
+    monkeypatch.setattr(_common, "SPARSE_PRODUCT_MIN_ARCS", 10**12)
+    dense = run_all()
+    for a, b in zip(sparse, dense, strict=True):
+        assert torch.allclose(a, b, rtol=1e-10, atol=1e-12)

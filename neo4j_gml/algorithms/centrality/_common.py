@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import torch
 
 from neo4j_gml.graph import Graph
@@ -55,3 +57,57 @@ def source_mask(graph: Graph, sources: torch.Tensor | None) -> torch.Tensor | No
     mask = torch.zeros(graph.num_nodes, dtype=torch.bool, device=graph.device)
     mask[sources.to(graph.device)] = True
     return mask
+
+
+# Below this many arcs a gather plus index_add_ beats a sparse product (whose parallel region
+# costs more than the work on tiny graphs, badly so on an oversubscribed CPU).
+SPARSE_PRODUCT_MIN_ARCS = 1 << 15
+
+
+class Propagator:
+    """Sums values along arcs: ``into(x)[v]`` = sum over arcs ``u -> v`` of ``value * x[u]``
+    and ``out_of(x)[u]`` = sum over arcs ``u -> v`` of ``value * x[v]``.
+
+    Large graphs use sparse CSR matrix-vector products (built once in ``O(m log m)``; faster
+    on the CPU and deterministic on CUDA); small ones a gather plus ``index_add_``.
+    """
+
+    def __init__(self, graph: Graph, arc_values: torch.Tensor) -> None:
+        self.n = graph.num_nodes
+        self.src, self.dst = graph.sources(), graph.indices
+        self.values = arc_values.to(torch.float64)
+        self.sparse = graph.num_arcs >= SPARSE_PRODUCT_MIN_ARCS
+        self._into: torch.Tensor | None = None
+        self._out_of: torch.Tensor | None = None
+        self.graph = graph
+
+    def into(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.sparse:
+            out = torch.zeros(self.n, dtype=torch.float64, device=x.device)
+            return out.index_add_(0, self.dst, x[self.src] * self.values)
+        if self._into is None:
+            n = self.n
+            order = torch.argsort(self.dst * max(n, 1) + self.src)
+            rows = self.dst[order]
+            indptr = torch.zeros(n + 1, dtype=torch.long, device=x.device)
+            indptr[1:] = torch.cumsum(torch.bincount(rows, minlength=n), 0)
+            self._into = sparse_csr(indptr, self.src[order], self.values[order], n)
+        return torch.sparse.mm(self._into, x[:, None])[:, 0]
+
+    def out_of(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.sparse:
+            out = torch.zeros(self.n, dtype=torch.float64, device=x.device)
+            return out.index_add_(0, self.src, x[self.dst] * self.values)
+        if self._out_of is None:
+            g = self.graph
+            self._out_of = sparse_csr(g.indptr, g.indices, self.values, self.n)
+        return torch.sparse.mm(self._out_of, x[:, None])[:, 0]
+
+
+def sparse_csr(
+    indptr: torch.Tensor, indices: torch.Tensor, values: torch.Tensor, n: int
+) -> torch.Tensor:
+    """An ``n x n`` torch sparse CSR tensor, without the beta-state warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "sparse CSR support is in beta"
+        return torch.sparse_csr_tensor(indptr, indices, values, size=(n, n), check_invariants=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from neo4j_gml.algorithms.centrality._common import check_weights
+from neo4j_gml.algorithms.centrality._common import Propagator, check_weights
 from neo4j_gml.algorithms.centrality.pagerank import RankResult
 from neo4j_gml.graph import Graph
 
@@ -35,7 +35,7 @@ def eigenvector_centrality(
     dev = graph.device
     if n == 0:
         return RankResult(torch.zeros(0, dtype=torch.float64, device=dev), 0, True)
-    src, dst = graph.sources(), graph.indices
+    src = graph.sources()
     if weighted and graph.weights is not None:
         check_weights(graph)
         w = graph.weights.clamp(min=0)
@@ -50,12 +50,12 @@ def eigenvector_centrality(
         rank = rank / rank.sum()
     else:
         rank = torch.full((n,), 1.0 / n, dtype=torch.float64, device=dev)
+    propagate = Propagator(graph, share)
     inbox = torch.zeros(n, dtype=torch.float64, device=dev)
     ran, converged = max_iterations, False
     for step in range(max_iterations):
         nxt = rank + inbox
-        inbox = torch.zeros(n, dtype=torch.float64, device=dev)
-        inbox.index_add_(0, dst, nxt[src] * share)
+        inbox = propagate.into(nxt)
         norm = torch.linalg.vector_norm(nxt)
         new_rank = nxt / norm if float(norm) > 0 else nxt
         change = float((new_rank - rank).abs().max())

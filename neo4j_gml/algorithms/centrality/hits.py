@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import torch
 
+from neo4j_gml.algorithms.centrality._common import Propagator
 from neo4j_gml.graph import Graph
 
 
@@ -41,10 +42,11 @@ def hits(graph: Graph, *, iterations: int = 20) -> HitsResult:
     """
     n = graph.num_nodes
     dev = graph.device
-    src, dst = graph.sources(), graph.indices
+    ones = torch.ones(graph.num_arcs, dtype=torch.float64, device=dev)
+    propagate = Propagator(graph, ones)
     hub = torch.ones(n, dtype=torch.float64, device=dev)
     auth = torch.ones(n, dtype=torch.float64, device=dev)
     for _ in range(iterations):
-        auth = _unit(torch.zeros(n, dtype=torch.float64, device=dev).index_add_(0, dst, hub[src]))
-        hub = _unit(torch.zeros(n, dtype=torch.float64, device=dev).index_add_(0, src, auth[dst]))
+        auth = _unit(propagate.into(hub))
+        hub = _unit(propagate.out_of(auth))
     return HitsResult(auth, hub, 4 * iterations)

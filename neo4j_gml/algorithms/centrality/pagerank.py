@@ -6,7 +6,11 @@ from dataclasses import dataclass
 
 import torch
 
-from neo4j_gml.algorithms.centrality._common import check_weights, transition_weights
+from neo4j_gml.algorithms.centrality._common import (
+    Propagator,
+    check_weights,
+    transition_weights,
+)
 from neo4j_gml.graph import Graph
 
 
@@ -29,7 +33,6 @@ def _pregel_rank(
 ) -> RankResult:
     n = graph.num_nodes
     dev = graph.device
-    src, dst = graph.sources(), graph.indices
     base = torch.full((n,), 1.0 - damping, dtype=torch.float64, device=dev)
     if sources is not None and sources.numel() > 0:
         only = torch.zeros(n, dtype=torch.float64, device=dev)
@@ -41,13 +44,12 @@ def _pregel_rank(
     # Superstep 0 sends every initial score; superstep k > 0 adds d * inbox and sends on the
     # deltas above the tolerance. As in GDS's Pregel loop, a run that finds nothing sent after
     # superstep k stops there and reports k iterations; otherwise it reports max_iterations.
+    propagate = Propagator(graph, share)
     sending = base
     for step in range(1, max_iterations):
         if step > 1 and not bool((sending != 0).any()):
             return RankResult(scores, step - 1, True)
-        inbox = torch.zeros(n, dtype=torch.float64, device=dev)
-        inbox.index_add_(0, dst, sending[src] * share)
-        delta = damping * inbox
+        delta = damping * propagate.into(sending)
         scores += delta
         sending = torch.where(delta > tolerance, delta, torch.zeros_like(delta))
     if max_iterations > 1 and not bool((sending != 0).any()):
@@ -77,7 +79,7 @@ def page_rank(
 
     Converged (``did_converge``) when a superstep ``k >= 1`` sends no message; GDS then reports
     ``k`` iterations (``ran_iterations``), else ``max_iterations``.
-    Time ``O(max_iterations * (n + m))`` with one ``index_add_`` over the arcs per superstep;
+    Time ``O(max_iterations * (n + m))`` with one sparse matrix-vector product over the arcs per superstep;
     memory ``O(n + m)``. Reference: Page, Brin, Motwani, Winograd (1999); GDS manual, PageRank.
     """
     if weighted:
