@@ -144,3 +144,19 @@ def test_link_candidates_procedure() -> None:
     assert frame.groupby("node1").size().max() <= 2
     with pytest.raises(ConfigError, match="sourceNodes"):
         neo4j_gml.run("linkCandidates", "stream", {"sourceNodes": [1]}, graph=graph)
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_without_pair_edge_equals_scoring_on_graph_without_it(measure: str) -> None:
+    g, graph = _graph(seed=2)
+    pairs = list(g.edges())[:15] + [(0, 39), (5, 6)]
+    a = torch.tensor([p[0] for p in pairs])
+    b = torch.tensor([p[1] for p in pairs])
+    got = link_scores(adjacency.from_graph(graph), a, b, measure, without_pair_edge=True)
+    expected = []
+    for u, v in pairs:
+        h = g.copy()
+        if h.has_edge(u, v):
+            h.remove_edge(u, v)
+        expected += _oracle(h, measure, [(u, v)])
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-12, atol=1e-12)

@@ -13,6 +13,8 @@ parallel relationships merged) and ``deg(u) = |N(u)|``:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import torch
 
 from neo4j_gml.algorithms.linkpred.adjacency import Adjacency, common_neighbors, expand
@@ -46,15 +48,19 @@ def _from_common(
     summed: torch.Tensor,
     count: torch.Tensor,
     community: torch.Tensor | None,
+    own_edge: torch.Tensor | None = None,
 ) -> torch.Tensor:
     deg = adj.degree.to(torch.float64)
     if measure in ("ADAMIC_ADAR", "RESOURCE_ALLOCATION", "COMMON_NEIGHBORS"):
         return summed
+    deg_a, deg_b = deg[a], deg[b]
+    if own_edge is not None:  # score as if the edge a - b were absent
+        deg_a, deg_b = deg_a - own_edge, deg_b - own_edge
     if measure == "PREFERENTIAL_ATTACHMENT":
-        return deg[a] * deg[b]
+        return deg_a * deg_b
     if measure == "TOTAL_NEIGHBORS":
         # a and b count as each other's neighbours when adjacent (as |N(a) | N(b)| does)
-        return deg[a] + deg[b] - count
+        return deg_a + deg_b - count
     if measure == "SAME_COMMUNITY":
         if community is None:
             raise ValueError("SAME_COMMUNITY needs community values")
@@ -69,6 +75,7 @@ def link_scores(
     measure: str,
     *,
     community: torch.Tensor | None = None,
+    without_pair_edge: bool = False,
 ) -> torch.Tensor:
     """``float64[p]``: the ``measure`` score of each pair ``(a[i], b[i])`` (positions).
 
@@ -77,6 +84,8 @@ def link_scores(
         a, b: ``int64[p]`` node positions.
         measure: one of :data:`MEASURES`.
         community: ``[n]`` community values, for ``SAME_COMMUNITY``.
+        without_pair_edge: score each pair as if its own edge were absent (for training pairs
+            that are edges, so that the feature does not reveal the label).
 
     Complexity ``O(sum_i min(deg a_i, deg b_i) log m)``; GDS's functions compute the same
     values one pair at a time (for simple graphs; GDS counts parallel relationships in degrees).
@@ -90,7 +99,8 @@ def link_scores(
         pair, node = common_neighbors(adj, a, b)
         summed.index_add_(0, pair, _path_weight(adj, measure)[node])
         count.index_add_(0, pair, torch.ones_like(node, dtype=torch.float64))
-    return _from_common(adj, measure, a, b, summed, count, community)
+    own = adj.has_arc(a, b).to(torch.float64) if without_pair_edge else None
+    return _from_common(adj, measure, a, b, summed, count, community, own)
 
 
 def _blocks(cost: torch.Tensor, budget: int) -> list[tuple[int, int]]:
@@ -104,6 +114,35 @@ def _blocks(cost: torch.Tensor, budget: int) -> list[tuple[int, int]]:
     if lo < len(cost):
         bounds.append((lo, len(cost)))
     return bounds
+
+
+def two_hop_paths(
+    adj: Adjacency, sources: torch.Tensor | None = None, path_budget: int = 20_000_000
+) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """Blocks ``(u, w, v)`` of two-hop paths ``u - w - v`` from ``sources`` (default: all nodes)
+    to nodes ``v != u`` not adjacent to ``u``; about ``path_budget`` paths per block.
+
+    All paths of one source are in the same block. ``O(P log m)`` for ``P`` paths in all.
+    """
+    device, n = adj.device, adj.num_nodes
+    if sources is None:
+        sources = torch.arange(n, device=device)
+    deg = adj.degree
+    starts = torch.zeros(n, dtype=torch.int64, device=device)
+    if adj.indices.numel():
+        rows = torch.repeat_interleave(torch.arange(n, device=device), deg)
+        starts.index_add_(0, rows, deg[adj.indices])
+    for lo, hi in _blocks(starts[sources], path_budget):
+        block = sources[lo:hi]
+        owner, mid = expand(adj, block)
+        second, far = expand(adj, mid)
+        u = block[owner[second]]
+        w = mid[second]
+        keep = far != u
+        u, w, far = u[keep], w[keep], far[keep]
+        keep = ~adj.has_arc(u, far)
+        if bool(keep.any()):
+            yield u[keep], w[keep], far[keep]
 
 
 def two_hop_candidates(
@@ -136,28 +175,9 @@ def two_hop_candidates(
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; known: {MEASURES}")
     device, n = adj.device, adj.num_nodes
-    if sources is None:
-        sources = torch.arange(n, device=device)
-    deg = adj.degree
-    # paths starting at each source: sum of its neighbours' degrees
-    starts = torch.zeros(n, dtype=torch.int64, device=device)
-    if adj.indices.numel():
-        rows = torch.repeat_interleave(torch.arange(n, device=device), deg)
-        starts.index_add_(0, rows, deg[adj.indices])
     weight = _path_weight(adj, measure)
     out_s, out_t, out_v = [], [], []
-    for lo, hi in _blocks(starts[sources], path_budget):
-        block = sources[lo:hi]
-        owner, mid = expand(adj, block)
-        second, far = expand(adj, mid)
-        u = block[owner[second]]
-        w = mid[second]
-        keep = far != u
-        u, w, far = u[keep], w[keep], far[keep]
-        keep = ~adj.has_arc(u, far)
-        u, w, far = u[keep], w[keep], far[keep]
-        if u.numel() == 0:
-            continue
+    for u, w, far in two_hop_paths(adj, sources, path_budget):
         key, inverse = torch.unique(u * n + far, return_inverse=True)
         summed = torch.zeros(key.numel(), dtype=torch.float64, device=device)
         summed.index_add_(0, inverse, weight[w])
