@@ -1,7 +1,8 @@
 """Generate the Java procedure classes of the Neo4j plugin from the Python registry.
 
 For every registry procedure and each of its modes the plugin gets
-``gml.<name>.<mode>(config :: MAP)``: write modes are ``mode = WRITE``, the others ``READ``. The
+``gml.<name>.<mode>(config :: MAP)``: write modes are ``mode = WRITE``, the others ``READ``. A
+procedure with a single mode is also callable as ``gml.<name>`` (``gml.model.list()``). The
 ``YIELD`` columns come from the registry: :meth:`Procedure.stream_columns` for stream mode (node
 results also yield ``node``, the Node itself, right after ``nodeId``) and
 :func:`~neo4j_gml.procedures.summary.summary_columns` for stats and write. A column type the
@@ -124,9 +125,19 @@ def cypher_type(kind: str) -> str:
     return "NODE" if kind == "node" else TYPES.get(kind, ANY)[2]
 
 
-def signature(proc: Procedure, mode: str) -> str:
+def procedure_names(proc: Procedure, mode: str) -> list[str]:
+    """Cypher names of ``proc`` in ``mode``: ``gml.<name>.<mode>``, plus ``gml.<name>`` when the
+    procedure has this one mode only (``gml.model.list()``, ``gml.graphSage.train({...})``, as in
+    GDS)."""
+    names = [f"gml.{proc.name}.{mode}"]
+    if len(proc.modes) == 1:
+        names.append(f"gml.{proc.name}")
+    return names
+
+
+def signature(proc: Procedure, mode: str, name: str | None = None) -> str:
     cols = ", ".join(f"{field_name(c)} :: {cypher_type(t)}" for c, t in columns(proc, mode))
-    return f"gml.{proc.name}.{mode}(config :: MAP = {{}}) :: ({cols})"
+    return f"{name or f'gml.{proc.name}.{mode}'}(config :: MAP = {{}}) :: ({cols})"
 
 
 def description(proc: Procedure, mode: str) -> str:
@@ -201,17 +212,19 @@ def procedure_class(proc: Procedure) -> str:
         out.append("")
         out.extend(_row_class(proc, mode, row))
         neo_mode = "WRITE" if mode == "write" else "READ"
-        out += [
-            "",
-            f"    @Procedure(name = {java_string(f'gml.{proc.name}.{mode}')}, mode = Mode.{neo_mode})",
-            f"    @Description({java_string(description(proc, mode))})",
-            f"    public Stream<{row}> {_method_name(proc, mode)}(",
-            '            @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {',
-            f"        return Caller.call(db, security, {java_string(proc.name)}, "
-            f"{java_string(mode)}, config)",
-            f"                .map(m -> new {row}(m, tx));",
-            "    }",
-        ]
+        for name in procedure_names(proc, mode):
+            method = _method_name(proc, mode) + ("" if name.endswith("." + mode) else "Alias")
+            out += [
+                "",
+                f"    @Procedure(name = {java_string(name)}, mode = Mode.{neo_mode})",
+                f"    @Description({java_string(description(proc, mode))})",
+                f"    public Stream<{row}> {method}(",
+                '            @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {',
+                f"        return Caller.call(db, security, {java_string(proc.name)}, "
+                f"{java_string(mode)}, config)",
+                f"                .map(m -> new {row}(m, tx));",
+                "    }",
+            ]
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -224,16 +237,17 @@ def catalog_class(procs: list[Procedure]) -> str:
     entries = []
     for proc in procs:
         for mode in proc.modes:
-            fields = [
-                f"gml.{proc.name}.{mode}",
-                proc.name,
-                mode,
-                description(proc, mode),
-                signature(proc, mode),
-            ]
-            entries.append(
-                "            new String[] {" + ", ".join(java_string(f) for f in fields) + "}"
-            )
+            for name in procedure_names(proc, mode):
+                fields = [
+                    name,
+                    proc.name,
+                    mode,
+                    description(proc, mode),
+                    signature(proc, mode, name),
+                ]
+                entries.append(
+                    "            new String[] {" + ", ".join(java_string(f) for f in fields) + "}"
+                )
     return (
         HEADER
         + f"package {PACKAGE};\n\n"

@@ -57,20 +57,25 @@ def cli_rows(gml, *args: str) -> list[dict]:  # noqa: ANN001
 def test_list_names_every_registry_procedure_and_mode(gml) -> None:  # noqa: ANN001
     rows = query(gml.driver, "CALL gml.list() YIELD name, mode, signature RETURN *")
     listed = {r["name"]: r for r in rows}
-    expected = {f"gml.{p.name}.{m}": p for p in registry.procedures() for m in p.modes}
+    expected = {
+        name: (p, m)
+        for p in registry.procedures()
+        for m in p.modes
+        for name in plugin_codegen.procedure_names(p, m)
+    }
+    assert {f"gml.{p.name}.{m}" for p in registry.procedures() for m in p.modes} <= set(listed)
     assert set(listed) == set(expected)
-    for name, proc in expected.items():
-        mode = name.rsplit(".", 1)[1]
+    for name, (proc, mode) in expected.items():
         assert listed[name]["mode"] == mode
-        assert listed[name]["signature"] == plugin_codegen.signature(proc, mode)
+        assert listed[name]["signature"] == plugin_codegen.signature(proc, mode, name)
     # Neo4j's own catalogue agrees: every one is a registered procedure, write ones are WRITE.
     procs = query(
         gml.driver,
         "SHOW PROCEDURES YIELD name, mode WHERE name STARTS WITH 'gml.' RETURN name, mode",
     )
     modes = {r["name"]: r["mode"] for r in procs}
-    for name in expected:
-        assert modes[name] == ("WRITE" if name.endswith(".write") else "READ"), name
+    for name, (_, mode) in expected.items():
+        assert modes[name] == ("WRITE" if mode == "write" else "READ"), name
     info = query(gml.driver, "CALL gml.version()")[0]
     assert info["procedures"] == len(expected)
     assert info["serviceVersion"] is not None

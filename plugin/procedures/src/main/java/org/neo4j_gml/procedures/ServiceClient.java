@@ -108,19 +108,18 @@ public final class ServiceClient {
         try {
             return client().send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
-            throw new GmlServiceException(unreachable(settings, callName, "connection timed out"), e);
+            throw new GmlServiceException(unreachable(settings, callName, "connection timed out"));
         } catch (HttpTimeoutException e) {
             throw new GmlServiceException(
                     callName + ": the neo4j_gml service at " + settings.url() + " did not answer within "
-                            + settings.timeout().toSeconds() + " s (gml.service.timeout)",
-                    e);
+                            + settings.timeout().toSeconds() + " s (gml.service.timeout)");
         } catch (ConnectException e) {
-            throw new GmlServiceException(unreachable(settings, callName, "connection refused"), e);
+            throw new GmlServiceException(unreachable(settings, callName, "connection refused"));
         } catch (IOException e) {
-            throw new GmlServiceException(unreachable(settings, callName, String.valueOf(e.getMessage())), e);
+            throw new GmlServiceException(unreachable(settings, callName, String.valueOf(e.getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GmlServiceException(callName + ": interrupted while waiting for the neo4j_gml service", e);
+            throw new GmlServiceException(callName + ": interrupted while waiting for the neo4j_gml service");
         }
     }
 
@@ -194,7 +193,7 @@ public final class ServiceClient {
                     line = reader.readLine();
                 } catch (IOException | UncheckedIOException e) {
                     close();
-                    throw new GmlServiceException(brokenStream(e.getMessage()), e);
+                    throw new GmlServiceException(brokenStream(e.getMessage()));
                 }
                 if (line == null) {
                     close();

@@ -62,4 +62,12 @@ public class GmlGraphSageTrain {
         return Caller.call(db, security, "graphSage.train", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
+
+    @Procedure(name = "gml.graphSage.train", mode = Mode.READ)
+    @Description("Train a GraphSAGE model (unsupervised, PyG SAGEConv) on node features and store it in the model store under modelName. Returns summary statistics; writes nothing.")
+    public Stream<StatsRow> graphSageTrainStatsAlias(
+            @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
+        return Caller.call(db, security, "graphSage.train", "stats", config)
+                .map(m -> new StatsRow(m, tx));
+    }
 }

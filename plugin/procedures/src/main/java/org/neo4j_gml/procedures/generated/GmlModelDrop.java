@@ -50,4 +50,12 @@ public class GmlModelDrop {
         return Caller.call(db, security, "model.drop", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
+
+    @Procedure(name = "gml.model.drop", mode = Mode.READ)
+    @Description("Delete a stored model and yield its metadata. Streams the result rows.")
+    public Stream<StreamRow> modelDropStreamAlias(
+            @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
+        return Caller.call(db, security, "model.drop", "stream", config)
+                .map(m -> new StreamRow(m, tx));
+    }
 }

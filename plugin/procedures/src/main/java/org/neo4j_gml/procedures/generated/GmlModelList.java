@@ -50,4 +50,12 @@ public class GmlModelList {
         return Caller.call(db, security, "model.list", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
+
+    @Procedure(name = "gml.model.list", mode = Mode.READ)
+    @Description("Stored models (all, or the one named by modelName) with their metadata. Streams the result rows.")
+    public Stream<StreamRow> modelListStreamAlias(
+            @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
+        return Caller.call(db, security, "model.list", "stream", config)
+                .map(m -> new StreamRow(m, tx));
+    }
 }
