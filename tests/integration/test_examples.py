@@ -1,0 +1,132 @@
+"""Every example pipeline runs against the local Neo4j and finds what was planted in its data.
+
+Also checks the scheduler snippets of ``examples/deploy`` (cron, systemd, Kubernetes, Airflow)
+name the same pipeline and parse.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+from types import ModuleType
+
+import igraph
+import pytest
+import yaml
+from croniter import croniter
+
+from neo4j_gml.pipeline import load_pipeline, run_pipeline
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def module(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"example_{path.parent.name}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run_example(name: str, db, **load_args):  # noqa: ANN001, ANN201
+    module(EXAMPLES / name / "load.py").load(db, **load_args)
+    run = run_pipeline(load_pipeline(EXAMPLES / name / "pipeline.yaml"), driver=db, progress=None)
+    assert run.status == "succeeded", run.error
+    assert all(s.status == "succeeded" for s in run.steps)
+    return run
+
+
+def scalar(db, query: str):  # noqa: ANN001, ANN201
+    return db.execute_query(query).records[0][0]
+
+
+@pytest.mark.neo4j
+def test_fraud_rings_example_finds_the_planted_rings(db) -> None:  # noqa: ANN001
+    run_example("fraud_rings", db)
+    clusters = db.execute_query(
+        "MATCH (a:Account) WITH a.identityCluster AS c, collect(DISTINCT a.ring) AS rings, "
+        "count(*) AS n WHERE n > 1 RETURN rings, n"
+    ).records
+    # every multi-account identity cluster is exactly one planted ring (5 rings of 6)
+    assert sorted((r["rings"][0], r["n"]) for r in clusters) == [(i, 6) for i in range(5)]
+    links = db.execute_query(
+        "MATCH (a:Account)-[s:SHARES_IDENTITY]->(b:Account) "
+        "RETURN count(*) AS n, sum(CASE WHEN a.ring = b.ring AND a.ring >= 0 THEN 1 END) AS ok"
+    ).records[0]
+    assert links["n"] > 0 and links["ok"] == links["n"]
+    assert scalar(
+        db,
+        "MATCH (a:Account) WHERE a.ring >= 0 WITH a.ring AS r, count(DISTINCT a.moneyCommunity) "
+        "AS c RETURN max(c)",
+    ) == 1  # fmt: skip
+
+
+@pytest.mark.neo4j
+def test_recommendations_example_links_the_same_tastes(db) -> None:  # noqa: ANN001
+    run_example("recommendations", db)
+    for rel, label in (("SIMILAR_TASTE", "Customer"), ("ALSO_LIKED", "Product")):
+        row = db.execute_query(
+            f"MATCH (a:{label})-[:{rel}]->(b:{label}) "
+            "RETURN count(*) AS n, avg(CASE WHEN a.taste = b.taste THEN 1.0 ELSE 0.0 END) AS same"
+        ).records[0]
+        assert row["n"] >= 5 * (200 if label == "Customer" else 80) * 0.9
+        assert row["same"] >= 0.9, f"{rel}: only {row['same']:.2f} join the same taste"
+
+
+@pytest.mark.neo4j
+def test_cora_example(db) -> None:  # noqa: ANN001
+    cora = module(EXAMPLES / "cora" / "load.py")
+    if not (cora.DEFAULT_DIR / "ind.cora.graph").exists():
+        pytest.skip(f"Cora (Planetoid) files are absent from {cora.DEFAULT_DIR}")
+    run = run_example("cora", db)
+    assert [s.nodeCount for s in run.steps] == [2708] * 4
+    assert run.steps[3].relationshipsWritten > 2708
+    same = scalar(
+        db,
+        "MATCH (a:Paper)-[:PREDICTED_CITATION]->(b:Paper) "
+        "RETURN avg(CASE WHEN a.subject = b.subject THEN 1.0 ELSE 0.0 END)",
+    )
+    assert same >= 0.6  # chance is about 0.18 with 7 subjects
+    rows = db.execute_query("MATCH (p:Paper) RETURN p.subject AS s, p.community AS c").records
+    nmi = igraph.compare_communities([r["s"] for r in rows], [r["c"] for r in rows], method="nmi")
+    assert nmi >= 0.3
+    dims = scalar(db, "MATCH (p:Paper) RETURN size(p.embedding) LIMIT 1")
+    assert dims == 128
+
+
+@pytest.mark.neo4j
+def test_demo_pipeline_writes_a_picture(db, neo4j_connection, monkeypatch, tmp_path) -> None:  # noqa: ANN001
+    monkeypatch.setenv("NEO4J_URI", neo4j_connection.uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_connection.password)
+    demo = module(EXAMPLES / "demo_pipeline.py")
+    assert demo.main(str(tmp_path)) == 0
+    assert (tmp_path / "lesmis.png").read_bytes()[:4] == b"\x89PNG"
+    assert "<svg" in (tmp_path / "lesmis.html").read_text()
+    assert "Pipeline run" in (tmp_path / "report.html").read_text()
+    assert (tmp_path / "lesmis.perspective.json").stat().st_size > 1000
+
+
+def test_deploy_snippets_run_the_same_pipeline() -> None:
+    deploy = EXAMPLES / "deploy"
+    target = "examples/fraud_rings/pipeline.yaml"
+    cron = [
+        line
+        for line in (deploy / "crontab").read_text().splitlines()
+        if line and not line.startswith("#") and "=" not in line.split()[0]
+    ]
+    assert len(cron) == 1 and target in cron[0]
+    assert croniter.is_valid(" ".join(cron[0].split()[:5]))
+    service = (deploy / "neo4j-gml-fraud-rings.service").read_text()
+    assert re.search(r"^ExecStart=.*neo4j-gml enrich .*" + re.escape(target), service, re.M)
+    timer = (deploy / "neo4j-gml-fraud-rings.timer").read_text()
+    assert "OnCalendar=*-*-* 02:00:00" in timer and "[Install]" in timer
+    job = yaml.safe_load((deploy / "kubernetes-cronjob.yaml").read_text())
+    assert job["kind"] == "CronJob" and job["apiVersion"] == "batch/v1"
+    assert croniter.is_valid(job["spec"]["schedule"])
+    assert job["spec"]["concurrencyPolicy"] == "Forbid"
+    container = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"][:2] == ["neo4j-gml", "enrich"]
+    dag = (deploy / "airflow_dag.py").read_text()
+    compile(dag, "airflow_dag.py", "exec")  # Airflow itself is not installed here
+    assert target in dag and 'schedule="0 2 * * *"' in dag
+    load_pipeline(EXAMPLES / "fraud_rings" / "pipeline.yaml")
