@@ -26,6 +26,7 @@ from neo4j_gml.io.read import Projection, ReadReport, read_graph
 from neo4j_gml.io.write import delete_relationships, write_node_properties, write_relationships
 from neo4j_gml.procedures import registry
 from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.procedures.estimate import check_fits, estimate_memory
 from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result
 from neo4j_gml.procedures.summary import _plain, summarize
 
@@ -36,13 +37,14 @@ def _millis(since: float) -> int:
 
 @contextmanager
 def _progress(label: str, total: int | None, enabled: bool) -> Iterator[Any]:
-    """A rich progress bar on a terminal; a no-op callback elsewhere."""
-    if not enabled or not sys.stderr.isatty():
+    """A rich progress bar (drawn on stderr) when stdout is a terminal; else no callback."""
+    if not enabled or not sys.stdout.isatty():
         yield None
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as bar:
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(label, total=total)
         yield lambda k: bar.advance(task, k)
 
@@ -105,6 +107,9 @@ def compute(
             raise ConfigError(f"the given graph lacks the node properties {missing}")
         report = ReadReport(graph.num_nodes, graph.num_relationships, 0, 0)
     _read_pairs(proc, cfg, driver, database)
+    if proc.category != "model":
+        need = estimate_memory(proc, cfg, graph.num_nodes, graph.num_relationships)
+        check_fits(proc, cfg, need, device)
     graph = graph.to(device)
     pre = _millis(started)
     started = time.perf_counter()
