@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import torch
 
-from neo4j_gml.algorithms.embedding._hashrng import uniform
+from neo4j_gml.algorithms.embedding._hashrng import sparse_signs, uniform
 from neo4j_gml.algorithms.embedding._sparse import adjacency
 from neo4j_gml.graph import Graph
 
@@ -63,8 +63,8 @@ def fastrp_initial_vectors(
     for start in range(0, n, _CHUNK):
         stop = min(start + _CHUNK, n)
         if base > 0:
-            u = uniform(random_seed, ids[start:stop], base)
-            out[start:stop, :base] = _sparse_entries(u, entry) * scaling[start:stop, None]
+            signs = sparse_signs(random_seed, ids[start:stop], base)
+            out[start:stop, :base] = signs * (entry * scaling[start:stop, None])
     if pd > 0 and features is not None:
         f = features.reshape(n, -1).to(device=device, dtype=torch.float32)
         keys = torch.arange(f.shape[1], dtype=torch.long, device=device)
