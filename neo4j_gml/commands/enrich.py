@@ -62,6 +62,15 @@ def _dry_run(pipeline, args: argparse.Namespace) -> int:  # noqa: ANN001
         return 0
     connection = pipeline.connect(uri=args.uri, database=args.database)
     with connection.driver() as driver:
+        try:
+            driver.verify_connectivity()
+        except Exception as exc:
+            print(
+                f"error: cannot reach Neo4j at {connection.uri} to count the graph ({exc}); "
+                "give --nodes and --relationships to plan without it",
+                file=sys.stderr,
+            )
+            return 1
         counter = Counter(driver, connection.database, args.nodes, args.relationships)
         print(format_plan(pipeline, plan(pipeline, counter)))
     return 0
