@@ -8,7 +8,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from neo4j_gml.cli import main
 from neo4j_gml.pipeline import load_text, run_pipeline
+from neo4j_gml.pipeline.lock import PipelineLock
 from neo4j_gml.pipeline.records import load_run
 
 pytestmark = pytest.mark.neo4j
@@ -127,3 +129,25 @@ def test_unreachable_run_is_spooled_then_saved(db, neo4j_connection, tmp_path: P
     saved = load_run(db, None, failed.runId)
     assert saved.status == "failed" and "unreachable" in saved.error
     assert [s.status for s in saved.steps] == ["skipped"] * 3
+
+
+def test_enrich_command_streams_to_csv_and_respects_the_lock(
+    db, neo4j_connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # noqa: ANN001
+    load_les_miserables(db)
+    monkeypatch.setenv("NEO4J_URI", neo4j_connection.uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_connection.password)
+    file = tmp_path / "p.yaml"
+    file.write_text(
+        "name: csv\nsteps:\n  - procedure: degree\n    mode: stream\n    output: out/deg.csv\n"
+        "    config: {nodeLabels: [Character], logProgress: false}\n"
+    )
+    args = ["enrich", str(file), "--state-dir", str(tmp_path), "--json"]
+    assert main(args) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["status"] == "succeeded" and record["steps"][0]["rowCount"] == 77
+    lines = (tmp_path / "out" / "deg.csv").read_text().splitlines()
+    assert lines[0] == "nodeId,score" and len(lines) == 78
+    with PipelineLock(tmp_path / "csv.lock"):
+        assert main(args) == 3
+    assert "already running" in capsys.readouterr().err
