@@ -31,21 +31,21 @@ CALL gml.scc.write({nodeLabels: ['GmlCommunity'], writeProperty: 'scc'})
 YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
 
 // ---- modularity-based communities (undirected), label propagation
-CALL gml.louvain.stream({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED', randomSeed: 7})
+CALL gml.louvain.stream({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED'})
 YIELD node, communityId
 RETURN communityId, collect(node.name) AS members ORDER BY communityId;
-CALL gml.louvain.stats({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED', randomSeed: 7})
+CALL gml.louvain.stats({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED'})
 YIELD communityCount, modularity RETURN communityCount, modularity;
-CALL gml.louvain.write({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED', randomSeed: 7,
+CALL gml.louvain.write({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED',
                         writeProperty: 'louvain'})
 YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
 
-CALL gml.leiden.stream({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED', randomSeed: 7})
+CALL gml.leiden.stream({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED'})
 YIELD node, communityId
 RETURN communityId, collect(node.name) AS members ORDER BY communityId;
-CALL gml.leiden.stats({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED', randomSeed: 7})
+CALL gml.leiden.stats({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED'})
 YIELD communityCount RETURN communityCount;
-CALL gml.leiden.write({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED', randomSeed: 7,
+CALL gml.leiden.write({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED',
                        writeProperty: 'leiden'})
 YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
 

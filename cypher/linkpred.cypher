@@ -12,8 +12,8 @@ CREATE (a:GmlFriend {name: 'Ann'}), (b:GmlFriend {name: 'Ben'}), (c:GmlFriend {n
 MATCH (a:GmlFriend {name: 'Ann'}), (d:GmlFriend {name: 'Dan'}), (e:GmlFriend {name: 'Eva'})
 CALL gml.linkScore.stream({nodeLabels: ['GmlFriend'], orientation: 'UNDIRECTED',
                            measure: 'commonNeighbors', pairs: [[a, d], [a, e]]})
-YIELD node1, node2, score
-RETURN node1, node2, score;
+YIELD source, target, score
+RETURN source, target, score;
 MATCH (a:GmlFriend {name: 'Ann'}), (d:GmlFriend {name: 'Dan'})
 CALL gml.linkScore.stats({nodeLabels: ['GmlFriend'], orientation: 'UNDIRECTED',
                           sourceNodes: [a], targetNodes: [d]})
