@@ -52,46 +52,50 @@ def _unweighted_batch(graph: Graph, at: torch.Tensor, a: torch.Tensor, batch: to
 
 
 def _weighted_batch(graph: Graph, batch: torch.Tensor) -> torch.Tensor:
+    """Brandes for a batch of ``B`` sources on positive weights, over flat ``node * B + column``
+    indices so that each step touches only the (arc, source) pairs that matter."""
     n, dev = graph.num_nodes, graph.device
     src, dst, w = graph.sources(), graph.indices, graph.weights
     b = batch.numel()
-    cols = torch.arange(b, device=dev)
-    dist = torch.full((n, b), float("inf"), dtype=torch.float64, device=dev)
-    dist[batch, cols] = 0.0
-    dst_b = dst[:, None].expand(-1, b)
-    while True:  # Bellman-Ford, all sources of the batch at once
-        cand = dist[src] + w[:, None]
-        nxt = dist.scatter_reduce(0, dst_b, cand, reduce="amin")
-        if torch.equal(nxt, dist):
+    start = batch * b + torch.arange(b, device=dev)
+    dist = torch.full((n * b,), float("inf"), dtype=torch.float64, device=dev)
+    dist[start] = 0.0
+    changed = torch.zeros(n * b, dtype=torch.bool, device=dev)
+    changed[start] = True
+    while True:  # Bellman-Ford, relaxing only arcs whose tail improved in the last round
+        arc, col = changed.view(n, b)[src].nonzero(as_tuple=True)
+        if arc.numel() == 0:
             break
-        dist = nxt
-    finite = torch.isfinite(dist)
-    dag = (dist[src] + w[:, None] == dist[dst]) & finite[src]  # shortest-path arcs
-    # hop level in the shortest-path DAG (longest DAG path from the source), exact integers
-    level = torch.where(finite, 0, -1).to(torch.long)
+        cand = dist[src[arc] * b + col] + w[arc]
+        improved = dist.scatter_reduce(0, dst[arc] * b + col, cand, reduce="amin")
+        changed = improved < dist
+        dist = improved
+    grid = dist.view(n, b)
+    on_path = (grid[src] + w[:, None] == grid[dst]) & torch.isfinite(grid[src])
+    arc, col = on_path.nonzero(as_tuple=True)  # arcs of the shortest-path DAGs
+    tail, head = src[arc] * b + col, dst[arc] * b + col
+    del on_path, arc, col
+    # hop level in each DAG (longest DAG path from its source), exact integers
+    level = torch.zeros(n * b, dtype=torch.long, device=dev)
     while True:
-        cand = torch.where(dag, level[src] + 1, torch.zeros_like(dag, dtype=torch.long))
-        nxt = level.scatter_reduce(0, dst_b, cand, reduce="amax")
+        nxt = level.scatter_reduce(0, head, level[tail] + 1, reduce="amax")
         if torch.equal(nxt, level):
             break
         level = nxt
-    depth = int(level.max()) if level.numel() else 0
-    sigma = torch.zeros((n, b), dtype=torch.float64, device=dev)
-    sigma[batch, cols] = 1.0
-    dst_level = level[dst]
-    for k in range(1, depth + 1):
-        arcs = dag & (dst_level == k)
-        add = torch.where(arcs, sigma[src], torch.zeros((), dtype=torch.float64, device=dev))
-        sigma.index_add_(0, dst, add)
+    order = torch.argsort(level[head], stable=True)
+    tail, head = tail[order], head[order]
+    _, counts = torch.unique_consecutive(level[head], return_counts=True)
+    sizes = counts.tolist()
+    groups = list(zip(torch.split(tail, sizes), torch.split(head, sizes), strict=True))
+    sigma = torch.zeros(n * b, dtype=torch.float64, device=dev)
+    sigma[start] = 1.0
+    for t, h in groups:  # ascending head level: tails are final
+        sigma.index_add_(0, h, sigma[t])
     delta = torch.zeros_like(sigma)
-    safe_sigma = torch.where(sigma > 0, sigma, torch.ones_like(sigma))
-    for k in range(depth, 0, -1):
-        arcs = dag & (dst_level == k)
-        coef = (1.0 + delta[dst]) / safe_sigma[dst]
-        add = torch.where(arcs, sigma[src] * coef, torch.zeros_like(coef))
-        delta.index_add_(0, src, add)
-    delta[batch, cols] = 0.0
-    return delta.sum(dim=1)
+    for t, h in reversed(groups):  # descending head level: heads are final
+        delta.index_add_(0, t, sigma[t] / sigma[h] * (1.0 + delta[h]))
+    delta[start] = 0.0
+    return delta.view(n, b).sum(dim=1)
 
 
 def betweenness_centrality(
@@ -107,9 +111,10 @@ def betweenness_centrality(
     Brandes' dependency accumulation over batches of sources. Unweighted, each batch runs a
     level-synchronous BFS by sparse-matrix products (:mod:`._bfs`), then accumulates
     ``delta(u) += sigma(u)/sigma(v) * (1 + delta(v))`` level by level with the same products.
-    Weighted, shortest distances come from a batched Bellman-Ford over the arcs, the shortest-path
-    arcs (``d(u) + w = d(v)``, compared exactly) form a DAG, and sigma and delta are accumulated
-    over its hop levels. Parallel arcs are distinct paths (a multigraph's path count).
+    Weighted, shortest distances come from a batched Bellman-Ford that relaxes only arcs whose
+    tail improved, the shortest-path arcs (``d(u) + w = d(v)``, compared exactly as GDS and
+    NetworkX do) form one DAG per source, and sigma and delta are accumulated over the DAG
+    arcs grouped by hop level, each (arc, source) pair touched once per pass. Parallel arcs are distinct paths (a multigraph's path count).
 
     Directed graphs give ``nx.betweenness_centrality(G, normalized=False)``; an ``UNDIRECTED``
     graph counts each unordered pair once (the directed sum halved, NetworkX's undirected value).
