@@ -55,7 +55,7 @@ SEEDS = range(5)
 @pytest.mark.parametrize("name", list(SMALL))
 @pytest.mark.parametrize("algo", [louvain, leiden])
 def test_torch_path_matches_igraph_modularity(name, algo):
-    """Mean modularity over 5 seeds within 0.005 of igraph's mean; every run within 0.01."""
+    """Mean modularity over 5 seeds within 0.005 of igraph's mean; every run within 0.02."""
     g = SMALL[name]()
     graph = graph_of(g)
     ours = [algo(graph, backend="torch", random_seed=s) for s in SEEDS]
@@ -66,7 +66,7 @@ def test_torch_path_matches_igraph_modularity(name, algo):
         assert r.backend == "torch"
     ref = np.mean([r.modularity for r in theirs])
     assert np.mean([r.modularity for r in ours]) >= ref - 0.005
-    assert min(r.modularity for r in ours) >= ref - 0.01
+    assert min(r.modularity for r in ours) >= ref - 0.02
 
 
 def test_igraph_backend_reports_true_modularity():
