@@ -59,24 +59,18 @@ register(
 
 
 # ---------------------------------------------------------------------------- shared helpers
-def _weights(graph: Graph, cfg: dict, *, allow_negative: bool = False) -> bool:
-    """Whether the run is weighted; bad weights raise ConfigError naming the weight key."""
+def _weights(graph: Graph, cfg: dict, procedure: str) -> bool:
+    """Whether the run is weighted; NaN, infinite or negative weights raise a ConfigError that
+    names ``relationshipWeightProperty``."""
     if cfg.get("relationshipWeightProperty") is None or graph.weights is None:
         return False
-    problem = check_weights(graph.weights, allow_negative=allow_negative)
+    problem = check_weights(graph.weights)
     if problem:
         raise ConfigError(
             f"config key 'relationshipWeightProperty': relationship weights {problem} "
-            f"for gml.{cfg.get('_procedure', 'this procedure')}"
+            f"for gml.{procedure}"
         )
     return True
-
-
-def _weights_for(name: str, allow_negative: bool = False):  # noqa: ANN202
-    def check(graph: Graph, cfg: dict) -> bool:
-        return _weights(graph, {**cfg, "_procedure": name}, allow_negative=allow_negative)
-
-    return check
 
 
 def _levels_column(levels: list[torch.Tensor], n: int, device: torch.device) -> torch.Tensor:
@@ -123,7 +117,7 @@ _MODULARITY_STATS = {
 
 
 def _louvain(graph: Graph, cfg: dict) -> NodeValues:
-    weighted = _weights_for("louvain")(graph, cfg)
+    weighted = _weights(graph, cfg, "louvain")
     found = louvain(
         graph,
         weighted=weighted,
@@ -166,7 +160,7 @@ register(
 
 
 def _leiden(graph: Graph, cfg: dict) -> NodeValues:
-    weighted = _weights_for("leiden")(graph, cfg)
+    weighted = _weights(graph, cfg, "leiden")
     found = leiden(
         graph,
         weighted=weighted,
@@ -234,7 +228,7 @@ register(
 
 
 def _label_propagation(graph: Graph, cfg: dict) -> NodeValues:
-    weighted = _weights_for("labelPropagation", allow_negative=False)(graph, cfg)
+    weighted = _weights(graph, cfg, "labelPropagation")
     node_weights = _seed_values(graph, cfg["nodeWeightProperty"])
     if node_weights is not None:
         problem = check_weights(node_weights)
@@ -339,7 +333,7 @@ def _community_values(graph: Graph, cfg: dict) -> torch.Tensor:
 
 
 def _modularity(graph: Graph, cfg: dict) -> Rows:
-    weighted = _weights_for("modularity")(graph, cfg)
+    weighted = _weights(graph, cfg, "modularity")
     ids, terms, total = modularity_per_community(
         graph, _community_values(graph, cfg), weighted=weighted
     )
@@ -367,7 +361,7 @@ register(
 
 
 def _conductance(graph: Graph, cfg: dict) -> Rows:
-    weighted = _weights_for("conductance")(graph, cfg)
+    weighted = _weights(graph, cfg, "conductance")
     ids, values = conductance_per_community(graph, _community_values(graph, cfg), weighted=weighted)
     keep = ~torch.isnan(values)
     ids, values = ids[keep], values[keep]
@@ -468,7 +462,7 @@ register(
 
 # ---------------------------------------------------------------------------- local clustering
 def _local_clustering_proc(graph: Graph, cfg: dict) -> NodeValues:
-    weighted = _weights_for("localClustering")(graph, cfg)
+    weighted = _weights(graph, cfg, "localClustering")
     try:
         sources = graph.positions_of(cfg["sourceNodes"], what="source node")
     except KeyError as exc:
