@@ -26,6 +26,15 @@ def _store(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("GML_MODEL_DIR", str(tmp_path / "models"))
 
 
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Tiny tensors: one torch thread is much faster than several on a busy machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def _planted(seed: int = 2) -> tuple[nx.Graph, Graph]:
     g = nx.planted_partition_graph(4, 15, 0.4, 0.01, seed=seed)
     src, dst = zip(*g.edges(), strict=True)
@@ -49,9 +58,9 @@ GNN = {
     "modelName": "ncn",
     "featureProperties": ["f"],
     "hiddenDimension": 16,
-    "epochs": 20,
-    "batchSize": 64,
-    "learningRate": 0.01,
+    "epochs": 10,
+    "batchSize": 128,
+    "learningRate": 0.02,
     "inputDropout": 0.0,
     "hitsK": 10,
     "randomSeed": 3,
