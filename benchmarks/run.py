@@ -548,7 +548,9 @@ def chart(meta: dict[str, Any], sizes: list[dict[str, Any]], path: Path) -> None
                     0.38,
                     bottom=bottom,
                     color=colors[phase],
-                    label=phase if side == "gml" else None,
+                    label=(phase if phase != "read" else "read / project")
+                    if side == "gml"
+                    else None,
                     hatch="//" if side == "gds" else None,
                     edgecolor="white",
                 )
