@@ -1,15 +1,31 @@
-"""Link prediction procedures: topological pair scores and candidate generation.
+"""Link prediction procedures: topological scores, candidates, learned models, concentration.
 
 ``linkScore`` scores given node pairs with one topological ``measure`` (GDS's
 ``gds.alpha.linkprediction.*`` functions); the pairs come from ``pairs`` (``[[source, target],
 ...]``, Neo4j ids), from ``sourceNodes``/``targetNodes`` (paired element by element), or from
-``pairsQuery`` (Cypher returning ``source`` and ``target``, run by the runner with
-``parameters``). Pairs with a node outside the projection are an error naming them, unless
-``skipMissingPairs`` is set; the stats row reports their number as ``missingPairs``.
+``pairsQuery`` (Cypher returning ``source`` and ``target``; the runner runs it with
+``parameters`` before compute, see ``Procedure.pairs_query_key``). Pairs with a node outside the
+projection are an error naming them, unless ``skipMissingPairs`` is set; the stats row reports
+their number as ``missingPairs``.
 
 ``linkCandidates`` gives, for every node (or ``sourceNodes``), its ``topK`` best non-adjacent
-nodes within two hops. In write mode the earlier relationships of ``writeRelationshipType`` are
-deleted first, so a rerun replaces the previous candidates instead of adding to them.
+nodes within two hops.
+
+``linkPrediction.gnn.train`` (GCN/GraphSAGE encoder with the Neural Common Neighbor decoder, or
+the dot-product baseline) and ``linkPrediction.train`` (Hadamard / cosine / L2 pair features
+and topological scores into a logistic regression or MLP) split the relationships into
+train / validation / test, report AUC-ROC, AUC-PR, HR@K and MRR on the test relationships and
+store the model (``neo4j_gml.models``; metadata holds the feature properties).
+``linkPrediction.predict`` (either kind of model) gives each node its ``topN`` most probable
+non-adjacent nodes within two hops with probability >= ``threshold``. Message passing and
+topological features at predict time use every relationship of the projection.
+
+Write mode of ``linkCandidates`` and ``linkPrediction.predict`` first deletes every relationship
+of ``writeRelationshipType`` (``Procedure.replace_relationships``), so a rerun replaces the
+previous results instead of adding to them; the write row reports ``relationshipsDeleted``.
+Candidates are emitted per source, so a pair can appear in both directions.
+
+``topologicalConcentration`` writes each node's TC (exact) or ATC (approximate).
 """
 
 from __future__ import annotations
