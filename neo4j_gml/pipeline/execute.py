@@ -34,6 +34,7 @@ from neo4j_gml.pipeline.records import (
     spool,
 )
 from neo4j_gml.procedures import registry
+from neo4j_gml.procedures.config import ConfigError
 from neo4j_gml.procedures.runner import compute, stream_frame, summary_row, write_result
 
 Progress = Callable[[str], None]
@@ -124,7 +125,10 @@ def _later_properties(pipeline: Pipeline, index: int, key: str, existing: set[st
     written: set[str] = set()
     for step in pipeline.steps:
         if step.index > index and _projection_key(step.validated) == key:
-            needed = _step_properties(step.procedure, step.validated)
+            try:
+                needed = _step_properties(step.procedure, step.validated)
+            except ConfigError:  # e.g. a model that an earlier step of this run trains
+                needed = []
             out += [p for p in needed if p in existing - written]
         prop = _written_property(step)
         if prop:

@@ -1,5 +1,8 @@
 """The dry-run plan of a pipeline: the reads it will share, each step and its memory estimate.
 
+Estimates are :func:`neo4j_gml.procedures.estimate.estimate_memory` (graph + result + working
+set from the counts and the procedure's kind).
+
 Counts come from Neo4j's count store (per label and per relationship type, so they are cheap
 even on large graphs) or from explicit ``nodes`` / ``relationships`` figures. A Cypher
 projection cannot be counted without running it: its estimate uses the whole database's
@@ -13,11 +16,12 @@ from dataclasses import dataclass
 import neo4j
 
 from neo4j_gml.io.names import quote
-from neo4j_gml.pipeline.estimate import Estimate, estimate, human_bytes
 from neo4j_gml.pipeline.execute import _projection_key
 from neo4j_gml.pipeline.loader import Pipeline
 from neo4j_gml.pipeline.records import RECORD_LABELS
 from neo4j_gml.procedures import registry
+from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.procedures.estimate import MemoryEstimate, estimate_memory, human_bytes
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class PlannedStep:
     read: int  # which shared read (1-based); 0 for steps that read no graph
     nodes: int
     relationships: int
-    estimate: Estimate
+    estimate: MemoryEstimate | None  # None: not known before an earlier step has run
     target: str
     upper_bound: bool
 
@@ -104,7 +108,10 @@ def plan(pipeline: Pipeline, counter: Counter) -> list[PlannedStep]:
         else:
             read = reads.setdefault(_projection_key(cfg), len(reads) + 1)
             nodes, rels, upper = counter.count(cfg)
-        props = len(proc.node_properties_needed(cfg))
+        try:
+            est: MemoryEstimate | None = estimate_memory(proc, cfg, nodes, rels)
+        except ConfigError:  # e.g. a model that an earlier step trains: features unknown
+            est = None
         if step.mode == "write":
             rtype = cfg.get("writeRelationshipType")
             target = f"-> [:{rtype} {{{cfg['writeProperty']}}}]" if rtype else ""
@@ -122,7 +129,7 @@ def plan(pipeline: Pipeline, counter: Counter) -> list[PlannedStep]:
                 read,
                 nodes,
                 rels,
-                estimate(proc, cfg, nodes, rels, props),
+                est,
                 target,
                 upper,
             )
@@ -140,11 +147,16 @@ def format_plan(pipeline: Pipeline, steps: list[PlannedStep]) -> str:
         est = s.estimate
         bound = " (upper bound: Cypher projection)" if s.upper_bound else ""
         read = f"read {s.read}, {s.nodes} nodes, {s.relationships} rels" if s.read else "no read"
+        memory = (
+            f"memory ~{human_bytes(est.total_bytes)} (graph {human_bytes(est.graph_bytes)} + "
+            f"result {human_bytes(est.result_bytes)} + work {human_bytes(est.working_bytes)})"
+            if est is not None
+            else "memory unknown until the earlier steps have run"
+        )
         lines.append(
             f"  [{s.index + 1}/{len(steps)}] {s.name}: {s.procedure} {s.mode} {s.target}; "
-            f"{read}; memory ~{human_bytes(est.total_bytes)} (graph "
-            f"{human_bytes(est.graph_bytes)} + work {human_bytes(est.work_bytes)}){bound}"
+            f"{read}; {memory}{bound}"
         )
-    peak = max((s.estimate.total_bytes for s in steps), default=0)
+    peak = max((s.estimate.total_bytes for s in steps if s.estimate), default=0)
     lines.append(f"peak memory estimate: ~{human_bytes(peak)}")
     return "\n".join(lines)

@@ -92,6 +92,19 @@ def _values(driver: neo4j.Driver, database: str | None, query: str, **params: An
     return [r[0] for r in records]
 
 
+def _flatten(summary: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested summary maps as dotted keys; model details and configurations are left out."""
+    out: dict[str, Any] = {}
+    for key, value in summary.items():
+        if key in ("modelInfo", "configuration", "trainConfig"):
+            continue
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
 def step_section(driver: neo4j.Driver, database: str | None, step: StepRecord) -> str:
     """The charts and tables of one step."""
     out = [f"<h3>{html.escape(step.name)}: {html.escape(step.procedure)} {step.mode}</h3>"]
@@ -105,7 +118,9 @@ def step_section(driver: neo4j.Driver, database: str | None, step: StepRecord) -
     if step.error:
         out.append(f"<pre class='error'>{html.escape(step.error)}</pre>")
     metrics = {
-        k: v for k, v in step.summary.items() if METRIC.search(k) and isinstance(v, int | float)
+        k: v
+        for k, v in _flatten(step.summary).items()
+        if METRIC.search(k.rsplit(".", 1)[-1]) and isinstance(v, int | float)
     }
     if metrics:
         rows = "".join(

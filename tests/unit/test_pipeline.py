@@ -15,14 +15,12 @@ import pytest
 import yaml
 
 from neo4j_gml.cli import main
-from neo4j_gml.pipeline.estimate import estimate, human_bytes
 from neo4j_gml.pipeline.loader import PipelineError, load_pipeline, load_text
 from neo4j_gml.pipeline.lock import LockedError, PipelineLock
 from neo4j_gml.pipeline.plan import Counter, format_plan, plan
 from neo4j_gml.pipeline.records import RunRecord, StepRecord
 from neo4j_gml.pipeline.scheduler import Scheduler, check_cron
 from neo4j_gml.pipeline.schema import SCHEMA_PATH, schema_text
-from neo4j_gml.procedures.registry import get
 
 ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE = "bolt://127.0.0.1:1"
@@ -156,20 +154,22 @@ def test_checked_in_schema_is_current_and_accepts_the_examples() -> None:
         )
 
 
-def test_estimates_scale_with_counts_and_dimension() -> None:
-    pr = get("pageRank")
-    cfg = pr.validate({"writeProperty": "p"}, "write")
-    small, big = estimate(pr, cfg, 1000, 5000), estimate(pr, cfg, 10_000, 50_000)
-    assert big.total_bytes == pytest.approx(10 * small.total_bytes, rel=0.01)
-    # graph: indptr + ids (8 B per node each) + indices (8 B per arc), directed
-    assert small.graph_bytes == 8 * 1001 + 8 * 1000 + 8 * 5000
-    undirected = estimate(pr, {**cfg, "orientation": "UNDIRECTED"}, 1000, 5000)
-    assert undirected.graph_bytes == small.graph_bytes + 8 * 5000
-    frp = get("fastRP")
-    e64 = estimate(frp, frp.validate({"embeddingDimension": 64}, "stats"), 1000, 0)
-    e256 = estimate(frp, frp.validate({"embeddingDimension": 256}, "stats"), 1000, 0)
-    assert e256.work_bytes == 4 * e64.work_bytes
-    assert human_bytes(1536) == "1.5 KiB" and human_bytes(10) == "10 B"
+def test_plan_estimates_scale_with_counts_and_dimension() -> None:
+    text = GOOD.replace("  - procedure: degree\n    mode: stats\n", "") + (
+        "  - procedure: fastRP\n    mode: stats\n    config: {embeddingDimension: 64}\n"
+        "  - procedure: fastRP\n    name: wide\n    mode: stats\n"
+        "    config: {embeddingDimension: 256}\n"
+    )
+    pipeline = load_text(text, "p.yaml")
+    small = plan(pipeline, Counter(None, nodes=1000, relationships=5000))
+    big = plan(pipeline, Counter(None, nodes=10_000, relationships=50_000))
+    rank_small, rank_big = small[0].estimate, big[0].estimate
+    assert rank_big.total_bytes == pytest.approx(10 * rank_small.total_bytes, rel=0.01)
+    # pageRank on the undirected projection: indptr + ids (8 B per node) + 2 arcs per relationship
+    assert rank_small.graph_bytes == 8 * (2 * 1000 + 1) + 8 * 2 * 5000
+    assert small[3].estimate.result_bytes == 4 * small[2].estimate.result_bytes  # 256 vs 64 dims
+    assert small[2].estimate.total_bytes > rank_small.total_bytes
+    assert "peak memory estimate" in format_plan(pipeline, small)
 
 
 def test_dry_run_plan_shares_one_read(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
