@@ -209,10 +209,11 @@ def test_concurrent_writes_leave_one_whole_result_per_node(gml, gml_db) -> None:
 def test_killed_service_fails_the_stream_and_neo4j_lives_on(gml, gml_db) -> None:  # noqa: ANN001
     if not gml.owns_service:
         pytest.skip("the service belongs to whoever started it (CI): not killing it")
-    # ~2000 rows of 256 floats (several MB of NDJSON): more than the socket buffers hold.
-    gml_db.execute_query("UNWIND range(1, 2000) AS i CREATE (:Big {i: i})")
+    # 8000 rows of 256 floats (~40 MB of NDJSON): far more than the socket buffers hold, and
+    # Neo4j pulls the procedure's rows only as the client fetches them (100 at a time).
+    gml_db.execute_query("UNWIND range(1, 8000) AS i CREATE (:Big {i: i})")
     try:
-        with gml_db.session() as session:
+        with gml_db.session(fetch_size=100) as session:
             result = session.run(
                 "CALL gml.fastRP.stream({nodeLabels: ['Big'], embeddingDimension: 256, "
                 "randomSeed: 1}) YIELD nodeId, embedding RETURN nodeId, embedding",
