@@ -232,6 +232,6 @@ def test_killed_service_fails_the_stream_and_neo4j_lives_on(gml, gml_db) -> None
     t0 = time.monotonic()
     assert (
         query(gml_db, "CALL gml.degree.stats({}) YIELD nodeCount RETURN nodeCount")[0]["nodeCount"]
-        == 2000
+        == 8000
     )
     assert time.monotonic() - t0 < 60
