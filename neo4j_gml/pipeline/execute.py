@@ -4,6 +4,9 @@ Steps that name the same projection (and resolve to the same filter or Cypher pr
 one read of Neo4j: the graph is read once, with the union of the node properties those steps
 need that already exist, and passed to each step. A cached graph is dropped when a later step
 writes relationships (the projection may include them) or overwrites a node property it holds.
+A write step of a relationship procedure first deletes the relationships of its
+``writeRelationshipType`` (unless the step says ``replace: false``), so a rerun leaves no stale
+predictions behind.
 A failed step stops the run: earlier steps' results stay written, later steps are recorded as
 skipped, and the run as failed with the step named. Steps write with ``SET`` / ``MERGE``, so a
 rerun gives the same graph.
@@ -21,6 +24,7 @@ from typing import Any
 import neo4j
 
 from neo4j_gml.graph import Graph
+from neo4j_gml.io.names import quote
 from neo4j_gml.io.read import Projection, ReadReport, _node_property_spec, read_graph
 from neo4j_gml.pipeline.loader import PROJECTION_KEY_NAMES, Pipeline, Step
 from neo4j_gml.pipeline.records import (
@@ -167,6 +171,10 @@ def _run_step(
     elif step.mode == "stats":
         row = summary_row(done, time.perf_counter())
     else:
+        if proc.result == "relationship" and step.replace:
+            rec.summary["relationshipsDeleted"] = _delete_relationships(
+                driver, database, cfg["writeRelationshipType"]
+            )
         row = write_result(done, driver, database)
         cache.written(step, proc.result)
     rec.nodeCount = int(row.get("nodeCount", 0))
@@ -176,7 +184,17 @@ def _run_step(
     rec.preProcessingMillis = int(row.get("preProcessingMillis", 0)) + read_millis
     rec.computeMillis = int(row.get("computeMillis", 0))
     rec.writeMillis = int(row.get("writeMillis", 0))
-    rec.summary = {k: v for k, v in row.items() if k != "configuration"}
+    rec.summary = {**rec.summary, **{k: v for k, v in row.items() if k != "configuration"}}
+
+
+def _delete_relationships(driver: neo4j.Driver, database: str | None, rtype: str) -> int:
+    """Delete every ``rtype`` relationship (in batches) before a step writes them anew."""
+    with driver.session(database=database) as session:
+        summary = session.run(
+            f"MATCH ()-[r:{quote(rtype, key='writeRelationshipType')}]->() "
+            "CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+        ).consume()
+    return summary.counters.relationships_deleted
 
 
 def _describe(rec: StepRecord) -> str:

@@ -54,6 +54,7 @@ class Step:
     config: dict[str, Any]
     validated: dict[str, Any]
     output: Path | None = None
+    replace: bool = True
     line: int = 0
 
 
@@ -274,6 +275,7 @@ def _check_steps(
                 config=config,
                 validated=validated,
                 output=(base / output) if output else None,
+                replace=bool(raw.get("replace", True)),
                 line=_line_of(lines, step_path),
             )
         )

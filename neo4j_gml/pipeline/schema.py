@@ -86,6 +86,12 @@ def pipeline_schema() -> dict[str, Any]:
                 "type": "string",
                 "description": "stream mode: CSV file for the rows (relative to the pipeline)",
             },
+            "replace": {
+                "type": "boolean",
+                "default": True,
+                "description": "write steps of relationship procedures first delete the "
+                "relationships of their writeRelationshipType, so a rerun leaves no stale ones",
+            },
         },
         "allOf": per_procedure,
     }

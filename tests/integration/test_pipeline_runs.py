@@ -151,3 +151,32 @@ def test_enrich_command_streams_to_csv_and_respects_the_lock(
     with PipelineLock(tmp_path / "csv.lock"):
         assert main(args) == 3
     assert "already running" in capsys.readouterr().err
+
+
+def test_relationship_steps_replace_their_earlier_relationships(db) -> None:  # noqa: ANN001
+    load_les_miserables(db)
+    db.execute_query(  # a stale prediction of an earlier run, between two far-apart characters
+        "MATCH (a:Character {name: 'Napoleon'}), (b:Character {name: 'Brujon'}) "
+        "CREATE (a)-[:SIMILAR {score: 1.0}]->(b)"
+    )
+    text = (
+        "name: sim\nsteps:\n  - procedure: nodeSimilarity\n    config:\n"
+        "      nodeLabels: [Character]\n      relationshipTypes: [APPEARS_WITH]\n"
+        "      orientation: UNDIRECTED\n      topK: 3\n      logProgress: false\n"
+        "      writeRelationshipType: SIMILAR\n      writeProperty: score\n"
+    )
+    pipeline = load_text(text, "sim.yaml")
+    first = run_pipeline(pipeline, driver=db, progress=None)
+    assert first.status == "succeeded" and first.steps[0].summary["relationshipsDeleted"] == 1
+    stale = "MATCH (:Character {name: 'Napoleon'})-[r:SIMILAR]->(:Character {name: 'Brujon'}) "
+    assert db.execute_query(stale + "RETURN count(r)").records[0][0] == 0
+    count = "MATCH ()-[r:SIMILAR]->() RETURN count(r)"
+    written = db.execute_query(count).records[0][0]
+    assert written == first.steps[0].relationshipsWritten > 0
+    again = run_pipeline(pipeline, driver=db, progress=None)
+    assert again.steps[0].summary["relationshipsDeleted"] == written
+    assert db.execute_query(count).records[0][0] == written
+    keep = load_text(text + "    replace: false\n", "sim.yaml")
+    assert run_pipeline(keep, driver=db, progress=None).steps[0].summary.get(
+        "relationshipsDeleted"
+    ) is None  # fmt: skip
