@@ -23,7 +23,9 @@ from typing import Any
 import neo4j
 
 from neo4j_gml.io.names import quote
+from neo4j_gml.pipeline.loader import Pipeline
 from neo4j_gml.pipeline.records import RECORD_LABELS, RUN_LABEL, STEP_LABEL
+from neo4j_gml.procedures import registry
 
 PALETTE = (
     "#FFE081", "#C990C0", "#F79767", "#57C7E3", "#F16667", "#D9C8AE", "#8DCC93",
@@ -136,6 +138,21 @@ def pick(props: dict[str, str], given: str | None, candidates: tuple[str, ...]) 
     if given:
         return given
     return next((c for c in candidates if c in props), None)
+
+
+def styled_properties(pipeline: Pipeline) -> tuple[str | None, str | None]:
+    """(size-by, colour-by) from a pipeline: its first centrality and community writes."""
+    size_by = color_by = None
+    for step in pipeline.steps:
+        proc = registry.get(step.procedure)
+        if step.mode != "write" or proc.result != "node":
+            continue
+        prop = step.validated["writeProperty"]
+        if size_by is None and proc.category == "centrality" and proc.column_type == "float":
+            size_by = prop
+        if color_by is None and proc.category == "community" and proc.column_type == "int":
+            color_by = prop
+    return size_by, color_by
 
 
 def _now_ms() -> int:

@@ -18,6 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="the perspective JSON file to write")
     p.add_argument("--size-by", default=None, help="node property sizing nodes (e.g. pagerank)")
     p.add_argument("--color-by", default=None, help="node property colouring nodes (community)")
+    p.add_argument(
+        "--pipeline", default=None, help="take --size-by and --color-by from a pipeline's writes"
+    )
     p.add_argument("--name", default="neo4j-gml results", help="perspective name")
     p.add_argument("--uri", default=None, help="Neo4j URI (default: NEO4J_URI)")
     p.add_argument("--database", default=None)
@@ -26,8 +29,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _perspective(args: argparse.Namespace) -> int:
-    from neo4j_gml.bloom import perspective, read_schema, rules_summary
+    from neo4j_gml.bloom import perspective, read_schema, rules_summary, styled_properties
     from neo4j_gml.io.connection import Connection
+
+    if args.pipeline:
+        from neo4j_gml.pipeline.loader import load_pipeline
+
+        size_by, color_by = styled_properties(load_pipeline(args.pipeline))
+        args.size_by = args.size_by or size_by
+        args.color_by = args.color_by or color_by
 
     connection = Connection.from_env(uri=args.uri, database=args.database)
     with connection.driver() as driver:

@@ -90,3 +90,9 @@ def test_bloom_perspective_from_the_database(enriched, tmp_path: Path) -> None: 
     hidden = {c["id"] for c in p["categories"] if c["name"] in ("GmlRun", "GmlStep")}
     assert set(p["hiddenCategories"]) == hidden and len(hidden) == 2
     assert p["metadata"]["stats"]["labels"]["Character"] == 77
+    file = tmp_path / "views.yaml"
+    file.write_text(PIPELINE)  # its pageRank and louvain writes name the styled properties
+    assert main(["bloom", "perspective", "--out", str(out), "--pipeline", str(file)]) == 0
+    rules = json.loads(out.read_text())["categories"][0]["styleRules"]
+    assert [r["basedOn"] for r in rules] == ["pagerank", "community"]
+    assert len(rules[1]["uniqueValues"]) >= 2

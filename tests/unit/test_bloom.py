@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from neo4j_gml.bloom import PALETTE, GraphSchema, perspective, rules_summary
+from neo4j_gml.bloom import PALETTE, GraphSchema, perspective, rules_summary, styled_properties
+from neo4j_gml.pipeline import load_text
 
 TOP_LEVEL = {
     "name", "categories", "labels", "relationshipTypes", "palette", "templates",
@@ -96,3 +97,22 @@ def test_search_phrases_and_explicit_properties() -> None:
     person = next(c for c in p["categories"] if c["name"] == "Person")
     assert [r["basedOn"] for r in person["styleRules"]] == ["score"]
     assert [t["text"] for t in p["templates"]][0] == "top 25 nodes by score"
+
+
+def test_styled_properties_come_from_a_pipeline() -> None:
+    pipeline = load_text(
+        "name: x\nsteps:\n"
+        "  - {procedure: wcc, config: {writeProperty: comp}}\n"
+        "  - {procedure: degree, mode: stats}\n"
+        "  - {procedure: betweenness, config: {writeProperty: between}}\n"
+        "  - {procedure: louvain, config: {writeProperty: group}}\n"
+        "  - {procedure: pageRank, config: {writeProperty: rank}}\n",
+        "x.yaml",
+    )
+    assert styled_properties(pipeline) == ("between", "comp")
+    assert styled_properties(
+        load_text("name: y\nsteps:\n  - {procedure: degree, mode: stats}\n")
+    ) == (
+        None,
+        None,
+    )
