@@ -140,7 +140,9 @@ def test_environment_is_expanded_in_the_connection(monkeypatch: pytest.MonkeyPat
 
 
 def test_checked_in_schema_is_current_and_accepts_the_examples() -> None:
-    assert SCHEMA_PATH.read_text() == schema_text(), "run write_schema() to refresh the schema"
+    assert SCHEMA_PATH.read_text() == schema_text(), (
+        "stale: neo4j-gml enrich --schema > neo4j_gml/pipeline/pipeline.schema.json"
+    )
     schema = json.loads(SCHEMA_PATH.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     files = sorted((ROOT / "examples").glob("*/pipeline.yaml"))
