@@ -16,7 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "over), logs each run as a JSON line, and stops cleanly on SIGTERM or SIGINT.",
     )
     p.add_argument("pipeline", help="the pipeline YAML file")
-    p.add_argument("--cron", required=True, help="5-field cron expression (a 6th field is seconds)")
+    p.add_argument(
+        "--cron", required=True, help="5-field cron expression, local time (6th field: seconds)"
+    )
     p.add_argument("--state-dir", default=None, help="lock, spool and default log folder")
     p.add_argument("--log", default=None, help="JSON-lines log file (default: STATE/NAME.log)")
     p.add_argument("--uri", default=None, help="Neo4j URI (default: the file, then NEO4J_URI)")

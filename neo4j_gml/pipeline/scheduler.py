@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +134,7 @@ class Scheduler:
     def serve(self) -> int:
         """The loop: wait for each fire time and run; returns 0 when stopped."""
         self.log({"event": "started", "pipeline": str(self.path), "cron": self.cron})
-        times = croniter(self.cron, datetime.now(timezone.utc))
+        times = croniter(self.cron, datetime.now().astimezone())  # the machine's local time
         pending_now = self.run_now
         while not self._stop.is_set():
             if self.max_runs is not None and self.runs >= self.max_runs:
@@ -143,7 +143,7 @@ class Scheduler:
                 pending_now = False
             else:
                 when = times.get_next(float)
-                self.log({"event": "next", "at": datetime.fromtimestamp(when, timezone.utc)})
+                self.log({"event": "next", "at": datetime.fromtimestamp(when).astimezone()})
                 if not self._sleep_until(when):
                     break
             self.runs += 1
