@@ -37,16 +37,16 @@ def load(driver, folder: Path = DEFAULT_DIR) -> dict[str, int]:  # noqa: ANN001
     """(Re)create Cora in Neo4j; returns the counts."""
     subjects, pairs = read_cora(folder)
     driver.execute_query("MATCH (p:Paper) DETACH DELETE p")
-    driver.execute_query(
-        "UNWIND range(0, size($s) - 1) AS i CREATE (:Paper {id: i, subject: $s[i]})",
+    records, _, _ = driver.execute_query(
+        "UNWIND range(0, size($s) - 1) AS i CREATE (p:Paper {id: i, subject: $s[i]}) "
+        "RETURN i, elementId(p) AS e ORDER BY i",
         s=[int(x) for x in subjects],
     )
-    driver.execute_query("CREATE INDEX paper_id IF NOT EXISTS FOR (p:Paper) ON (p.id)")
-    driver.execute_query("CALL db.awaitIndexes(60)")
+    element = [r["e"] for r in records]
     driver.execute_query(
-        "UNWIND $rows AS r MATCH (a:Paper {id: r[0]}), (b:Paper {id: r[1]}) "
+        "UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r[0] MATCH (b) WHERE elementId(b) = r[1] "
         "CREATE (a)-[:CITES]->(b)",
-        rows=[list(p) for p in pairs],
+        rows=[[element[a], element[b]] for a, b in pairs],
     )
     return {"papers": len(subjects), "citations": len(pairs)}
 
