@@ -314,15 +314,25 @@ def _run_connected(
     spool_file: Path | None,
 ) -> RunRecord:
     if pipeline.records and spool_file is not None:
-        saved = flush_spool(driver, database, spool_file)
-        if saved:
-            say(f"saved {saved} earlier run record(s) that could not be written then")
+        try:
+            saved = flush_spool(driver, database, spool_file)
+        except Exception as exc:  # keep the spool for the next run
+            say(f"could not save earlier run records from {spool_file}: {exc}")
+        else:
+            if saved:
+                say(f"saved {saved} earlier run record(s) that could not be written then")
     _save(pipeline, driver, database, run, spool_file, final=False, say=say)
-    labels = _resolve_labels(driver, database)
-    records, _, _ = driver.execute_query(
-        "CALL db.propertyKeys() YIELD propertyKey RETURN collect(propertyKey) AS keys",
-        database_=database,
-    )
+    try:
+        labels = _resolve_labels(driver, database)
+        records, _, _ = driver.execute_query(
+            "CALL db.propertyKeys() YIELD propertyKey RETURN collect(propertyKey) AS keys",
+            database_=database,
+        )
+    except Exception as exc:  # Neo4j went away between connecting and the first step
+        _finish(run, "failed", f"before the first step: {exc}")
+        say(f"run {run.runId} failed: {run.error}")
+        _save(pipeline, driver, database, run, spool_file, final=True, say=say)
+        return run
     existing = set(records[0]["keys"])
     cache = _GraphCache(driver, database)
     total = len(pipeline.steps)
