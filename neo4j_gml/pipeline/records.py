@@ -177,3 +177,18 @@ def latest_run_id(driver: neo4j.Driver, database: str | None, pipeline: str | No
     if not records:
         raise KeyError("no pipeline runs are recorded in this database")
     return records[0]["id"]
+
+
+def recent_runs(
+    driver: neo4j.Driver, database: str | None, pipeline: str | None = None, limit: int = 20
+) -> list[dict[str, Any]]:
+    """The latest runs (of ``pipeline`` when given), newest first, without their steps."""
+    records, _, _ = driver.execute_query(
+        f"MATCH (r:{RUN_LABEL}) WHERE $p IS NULL OR r.pipeline = $p "
+        "RETURN r.runId AS runId, r.pipeline AS pipeline, r.status AS status, "
+        "toString(r.started) AS started, r.error AS error ORDER BY r.started DESC LIMIT $k",
+        p=pipeline,
+        k=limit,
+        database_=database,
+    )
+    return [dict(r) for r in records]

@@ -63,7 +63,7 @@ def test_view_writes_png_and_offline_html(enriched, tmp_path: Path) -> None:  # 
     assert page.count("<line ") > 0
 
 
-def test_report_of_the_run(enriched, tmp_path: Path) -> None:  # noqa: ANN001
+def test_report_of_the_run(enriched, tmp_path: Path, capsys) -> None:  # noqa: ANN001
     out = tmp_path / "report.html"
     assert main(["report", "latest", "--out", str(out)]) == 0
     page = out.read_text()
@@ -72,6 +72,10 @@ def test_report_of_the_run(enriched, tmp_path: Path) -> None:  # noqa: ANN001
     assert re.search(r"community: \d+ communities, largest \d+ of 77 nodes", page)
     assert "SIMILAR.score" in page
     assert main(["report", "no-such-run", "--out", str(tmp_path / "x.html")]) == 1
+    capsys.readouterr()
+    assert main(["report", "--list", "--pipeline", "views"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(enriched.runId) and "succeeded" in line
 
 
 def test_bloom_perspective_from_the_database(enriched, tmp_path: Path) -> None:  # noqa: ANN001
