@@ -168,7 +168,8 @@ def _schema_problems(data: Any, lines: Mapping[Path_, int], f: str) -> list[str]
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         path = tuple(error.absolute_path)
         # config keys are checked by the registry, which names the valid keys
-        if len(path) >= 3 and path[0] == "steps" and path[2] == "config":
+        in_config = len(path) >= 3 and path[0] == "steps" and path[2] == "config"
+        if in_config and (len(path) >= 4 or error.validator == "additionalProperties"):
             continue
         if error.validator in ("allOf", "if", "then"):
             continue

@@ -125,6 +125,16 @@ steps:
     assert problem.startswith("p.yaml:2:") and "twice" in problem
 
 
+def test_wrong_types_are_refused_with_their_line() -> None:
+    (problem,) = problems_of("name: x\nsteps:\n  - procedure: wcc\n    config: [1, 2]\n")
+    assert problem.startswith("p.yaml:4:") and "steps[0].config" in problem
+    assert "not of type 'object'" in problem
+    (problem,) = problems_of("name: x\nsteps:\n  - wcc\n")
+    assert problem.startswith("p.yaml:3:") and "not of type 'object'" in problem
+    (problem,) = problems_of("name: x\nsteps: []\n")
+    assert problem.startswith("p.yaml:2: key 'steps'")  # too short (jsonschema's wording varies)
+
+
 def test_environment_is_expanded_in_the_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GML_TEST_PW", "s3cret")
     text = "name: x\nconnection:\n  password: ${GML_TEST_PW}\n  uri: ${GML_NO_SUCH:-bolt://h:1}\n"
