@@ -123,12 +123,21 @@ def _step_config(step: Step, labels: list[str] | None) -> dict[str, Any]:
     return config
 
 
-def _later_properties(pipeline: Pipeline, index: int, key: str, existing: set[str]) -> list[str]:
+def _effective(validated: dict[str, Any], labels: list[str] | None) -> dict[str, Any]:
+    """A validated config with ``['*']`` resolved as :func:`_step_config` resolves it."""
+    if labels is not None and validated["nodeLabels"] == ["*"] and not validated.get("nodeQuery"):
+        return {**validated, "nodeLabels": labels}
+    return validated
+
+
+def _later_properties(
+    pipeline: Pipeline, index: int, key: str, existing: set[str], labels: list[str] | None
+) -> list[str]:
     """Properties of later steps on the same read that exist now and no step before rewrites."""
     out: list[str] = []
     written: set[str] = set()
     for step in pipeline.steps:
-        if step.index > index and _projection_key(step.validated) == key:
+        if step.index > index and _projection_key(_effective(step.validated, labels)) == key:
             try:
                 needed = _step_properties(step.procedure, step.validated)
             except ConfigError:  # e.g. a model that an earlier step of this run trains
@@ -157,7 +166,7 @@ def _run_step(
     started = time.perf_counter()
     if proc.category != "model":
         needed = _step_properties(step.procedure, cfg)
-        extra = _later_properties(pipeline, step.index, _projection_key(cfg), existing)
+        extra = _later_properties(pipeline, step.index, _projection_key(cfg), existing, labels)
         graph = cache.get(cfg, needed, extra)
     read_millis = int((time.perf_counter() - started) * 1000)
     done = compute(step.procedure, step.mode, config, driver=driver, graph=graph, database=database)

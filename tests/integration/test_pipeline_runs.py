@@ -180,3 +180,19 @@ def test_relationship_steps_replace_their_earlier_relationships(db) -> None:  # 
     assert run_pipeline(keep, driver=db, progress=None).steps[0].summary.get(
         "relationshipsDeleted"
     ) is None  # fmt: skip
+
+
+def test_one_read_carries_the_properties_of_later_steps(db) -> None:  # noqa: ANN001
+    load_les_miserables(db)
+    db.execute_query("MATCH (c:Character) SET c.seed = 5")
+    text = (
+        "name: seeds\nprojections:\n  chars: {nodeLabels: [Character], orientation: UNDIRECTED}\n"
+        "defaults: {logProgress: false}\nsteps:\n"
+        "  - {procedure: pageRank, projection: chars, config: {writeProperty: pr}}\n"
+        "  - {procedure: wcc, projection: chars, mode: stats, config: {seedProperty: seed}}\n"
+    )
+    messages: list[str] = []
+    run = run_pipeline(load_text(text, "seeds.yaml"), driver=db, progress=messages.append)
+    assert run.status == "succeeded", run.error
+    assert messages[-1].endswith("(1 projection read(s))")  # pageRank's read had 'seed' too
+    assert run.steps[1].summary["componentCount"] == 1
