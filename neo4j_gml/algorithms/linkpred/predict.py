@@ -7,8 +7,7 @@ from collections.abc import Callable
 import torch
 
 from neo4j_gml.algorithms.linkpred.adjacency import Adjacency
-from neo4j_gml.algorithms.linkpred.topological import two_hop_paths
-from neo4j_gml.algorithms.similarity._pairs import top_per_source
+from neo4j_gml.algorithms.linkpred.topological import top_k_sorted, two_hop_pairs
 
 PairScorer = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
@@ -31,11 +30,7 @@ def predict_links(
     most probable first. ``O(P log P)`` for ``P`` two-hop paths plus the scorer's cost.
     """
     out_s, out_t, out_p = [], [], []
-    n = adj.num_nodes
-    for u, _, far in two_hop_paths(adj, sources, path_budget):
-        key = torch.unique(u * n + far)
-        s = torch.div(key, n, rounding_mode="floor")
-        t = key - s * n
+    for s, t, _, _ in two_hop_pairs(adj, sources, None, path_budget):
         p = torch.cat(
             [
                 probability(s[i : i + batch_size], t[i : i + batch_size]).to(torch.float64)
@@ -43,7 +38,7 @@ def predict_links(
             ]
         )
         keep = p >= threshold
-        s, t, p = top_per_source(s[keep], t[keep], p[keep], top_n)
+        s, t, p = top_k_sorted(s[keep], t[keep], p[keep], top_n)
         out_s.append(s)
         out_t.append(t)
         out_p.append(p)

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 import torch
 
 from neo4j_gml.algorithms.linkpred.adjacency import Adjacency, common_neighbors, expand
-from neo4j_gml.algorithms.similarity._pairs import top_per_source
 
 MEASURES = (
     "ADAMIC_ADAR",
@@ -116,13 +115,19 @@ def _blocks(cost: torch.Tensor, budget: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def two_hop_paths(
-    adj: Adjacency, sources: torch.Tensor | None = None, path_budget: int = 20_000_000
-) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
-    """Blocks ``(u, w, v)`` of two-hop paths ``u - w - v`` from ``sources`` (default: all nodes)
-    to nodes ``v != u`` not adjacent to ``u``; about ``path_budget`` paths per block.
+def two_hop_pairs(
+    adj: Adjacency,
+    sources: torch.Tensor | None = None,
+    weight: torch.Tensor | None = None,
+    path_budget: int = 20_000_000,
+) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """Blocks of the distinct pairs ``(u, v)`` joined by a two-hop path ``u - w - v``, with
+    ``u`` in ``sources`` (default: all nodes), ``v != u`` and ``v`` not adjacent to ``u``.
 
-    All paths of one source are in the same block. ``O(P log m)`` for ``P`` paths in all.
+    Yields ``(u, v, summed, count)`` sorted by ``(u, v)``: ``count`` is the number of common
+    neighbours ``w`` and ``summed`` the sum of ``weight[w]`` over them (``count`` when
+    ``weight`` is ``None``), both float64. About ``path_budget`` paths are expanded per block and
+    all pairs of one source are in the same block. ``O(P log P)`` for ``P`` paths in all.
     """
     device, n = adj.device, adj.num_nodes
     if sources is None:
@@ -137,12 +142,64 @@ def two_hop_paths(
         owner, mid = expand(adj, block)
         second, far = expand(adj, mid)
         u = block[owner[second]]
-        w = mid[second]
         keep = far != u
-        u, w, far = u[keep], w[keep], far[keep]
-        keep = ~adj.has_arc(u, far)
-        if bool(keep.any()):
-            yield u[keep], w[keep], far[keep]
+        paths = u[keep] * n + far[keep]
+        if paths.numel() == 0:
+            continue
+        # the block's own arcs join the sort, which marks the adjacent pairs without a search
+        arcs = block[owner] * n + mid
+        key, inverse, counts = torch.unique(
+            torch.cat([paths, arcs]), return_inverse=True, return_counts=True
+        )
+        adjacent = torch.zeros(key.numel(), dtype=torch.bool, device=device)
+        adjacent[inverse[paths.numel() :]] = True
+        count = (counts - adjacent.to(counts.dtype)).to(torch.float64)
+        if weight is None:
+            summed = count
+        else:
+            summed = torch.zeros(key.numel(), dtype=torch.float64, device=device)
+            summed.index_add_(0, inverse[: paths.numel()], weight[mid[second][keep]])
+        new = ~adjacent
+        key, summed, count = key[new], summed[new], count[new]
+        s = torch.div(key, n, rounding_mode="floor")
+        yield s, key - s * n, summed, count
+
+
+def top_k_sorted(
+    s: torch.Tensor, t: torch.Tensor, v: torch.Tensor, k: int
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Each source's ``k`` highest values, for pairs already sorted by ``(s, t)``; ties keep
+    ascending ``t``.
+
+    Each large group's ``k``-th value is found with :func:`torch.topk` on groups padded to the
+    next power of two (linear time); only the pairs reaching it are then sorted.
+    """
+    if s.numel() == 0:
+        return s, t, v
+    counts = torch.unique_consecutive(s, return_counts=True)[1]
+    first = torch.cumsum(counts, 0) - counts
+    kth = torch.full((counts.numel(),), float("-inf"), dtype=v.dtype, device=v.device)
+    big = torch.nonzero(counts > k).flatten()
+    if big.numel():
+        bucket = torch.ceil(torch.log2(counts[big].to(torch.float64))).to(torch.int64)
+        for b in torch.unique(bucket).tolist():
+            rows = big[bucket == b]
+            width = int(counts[rows].max())
+            offset = torch.arange(width, device=v.device)
+            valid = offset[None, :] < counts[rows, None]
+            pos = torch.where(valid, first[rows, None] + offset[None, :], 0)
+            vals = v[pos].masked_fill(~valid, float("-inf"))
+            kth[rows] = torch.topk(vals, k, dim=1).values[:, -1]
+    group = torch.repeat_interleave(torch.arange(counts.numel(), device=s.device), counts)
+    cand = v >= kth[group]
+    s, t, v = s[cand], t[cand], v[cand]
+    order = torch.argsort(v, descending=True, stable=True)
+    order = order[torch.argsort(s[order], stable=True)]
+    s, t, v = s[order], t[order], v[order]
+    counts = torch.unique_consecutive(s, return_counts=True)[1]
+    first = torch.repeat_interleave(torch.cumsum(counts, 0) - counts, counts)
+    keep = torch.arange(s.numel(), device=s.device) - first < k
+    return s[keep], t[keep], v[keep]
 
 
 def two_hop_candidates(
@@ -174,19 +231,14 @@ def two_hop_candidates(
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; known: {MEASURES}")
-    device, n = adj.device, adj.num_nodes
-    weight = _path_weight(adj, measure)
+    device = adj.device
+    weight = (
+        _path_weight(adj, measure) if measure in ("ADAMIC_ADAR", "RESOURCE_ALLOCATION") else None
+    )
     out_s, out_t, out_v = [], [], []
-    for u, w, far in two_hop_paths(adj, sources, path_budget):
-        key, inverse = torch.unique(u * n + far, return_inverse=True)
-        summed = torch.zeros(key.numel(), dtype=torch.float64, device=device)
-        summed.index_add_(0, inverse, weight[w])
-        count = torch.zeros(key.numel(), dtype=torch.float64, device=device)
-        count.index_add_(0, inverse, torch.ones_like(w, dtype=torch.float64))
-        s = torch.div(key, n, rounding_mode="floor")
-        t = key - s * n
+    for s, t, summed, count in two_hop_pairs(adj, sources, weight, path_budget):
         score = _from_common(adj, measure, s, t, summed, count, community)
-        s, t, score = top_per_source(s, t, score, top_k)
+        s, t, score = top_k_sorted(s, t, score, top_k)
         out_s.append(s)
         out_t.append(t)
         out_v.append(score)
