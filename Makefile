@@ -16,6 +16,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(PY) examples/demo.py
+	$(PY) examples/demo_pipeline.py demo-output
 
 test: install
 	bash scripts/with-neo4j.sh $(PY) -m pytest -q -p no:cacheprovider
