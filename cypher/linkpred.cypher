@@ -13,7 +13,7 @@ MATCH (a:GmlFriend {name: 'Ann'}), (d:GmlFriend {name: 'Dan'}), (e:GmlFriend {na
 CALL gml.linkScore.stream({nodeLabels: ['GmlFriend'], orientation: 'UNDIRECTED',
                            measure: 'commonNeighbors', pairs: [[a, d], [a, e]]})
 YIELD source, target, score
-RETURN source, target, score;
+RETURN gml.util.asNode(source).name AS source, gml.util.asNode(target).name AS target, score;
 MATCH (a:GmlFriend {name: 'Ann'}), (d:GmlFriend {name: 'Dan'})
 CALL gml.linkScore.stats({nodeLabels: ['GmlFriend'], orientation: 'UNDIRECTED',
                           sourceNodes: [a], targetNodes: [d]})

@@ -17,8 +17,8 @@ CREATE (alice:GmlPerson {name: 'Alice', age: 30.0, taste: [1.0, 0.0, 0.5]}),
 CALL gml.nodeSimilarity.stream({nodeLabels: ['GmlPerson', 'GmlItem'], relationshipTypes: ['LIKES'],
                                 topK: 2})
 YIELD node1, node2, similarity
-MATCH (a) WHERE id(a) = node1 MATCH (b) WHERE id(b) = node2
-RETURN a.name AS person1, b.name AS person2, similarity ORDER BY similarity DESC, person1;
+RETURN gml.util.asNode(node1).name AS person1, gml.util.asNode(node2).name AS person2, similarity
+ORDER BY similarity DESC, person1;
 CALL gml.nodeSimilarity.stats({nodeLabels: ['GmlPerson', 'GmlItem'], relationshipTypes: ['LIKES']})
 YIELD similarityPairs RETURN similarityPairs;
 CALL gml.nodeSimilarity.write({nodeLabels: ['GmlPerson', 'GmlItem'], relationshipTypes: ['LIKES'],
@@ -30,8 +30,8 @@ RETURN a.name AS person1, b.name AS person2, s.score AS score ORDER BY score DES
 // ---- k-nearest neighbours on node properties (taste vectors)
 CALL gml.knn.stream({nodeLabels: ['GmlPerson'], nodeProperties: ['taste'], topK: 1, randomSeed: 3})
 YIELD node1, node2, similarity
-MATCH (a) WHERE id(a) = node1 MATCH (b) WHERE id(b) = node2
-RETURN a.name AS person, b.name AS nearest, similarity ORDER BY person;
+WITH gml.util.asNodes([node1, node2]) AS pair, similarity
+RETURN pair[0].name AS person, pair[1].name AS nearest, similarity ORDER BY person;
 CALL gml.knn.stats({nodeLabels: ['GmlPerson'], nodeProperties: ['taste'], topK: 1, randomSeed: 3})
 YIELD similarityPairs RETURN similarityPairs;
 CALL gml.knn.write({nodeLabels: ['GmlPerson'], nodeProperties: ['taste'], topK: 1, randomSeed: 3,

@@ -235,3 +235,21 @@ def test_killed_service_fails_the_stream_and_neo4j_lives_on(gml, gml_db) -> None
         == 8000
     )
     assert time.monotonic() - t0 < 60
+
+
+def test_as_node_functions_turn_ids_into_nodes(gml, gml_db) -> None:  # noqa: ANN001
+    gml_db.execute_query(GRAPH)
+    row = query(
+        gml_db,
+        "MATCH (n:P {name: 'a'}) WITH id(n) AS i "
+        "RETURN gml.util.asNode(i).name AS name, gml.util.asNode(123456789) IS NULL AS missing, "
+        "[x IN gml.util.asNodes([i, i]) | x.name] AS names",
+    )[0]
+    assert row == {"name": "a", "missing": True, "names": ["a", "a"]}
+    pairs = query(
+        gml_db,
+        "CALL gml.nodeSimilarity.stream({nodeLabels: ['P'], orientation: 'UNDIRECTED', topK: 1}) "
+        "YIELD node1, node2 "
+        "RETURN gml.util.asNode(node1).name AS a, gml.util.asNode(node2).name AS b",
+    )
+    assert pairs and all(r["a"] in OUT_DEGREE and r["b"] in OUT_DEGREE for r in pairs)
