@@ -72,39 +72,32 @@ def build_plugin(force: bool = False) -> Path:
     Raises:
         RuntimeError: no Maven project, no ``mvn``, or the build failed (with Maven's last lines).
     """
+    with _build_lock():
+        return _build_unlocked(force)
+
+
+def _build_unlocked(force: bool) -> Path:
     pom = _plugin_dir() / "pom.xml"
     if not (_plugin_dir() / "procedures" / "pom.xml").is_file():
         raise RuntimeError(f"no plugin Maven project under {_plugin_dir()} (NEO4J_GML_PLUGIN_DIR)")
-    with _build_lock():
-        jar = plugin_jar()
-        if not force and not needs_build():
+    jar = plugin_jar()
+    if not force and not needs_build():
+        return jar
+    mvn = os.environ.get("MAVEN") or shutil.which("mvn")
+    if not mvn:
+        raise RuntimeError("Maven (mvn) not found on PATH; it is needed to build the plugin")
+    base = ["-B", "-q", "-f", str(pom), "-pl", "procedures", "-am", "clean", "package"]
+    output = ""
+    for offline in (["-o"], []):
+        proc = subprocess.run(
+            [mvn, *offline, *base, "-DskipTests"], capture_output=True, text=True, check=False
+        )
+        output = proc.stdout + proc.stderr
+        if proc.returncode == 0 and jar.is_file():
+            jar.touch()  # a no-op Maven run keeps the old mtime
             return jar
-        mvn = os.environ.get("MAVEN") or shutil.which("mvn")
-        if not mvn:
-            raise RuntimeError("Maven (mvn) not found on PATH; it is needed to build the plugin")
-        base = [
-            "-B",
-            "-q",
-            "-f",
-            str(pom),
-            "-pl",
-            "procedures",
-            "-am",
-            "clean",
-            "package",
-            "-DskipTests",
-        ]
-        output = ""
-        for offline in (["-o"], []):
-            proc = subprocess.run(
-                [mvn, *offline, *base], capture_output=True, text=True, check=False
-            )
-            output = proc.stdout + proc.stderr
-            if proc.returncode == 0 and jar.is_file():
-                jar.touch()  # a no-op Maven run keeps the old mtime
-                return jar
-        tail = "\n".join(output.splitlines()[-40:])
-        raise RuntimeError(f"building the gml plugin failed:\n{tail}")
+    tail = "\n".join(output.splitlines()[-40:])
+    raise RuntimeError(f"building the gml plugin failed:\n{tail}")
 
 
 def install_plugin(home: Path | str) -> Path | None:
@@ -119,10 +112,11 @@ def install_plugin(home: Path | str) -> Path | None:
         with contextlib.suppress(FileNotFoundError):
             target.unlink()
         return None
-    jar = build_plugin()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not target.is_file() or target.read_bytes() != jar.read_bytes():
-        tmp = target.with_suffix(".tmp")
-        shutil.copyfile(jar, tmp)
-        tmp.replace(target)
+    with _build_lock():  # no other process may rebuild (mvn clean) while we copy
+        jar = _build_unlocked(force=False)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_file() or target.read_bytes() != jar.read_bytes():
+            tmp = target.with_suffix(".tmp")
+            shutil.copyfile(jar, tmp)
+            tmp.replace(target)
     return target
