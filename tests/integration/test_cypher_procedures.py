@@ -149,6 +149,20 @@ def test_service_errors_become_procedure_errors(gml, gml_db) -> None:  # noqa: A
         query(gml_db, "CALL gml.degree.stream({nodeLabels: ['Nope']})")
     with pytest.raises(neo4j.exceptions.ClientError, match="writeProperty"):
         query(gml_db, "CALL gml.degree.write({})")
+    # Text survives the JSON round trip through the plugin both ways (quotes, escapes, unicode).
+    label = 'Ünï"co\\de\t€ 😀'
+    with pytest.raises(neo4j.exceptions.ClientError) as err:
+        query(gml_db, "CALL gml.degree.stream({nodeLabels: [$l]})", l=label)
+    assert label in err.value.message
+
+
+def test_limit_stops_reading_the_stream(gml, gml_db) -> None:  # noqa: ANN001
+    gml_db.execute_query(GRAPH)
+    rows = query(gml_db, "CALL gml.degree.stream({}) YIELD nodeId RETURN nodeId LIMIT 2")
+    assert len(rows) == 2
+    assert query(gml_db, "CALL gml.degree.stats({}) YIELD nodeCount RETURN nodeCount") == [
+        {"nodeCount": 7}
+    ]
 
 
 @pytest.mark.parametrize(
