@@ -7,7 +7,9 @@ the plugin and a running service), then times, median of ``--runs`` after one wa
 - ``python``: ``neo4j_gml.run('degree', 'stream', ...)`` in this process (a DataFrame);
 - ``cypher_rows``: ``CALL gml.degree.stream(...) YIELD nodeId, score RETURN nodeId, score``, every
   row fetched by this Bolt client;
-- ``cypher_count``: the same call, ``RETURN count(*)`` (the rows stay in Neo4j).
+- ``cypher_count``: the same call, ``RETURN count(*)`` (the rows stay in Neo4j);
+- ``bolt_rows``: the baseline for ``cypher_rows``: as many rows of an id and a float from a plain
+  ``MATCH`` (what fetching the rows over Bolt costs without the plugin).
 
 The bench nodes are deleted at the end.
 """
@@ -74,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         count_query = "CALL gml.degree.stream($c) YIELD nodeId, score RETURN count(*) AS n"
         rows = _median_seconds(lambda: driver.execute_query(rows_query, c=config), args.runs)
         count = _median_seconds(lambda: driver.execute_query(count_query, c=config), args.runs)
+        bolt_query = f"MATCH (n:{LABEL}) RETURN elementId(n) AS nodeId, 1.0 AS score"
+        bolt = _median_seconds(lambda: driver.execute_query(bolt_query), args.runs)
         report = {
             "nodes": nodes,
             "relationships": args.relationships,
@@ -81,8 +85,10 @@ def main(argv: list[str] | None = None) -> int:
             "python_s": round(python, 3),
             "cypher_rows_s": round(rows, 3),
             "cypher_count_s": round(count, 3),
+            "bolt_rows_s": round(bolt, 3),
             "overhead_rows_s": round(rows - python, 3),
             "overhead_count_s": round(count - python, 3),
+            "overhead_rows_beyond_bolt_s": round(rows - python - bolt, 3),
         }
         print(json.dumps(report, indent=2))
     finally:
