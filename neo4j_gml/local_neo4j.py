@@ -9,6 +9,10 @@ A *home* folder holds everything of one DBMS::
     <home>/run      neo4j.pid, bolt.port   <home>/conf   neo4j.conf (optional key=value settings)
     <home>/plugins  procedure jars (also put on the JVM class path)
 
+:func:`start` also builds the ``gml.*`` procedure plugin (``plugin/procedures``, see
+:mod:`neo4j_gml.server.plugin_jar`) when its jar is missing or stale and copies it into
+``<home>/plugins`` (``NEO4J_GML_PLUGIN=0``: without it).
+
 Settings in ``<home>/conf/neo4j.conf`` are passed to Neo4j unvalidated (unknown keys, e.g. a
 plugin's, only cause a warning). The password of user ``neo4j`` is set on every start: the
 ``password`` argument, else the environment variable ``NEO4J_PASSWORD``, else
