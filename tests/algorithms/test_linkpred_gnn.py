@@ -148,3 +148,22 @@ def test_training_learns_planted_communities(decoder: str) -> None:
     assert report.test["aucRoc"] > 0.85, report.test
     logits = predict_logits(model, x, adj, s.test[0], s.test[1])
     assert logits.shape == (s.test.shape[1],) and torch.isfinite(logits).all()
+
+
+def test_two_layer_encoder_is_conv_norm_relu_conv() -> None:
+    from torch_geometric.nn import GCNConv
+
+    g = nx.gnm_random_graph(25, 60, seed=4)
+    adj = _adj(g)
+    x = torch.randn(25, 6)
+    model = LinkModel(6, hidden=5, layers=2, encoder="GCN", input_dropout=0.0).eval()
+    enc = model.encoder
+    edge_index = torch.stack([adj.indices, torch.repeat_interleave(torch.arange(25), adj.degree)])
+    convs = [GCNConv(6, 5), GCNConv(5, 5)]
+    for conv, lin, bias in zip(convs, enc.weights, enc.biases, strict=True):
+        conv.lin.weight.data.copy_(lin.weight)
+        conv.bias.data.copy_(bias)
+    hidden = torch.relu(enc.norms[0](convs[0](x, edge_index)))
+    expected = convs[1](hidden, edge_index)
+    got = enc(x, propagation_matrix(adj, "GCN"))
+    torch.testing.assert_close(got, expected, atol=1e-5, rtol=1e-5)
