@@ -160,3 +160,52 @@ def test_without_pair_edge_equals_scoring_on_graph_without_it(measure: str) -> N
             h.remove_edge(u, v)
         expected += _oracle(h, measure, [(u, v)])
     np.testing.assert_allclose(got.numpy(), expected, rtol=1e-12, atol=1e-12)
+
+
+class _FakeDriver:
+    """Records queries; answers every query with ``records``."""
+
+    def __init__(self, records: list[dict]) -> None:
+        self.records = records
+        self.calls: list[tuple[str, dict]] = []
+
+    def execute_query(self, query: str, parameters_: dict | None = None, **kwargs):  # noqa: ANN201
+        self.calls.append((query, dict(parameters_ or {})))
+        return self.records, None, None
+
+
+def test_runner_hooks_pairs_query_and_replacing_write(monkeypatch) -> None:
+    from neo4j_gml.io.write import WriteReport
+    from neo4j_gml.procedures import runner
+
+    g, graph = _graph()
+    fake = _FakeDriver([{"source": 100, "target": 101}, {"source": 102, "target": 139}])
+    frame = neo4j_gml.run(
+        "linkScore",
+        "stream",
+        {"pairsQuery": "MATCH ... RETURN s AS source, t AS target", "parameters": {"x": 1}},
+        graph=graph,
+        driver=fake,
+    )
+    assert fake.calls == [("MATCH ... RETURN s AS source, t AS target", {"x": 1})]
+    np.testing.assert_allclose(frame["score"], _oracle(g, "ADAMIC_ADAR", [(0, 1), (2, 39)]))
+    bad = _FakeDriver([{"a": 1}])
+    with pytest.raises(ConfigError, match="'source' and 'target'"):
+        neo4j_gml.run("linkScore", "stream", {"pairsQuery": "Q"}, graph=graph, driver=bad)
+
+    events: list[str] = []
+    monkeypatch.setattr(
+        runner,
+        "delete_relationships",
+        lambda driver, rtype, **kw: events.append(f"delete {rtype}") or 7,
+    )
+    monkeypatch.setattr(
+        runner,
+        "write_relationships",
+        lambda driver, s, t, rtype, props, **kw: (
+            events.append(f"write {rtype}") or WriteReport(rows=int(s.numel()))
+        ),
+    )
+    config = {"topK": 1, "writeRelationshipType": "CAND", "writeProperty": "score"}
+    row = neo4j_gml.run("linkCandidates", "write", config, graph=graph, driver=fake)
+    assert events == ["delete CAND", "write CAND"] and row["relationshipsDeleted"] == 7
