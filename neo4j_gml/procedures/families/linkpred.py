@@ -18,7 +18,12 @@ train / validation / test, report AUC-ROC, AUC-PR, HR@K and MRR on the test rela
 store the model (``neo4j_gml.models``; metadata holds the feature properties).
 ``linkPrediction.predict`` (either kind of model) gives each node its ``topN`` most probable
 non-adjacent nodes within two hops with probability >= ``threshold``. Message passing and
-topological features at predict time use every relationship of the projection.
+topological features at predict time use every relationship of the projection. Topological
+features and message passing in training see the training relationships only; node properties
+named in ``featureProperties`` are read as stored, so embeddings computed on the whole graph
+(e.g. fastRP written before training) have seen the test relationships and make the reported
+test metrics optimistic: compute them on a graph without the held-out relationships for an
+unbiased estimate.
 
 Write mode of ``linkCandidates`` and ``linkPrediction.predict`` first deletes every relationship
 of ``writeRelationshipType`` (``Procedure.replace_relationships``), so a rerun replaces the
