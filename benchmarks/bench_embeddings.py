@@ -15,12 +15,13 @@ times are pessimistic; torch with 1 thread):
   node2vec 0.826, graphSage 0.834 (d=128, lr 0.005, 30 full-batch epochs, Q=1, 75 s; with
   lr 0.01 0.808; GDS's defaults 0.64),
   raw features 0.701.
-  fastRP, 500k nodes / 5M relationships, d=128: 40 s.
-  Walks on 50k nodes / 1M relationships, one of 80 per node: ours 5.7 s (p=q=1) and 66 s
-  (p=0.5, q=2); PecanPy 27.6 s (FirstOrderUnweighted) and 82 s (SparseOTF), both including
+  Speed, measured again at load average ~4-6:
+  fastRP, 500k nodes / 5M relationships, d=128, 3 iterations: 5.9 s.
+  Walks on 50k nodes / 1M relationships, one of 80 per node: ours 0.8 s (p=q=1) and 8.3 s
+  (p=0.5, q=2); PecanPy 4.4 s (FirstOrderUnweighted) and 23.2 s (SparseOTF), both including
   numba compilation, which PecanPy repeats on every call. End-to-end (1 walk of 20 per node,
-  d=64): ours 668 s, PecanPy (gensim word2vec, 1 worker) 113 s.
-Reads Cora from ``../shared/data/planetoid`` (or ``$GML_DATA_DIR/planetoid``); never copies it.
+  d=64, window 10): ours 46.6 s, PecanPy (gensim's C word2vec, 1 worker) 13.9 s: on a CPU
+  our batched torch skip-gram is ~3x slower than gensim; it is meant for the GPU.
 """
 
 from __future__ import annotations
