@@ -224,3 +224,50 @@ def delete_relationships(
         deleted += count
         if count < batch_size:
             return deleted
+
+
+def create_vector_index(
+    driver: neo4j.Driver,
+    label: str,
+    property_name: str,
+    dimension: int,
+    *,
+    database: str | None = None,
+    timeout_seconds: int = 300,
+) -> str:
+    """Create (if absent) a cosine vector index on ``(:label).property_name`` and wait until it
+    is online; returns its name.
+
+    An existing vector index on the same label and property with another dimension is an error:
+    Neo4j would silently keep the old one and skip every new vector.
+    """
+    name = f"gml_{label}_{property_name}_vector"
+    records, _, _ = driver.execute_query(
+        "SHOW VECTOR INDEXES YIELD name, labelsOrTypes, properties, options "
+        "WHERE labelsOrTypes = [$label] AND properties = [$prop] RETURN name, options",
+        label=label,
+        prop=property_name,
+        database_=database,
+    )
+    for record in records:
+        config = (record["options"] or {}).get("indexConfig", {})
+        existing = config.get("vector.dimensions")
+        if existing is not None and int(existing) != int(dimension):
+            raise ValueError(
+                f"config key 'vectorIndex': the vector index '{record['name']}' on "
+                f":{label}({property_name}) has {existing} dimensions, the embedding has "
+                f"{dimension}; drop the index or write to another property"
+            )
+        name = record["name"]
+    if not records:
+        driver.execute_query(
+            f"CREATE VECTOR INDEX {quote(name, key='vectorIndex')} IF NOT EXISTS "
+            f"FOR (n:{quote(label, key='vectorIndexLabel')}) "
+            f"ON (n.{quote(property_name, key='writeProperty')}) "
+            f"OPTIONS {{indexConfig: {{`vector.dimensions`: {int(dimension)}, "
+            "`vector.similarity_function`: 'cosine'}}",
+            database_=database,
+        )
+    with driver.session(database=database) as session:
+        session.run("CALL db.awaitIndex($name, $t)", name=name, t=timeout_seconds).consume()
+    return name

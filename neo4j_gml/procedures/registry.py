@@ -110,6 +110,22 @@ NODE_WRITE_KEYS: tuple[Key, ...] = (
     Key("writeProperty", "str?", None, "node property to write (required in write mode)"),
 )
 
+EMBEDDING_WRITE_KEYS: tuple[Key, ...] = (
+    Key(
+        "vectorIndex",
+        "bool",
+        False,
+        "write mode: also create a cosine vector index on the "
+        "written property (if absent), so db.index.vector.queryNodes works at once",
+    ),
+    Key(
+        "vectorIndexLabel",
+        "str?",
+        None,
+        "label of the vector index (default: the single label in nodeLabels)",
+    ),
+)
+
 REL_WRITE_KEYS: tuple[Key, ...] = (
     Key("writeRelationshipType", "str?", None, "relationship type to write (write mode)"),
     Key("writeProperty", "str?", None, "relationship property holding the value (write mode)"),
@@ -181,6 +197,8 @@ class Procedure:
     def all_keys(self) -> tuple[Key, ...]:
         """Projection, run, write and own keys; the procedure's own keys win on a clash."""
         write = REL_WRITE_KEYS if self.result == "relationship" else NODE_WRITE_KEYS
+        if self.result == "node" and self.column_type == "floatList":
+            write = (*write, *EMBEDDING_WRITE_KEYS)
         merged: dict[str, Key] = {}
         for key in (*PROJECTION_KEYS, *RUN_KEYS, *write, *self.keys):
             merged[key.name] = key

@@ -23,7 +23,12 @@ import torch
 from neo4j_gml.graph import Graph, resolve_device
 from neo4j_gml.io.connection import Connection
 from neo4j_gml.io.read import Projection, ReadReport, read_graph
-from neo4j_gml.io.write import delete_relationships, write_node_properties, write_relationships
+from neo4j_gml.io.write import (
+    create_vector_index,
+    delete_relationships,
+    write_node_properties,
+    write_relationships,
+)
 from neo4j_gml.procedures import registry
 from neo4j_gml.procedures.config import ConfigError
 from neo4j_gml.procedures.estimate import check_fits, estimate_memory
@@ -212,6 +217,8 @@ def write_result(done: Computed, driver: neo4j.Driver, database: str | None) -> 
                 on_progress=tick,
             )
         row["nodePropertiesWritten"] = report.properties
+        if cfg.get("vectorIndex"):
+            row["vectorIndex"] = _vector_index(done, driver, database)
     elif isinstance(result, RelationshipValues):
         ids = graph.node_ids
         src = ids[result.source.to(ids.device)]
@@ -236,6 +243,28 @@ def write_result(done: Computed, driver: neo4j.Driver, database: str | None) -> 
         raise ConfigError(f"procedure '{done.procedure.name}' has no write mode")
     row["writeMillis"] = _millis(started)
     return row
+
+
+def _vector_index(done: Computed, driver: neo4j.Driver, database: str | None) -> str:
+    """Create the vector index that ``vectorIndex: true`` asks for; returns its name."""
+    cfg = done.config
+    label = cfg.get("vectorIndexLabel")
+    labels = [x for x in cfg.get("nodeLabels") or [] if x != "*"]
+    if label is None:
+        if len(labels) != 1:
+            raise ConfigError(
+                "config key 'vectorIndexLabel' is required with vectorIndex: true unless "
+                "nodeLabels names exactly one label"
+            )
+        label = labels[0]
+    values = done.result.values
+    dimension = int(values.shape[1]) if values.ndim == 2 else 1
+    try:
+        return create_vector_index(
+            driver, label, cfg["writeProperty"], dimension, database=database
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _extra_write_properties(done: Computed, result: NodeValues) -> dict[str, torch.Tensor]:

@@ -70,6 +70,8 @@ def summary_columns(proc: Procedure, mode: str) -> dict[str, str]:
             cols["relationshipsWritten"] = "int"
         else:
             cols["nodePropertiesWritten"] = "int"
+            if proc.column_type == "floatList":
+                cols["vectorIndex"] = "str"
     return cols
 
 
