@@ -87,6 +87,7 @@ public class GmlFastRP {
         public Map<String, Object> configuration;
         public Long writeMillis;
         public Long nodePropertiesWritten;
+        public String vectorIndex;
 
         WriteRow(Map<String, Object> m, Transaction tx) {
             this.preProcessingMillis = Convert.toLong(m.get("preProcessingMillis"));
@@ -98,6 +99,7 @@ public class GmlFastRP {
             this.configuration = Convert.toMap(m.get("configuration"));
             this.writeMillis = Convert.toLong(m.get("writeMillis"));
             this.nodePropertiesWritten = Convert.toLong(m.get("nodePropertiesWritten"));
+            this.vectorIndex = Convert.toStr(m.get("vectorIndex"));
         }
     }
 

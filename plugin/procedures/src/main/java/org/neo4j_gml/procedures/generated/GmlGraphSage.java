@@ -59,6 +59,7 @@ public class GmlGraphSage {
         public Map<String, Object> configuration;
         public Long writeMillis;
         public Long nodePropertiesWritten;
+        public String vectorIndex;
 
         WriteRow(Map<String, Object> m, Transaction tx) {
             this.preProcessingMillis = Convert.toLong(m.get("preProcessingMillis"));
@@ -70,6 +71,7 @@ public class GmlGraphSage {
             this.configuration = Convert.toMap(m.get("configuration"));
             this.writeMillis = Convert.toLong(m.get("writeMillis"));
             this.nodePropertiesWritten = Convert.toLong(m.get("nodePropertiesWritten"));
+            this.vectorIndex = Convert.toStr(m.get("vectorIndex"));
         }
     }
 
