@@ -87,6 +87,21 @@ def _rank_keys(max_iterations: int = 20) -> tuple[Key, ...]:
 
 
 # ---------------------------------------------------------------------------- PageRank family
+def _damped_rank(algorithm):  # noqa: ANN001, ANN202
+    """The compute of a damped rank procedure (pageRank, articleRank): config -> kwargs, scaled."""
+    return lambda g, c: _scaled(
+        algorithm(
+            g,
+            damping_factor=c["dampingFactor"],
+            max_iterations=c["maxIterations"],
+            tolerance=c["tolerance"],
+            weighted=_weighted(c),
+            sources=_sources(g, c),
+        ),
+        c,
+    )
+
+
 register(
     Procedure(
         name="pageRank",
@@ -95,17 +110,7 @@ register(
         category="centrality",
         keys=_rank_keys(),
         stats_columns=_ITERATION_STATS,
-        compute=lambda g, c: _scaled(
-            page_rank(
-                g,
-                damping_factor=c["dampingFactor"],
-                max_iterations=c["maxIterations"],
-                tolerance=c["tolerance"],
-                weighted=_weighted(c),
-                sources=_sources(g, c),
-            ),
-            c,
-        ),
+        compute=_damped_rank(page_rank),
     )
 )
 
@@ -117,17 +122,7 @@ register(
         category="centrality",
         keys=_rank_keys(),
         stats_columns=_ITERATION_STATS,
-        compute=lambda g, c: _scaled(
-            article_rank(
-                g,
-                damping_factor=c["dampingFactor"],
-                max_iterations=c["maxIterations"],
-                tolerance=c["tolerance"],
-                weighted=_weighted(c),
-                sources=_sources(g, c),
-            ),
-            c,
-        ),
+        compute=_damped_rank(article_rank),
     )
 )
 
