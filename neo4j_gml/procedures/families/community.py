@@ -129,6 +129,21 @@ def _louvain(graph: Graph, cfg: dict) -> NodeValues:
     return _modularity_result(graph, cfg, found)
 
 
+# keys shared by the multi-level modularity optimisers (louvain, leiden)
+_LEVEL_KEYS = (
+    Key("maxLevels", "int", 10, "maximum number of aggregation levels", min=1),
+    Key("tolerance", "float", 1e-4, "minimum modularity gain to go on", min=0),
+    Key(
+        "includeIntermediateCommunities",
+        "bool",
+        False,
+        "also stream the community id of every level",
+    ),
+    Key("seedProperty", "str?", None, "node property with initial community ids"),
+    Key("consecutiveIds", "bool", False, "renumber communities 0..k-1"),
+)
+
+
 register(
     Procedure(
         name="louvain",
@@ -139,17 +154,8 @@ register(
         column_type="int",
         default_orientation="UNDIRECTED",
         keys=(
-            Key("maxLevels", "int", 10, "maximum number of aggregation levels", min=1),
+            *_LEVEL_KEYS,
             Key("maxIterations", "int", 10, "maximum local-moving passes per level", min=1),
-            Key("tolerance", "float", 1e-4, "minimum modularity gain to go on", min=0),
-            Key(
-                "includeIntermediateCommunities",
-                "bool",
-                False,
-                "also stream the community id of every level",
-            ),
-            Key("seedProperty", "str?", None, "node property with initial community ids"),
-            Key("consecutiveIds", "bool", False, "renumber communities 0..k-1"),
         ),
         property_keys=("seedProperty",),
         stats_columns=_MODULARITY_STATS,
@@ -185,19 +191,10 @@ register(
         column_type="int",
         default_orientation="UNDIRECTED",
         keys=(
-            Key("maxLevels", "int", 10, "maximum number of aggregation levels", min=1),
+            *_LEVEL_KEYS,
             Key("gamma", "float", 1.0, "resolution", min=0, min_exclusive=True),
             Key("theta", "float", 0.01, "randomness of the refinement", min=0, min_exclusive=True),
-            Key("tolerance", "float", 1e-4, "minimum modularity gain to go on", min=0),
-            Key(
-                "includeIntermediateCommunities",
-                "bool",
-                False,
-                "also stream the community id of every level",
-            ),
-            Key("seedProperty", "str?", None, "node property with initial community ids"),
             Key("randomSeed", "int?", None, "seed of the random choices"),
-            Key("consecutiveIds", "bool", False, "renumber communities 0..k-1"),
         ),
         property_keys=("seedProperty",),
         stats_columns=_MODULARITY_STATS,
