@@ -118,6 +118,26 @@ def _run_batches(
     return written
 
 
+def _set_clauses(
+    variable: str,
+    properties: Mapping[str, torch.Tensor | np.ndarray | list],
+    rows: int,
+    *,
+    key: str,
+) -> tuple[dict[str, np.ndarray | list], list[str]]:
+    """Parameter columns ``v0, v1, ...`` and the ``SET`` items ``var.`name` = $vK[i]`` that write
+    ``properties`` (one value per row); a column of the wrong length is an error."""
+    columns: dict[str, np.ndarray | list] = {}
+    sets = []
+    for i, (name, values) in enumerate(properties.items()):
+        col = _column(values)
+        if len(col) != rows:
+            raise ValueError(f"property '{name}' has {len(col)} values for {rows} rows")
+        columns[f"v{i}"] = col
+        sets.append(f"{variable}.{quote(name, key=key)} = $v{i}[i]")
+    return columns, sets
+
+
 def write_node_properties(
     driver: neo4j.Driver,
     node_ids: torch.Tensor | np.ndarray,
@@ -136,14 +156,8 @@ def write_node_properties(
     """
     started = time.perf_counter()
     ids = _column(node_ids)
-    columns: dict[str, np.ndarray | list] = {"ids": ids}
-    sets = []
-    for i, (name, values) in enumerate(properties.items()):
-        col = _column(values)
-        if len(col) != len(ids):
-            raise ValueError(f"property '{name}' has {len(col)} values for {len(ids)} nodes")
-        columns[f"v{i}"] = col
-        sets.append(f"n.{quote(name, key=key)} = $v{i}[i]")
+    values, sets = _set_clauses("n", properties, len(ids), key=key)
+    columns: dict[str, np.ndarray | list] = {"ids": ids, **values}
     if len(ids) == 0 or not sets:
         return WriteReport()
     query = (
@@ -182,12 +196,12 @@ def write_relationships(
     """
     started = time.perf_counter()
     rtype = quote(relationship_type, key="writeRelationshipType")
-    columns: dict[str, np.ndarray | list] = {"s": _column(source_ids), "t": _column(target_ids)}
-    sets = []
-    for i, (name, values) in enumerate(properties.items()):
-        columns[f"v{i}"] = _column(values)
-        sets.append(f"r.{quote(name, key='writeProperty')} = $v{i}[i]")
-    if len(columns["s"]) == 0:
+    src, dst = _column(source_ids), _column(target_ids)
+    if len(src) != len(dst):
+        raise ValueError(f"{len(src)} source ids but {len(dst)} target ids")
+    values, sets = _set_clauses("r", properties, len(src), key="writeProperty")
+    columns: dict[str, np.ndarray | list] = {"s": src, "t": dst, **values}
+    if len(src) == 0:
         return WriteReport()
     query = (
         "UNWIND range(0, size($s) - 1) AS i "
