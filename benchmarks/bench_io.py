@@ -7,9 +7,11 @@ measures, side by side on the same data:
 
 * the raw Bolt limit: a trivial query returning the same relationship ids ``collect()``-ed, as
   one stream of rows, and as ``collect()``-ed lists;
-* ``read_graph`` (our projection read, with and without weights) in relationships/s;
+* ``read_graph`` (our projection read, with and without weights) in relationships/s, through
+  the plugin's ``gml.io`` bulk procedures and through plain Cypher;
 * ``write_node_properties`` of one float per node, in properties/s, at several batch sizes and
-  writer counts.
+  writer counts, and of a 128-dimensional embedding, both paths;
+* ``write_relationships`` of one score per relationship (``topK``-style output), both paths.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 from benchmarks.graphs import clear, load_into_neo4j, power_law_edges
 from neo4j_gml.io.connection import Connection
 from neo4j_gml.io.read import Projection, read_graph
-from neo4j_gml.io.write import write_node_properties
+from neo4j_gml.io.write import delete_relationships, write_node_properties, write_relationships
 
 
 def _timed(fn):  # noqa: ANN001, ANN202
@@ -69,33 +71,100 @@ def main() -> None:
         _, t = _timed(collected)
         rows.append(("raw Bolt, collect()-ed in one row", rels / t, t))
 
-        for conc in (1, 2, 4):
+        for path, bulk in (("bulk", True), ("Cypher", False)):
+            for conc in (1, 2, 4):
+                (g, report), t = _timed(
+                    lambda c=conc, b=bulk: read_graph(
+                        driver, Projection(("Bench",), ("LINKS",)), concurrency=c, use_bulk=b
+                    )
+                )
+                rows.append(
+                    (
+                        f"read_graph, {path}, {conc} session(s), unweighted",
+                        report.relationship_count / t,
+                        t,
+                    )
+                )
             (g, report), t = _timed(
-                lambda c=conc: read_graph(driver, Projection(("Bench",), ("LINKS",)), concurrency=c)
+                lambda b=bulk: read_graph(
+                    driver,
+                    Projection(("Bench",), ("LINKS",), weight_property="weight"),
+                    use_bulk=b,
+                )
             )
             rows.append(
-                (f"read_graph, {conc} session(s), unweighted", report.relationship_count / t, t)
+                (f"read_graph, {path}, 4 sessions, weighted", report.relationship_count / t, t)
             )
-        (g, report), t = _timed(
-            lambda: read_graph(driver, Projection(("Bench",), ("LINKS",), weight_property="weight"))
-        )
-        rows.append(("read_graph, 4 sessions, weighted", report.relationship_count / t, t))
 
         print(f"\n## Read path: {rels:,} relationships, {args.nodes:,} nodes\n")
         print("| what | relationships/s | seconds |\n|---|---:|---:|")
         for name, rate, t in rows:
             print(f"| {name} | {rate:,.0f} | {t:.2f} |")
 
-        values = np.random.default_rng(1).random(g.num_nodes)
+        rng = np.random.default_rng(1)
+        values = rng.random(g.num_nodes)
         print(f"\n## Write path: one float property on {g.num_nodes:,} nodes\n")
-        print("| batch size | writers | properties/s | seconds |\n|---:|---:|---:|---:|")
-        for batch, writers in ((10_000, 1), (10_000, 2), (10_000, 4), (50_000, 2), (2_000, 4)):
+        print("| path | batch size | writers | properties/s | seconds |\n|---|---:|---:|---:|---:|")
+        for bulk, batch, writers in (
+            (True, 10_000, 1),
+            (True, 10_000, 4),
+            (False, 10_000, 1),
+            (False, 10_000, 2),
+            (False, 10_000, 4),
+            (False, 50_000, 2),
+        ):
             report, t = _timed(
-                lambda b=batch, w=writers: write_node_properties(
-                    driver, g.node_ids, {"benchScore": values}, batch_size=b, concurrency=w
+                lambda b=batch, w=writers, u=bulk: write_node_properties(
+                    driver,
+                    g.node_ids,
+                    {"benchScore": values},
+                    batch_size=b,
+                    concurrency=w,
+                    use_bulk=u,
                 )
             )
-            print(f"| {batch:,} | {writers} | {report.properties / t:,.0f} | {t:.2f} |")
+            path = "bulk" if bulk else "Cypher"
+            print(f"| {path} | {batch:,} | {writers} | {report.properties / t:,.0f} | {t:.2f} |")
+
+        embedding = rng.random((g.num_nodes, 128), dtype=np.float32)
+        print(f"\n## Write path: a 128-dimensional embedding on {g.num_nodes:,} nodes\n")
+        print("| path | batch size | writers | nodes/s | seconds |\n|---|---:|---:|---:|---:|")
+        for bulk, batch, writers in ((True, 2_000, 4), (True, 5_000, 2), (False, 2_000, 4)):
+            report, t = _timed(
+                lambda b=batch, w=writers, u=bulk: write_node_properties(
+                    driver,
+                    g.node_ids,
+                    {"benchEmbedding": embedding},
+                    batch_size=b,
+                    concurrency=w,
+                    use_bulk=u,
+                )
+            )
+            path = "bulk" if bulk else "Cypher"
+            print(f"| {path} | {batch:,} | {writers} | {report.rows / t:,.0f} | {t:.2f} |")
+
+        pairs = min(g.num_nodes * 5, 500_000)
+        sources = g.node_ids[rng.integers(0, g.num_nodes, pairs)]
+        targets = g.node_ids[rng.integers(0, g.num_nodes, pairs)]
+        scores = rng.random(pairs)
+        print(f"\n## Write path: {pairs:,} new relationships with one score\n")
+        print("| path | writers | relationships/s | seconds |\n|---|---:|---:|---:|")
+        for bulk, writers in ((True, 1), (True, 2), (False, 1)):
+            delete_relationships(driver, "BENCH_SIMILAR")
+            report, t = _timed(
+                lambda w=writers, u=bulk: write_relationships(
+                    driver,
+                    sources,
+                    targets,
+                    "BENCH_SIMILAR",
+                    {"score": scores},
+                    concurrency=w,
+                    use_bulk=u,
+                )
+            )
+            path = "bulk" if bulk else "Cypher"
+            print(f"| {path} | {writers} | {report.rows / t:,.0f} | {t:.2f} |")
+        delete_relationships(driver, "BENCH_SIMILAR")
 
 
 if __name__ == "__main__":

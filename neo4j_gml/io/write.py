@@ -26,6 +26,7 @@ import neo4j
 import numpy as np
 import torch
 
+from neo4j_gml.io import bulk
 from neo4j_gml.io.names import quote
 
 
@@ -71,7 +72,11 @@ def _run_batches(
     batch_size: int,
     concurrency: int,
     on_progress: Callable[[int], None] | None,
+    constants: Mapping[str, object] | None = None,
+    packed: bool = False,
 ) -> int:
+    """Run ``query`` once per batch of rows, ``columns`` sliced to the batch (packed into bytes
+    with ``packed``, for the ``gml.io`` procedures) and ``constants`` passed whole."""
     total = len(next(iter(columns.values()))) if columns else 0
     ranges = _batches(total, batch_size)
 
@@ -80,7 +85,10 @@ def _run_batches(
     def write(lo: int, hi: int) -> int:
         if failed.is_set():  # another batch failed: write nothing more
             return 0
-        params = {name: col[lo:hi] for name, col in columns.items()}
+        params = {
+            name: bulk.pack(col[lo:hi]) if packed else col[lo:hi] for name, col in columns.items()
+        }
+        params.update(constants or {})
         try:
             with driver.session(database=database) as session:
                 session.execute_write(lambda tx: tx.run(query, **params).consume())
@@ -138,6 +146,20 @@ def _set_clauses(
     return columns, sets
 
 
+def _packable(columns: Mapping[str, np.ndarray | list]) -> dict[str, list] | None:
+    """``widths`` and ``kinds`` of ``columns`` for the bulk procedures, or None when a column is
+    not a 1-d or 2-d array of numbers (those are written with plain Cypher)."""
+    widths: list[int] = []
+    kinds: list[str] = []
+    for col in columns.values():
+        kind = bulk.kind_of(col) if isinstance(col, np.ndarray) else None
+        if kind is None or col.ndim not in (1, 2):
+            return None
+        widths.append(0 if col.ndim == 1 else int(col.shape[1]))
+        kinds.append(kind)
+    return {"widths": widths, "kinds": kinds}
+
+
 def write_node_properties(
     driver: neo4j.Driver,
     node_ids: torch.Tensor | np.ndarray,
@@ -148,18 +170,44 @@ def write_node_properties(
     concurrency: int = 4,
     key: str = "writeProperty",
     on_progress: Callable[[int], None] | None = None,
+    use_bulk: bool | None = None,
 ) -> WriteReport:
     """Set ``properties`` (name -> one value per node, scalars or lists) on the given nodes.
 
     ``node_ids`` are Neo4j internal ids. ``key`` names the config key the property names came
-    from, for error messages. Returns rows (nodes) and properties written.
+    from, for error messages. Numeric columns go through the plugin's
+    ``gml.io.writeNodeProperties`` when the database has it (``use_bulk``: see
+    :func:`neo4j_gml.io.bulk.bulk_available`), else ``UNWIND ... SET``. Returns rows (nodes) and
+    properties written.
     """
     started = time.perf_counter()
     ids = _column(node_ids)
     values, sets = _set_clauses("n", properties, len(ids), key=key)
-    columns: dict[str, np.ndarray | list] = {"ids": ids, **values}
     if len(ids) == 0 or not sets:
         return WriteReport()
+    packable = _packable(values)
+    if packable is not None and bulk.bulk_available(driver, database, use_bulk):
+        names = [str(name) for name in properties]
+        query = (
+            "CALL gml.io.writeNodeProperties($ids, $names, "
+            f"[{', '.join('$' + c for c in values)}], $widths, $kinds) YIELD written "
+            "RETURN written"
+        )
+        constants = {"names": names, **packable}
+        columns: dict[str, np.ndarray | list] = {"ids": np.asarray(ids), **values}
+        rows = _run_batches(
+            driver,
+            database,
+            query,
+            columns,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            constants=constants,
+            packed=True,
+        )
+        return WriteReport(rows, rows * len(sets), int((time.perf_counter() - started) * 1000))
+    columns = {"ids": ids, **values}
     query = (
         "UNWIND range(0, size($ids) - 1) AS i MATCH (n) WHERE id(n) = $ids[i] "
         f"SET {', '.join(sets)}"
@@ -187,12 +235,16 @@ def write_relationships(
     batch_size: int = 10000,
     concurrency: int = 1,
     on_progress: Callable[[int], None] | None = None,
+    use_bulk: bool | None = None,
 ) -> WriteReport:
     """``MERGE`` one ``relationship_type`` relationship per pair and set its ``properties``.
 
     Pairs are Neo4j internal ids. A rerun updates the same relationships. Writers default to one
     session: two batches touching the same node would otherwise wait on each other's locks
     (the driver retries the deadlocks this can cause, so more is safe, only rarely faster).
+    Numeric scalar properties go through the plugin's ``gml.io.writeRelationships`` when the
+    database has it (``use_bulk``: see :func:`neo4j_gml.io.bulk.bulk_available`), with the
+    pairs sorted by source so each source's existing relationships are looked up once.
     """
     started = time.perf_counter()
     rtype = quote(relationship_type, key="writeRelationshipType")
@@ -203,6 +255,34 @@ def write_relationships(
     columns: dict[str, np.ndarray | list] = {"s": src, "t": dst, **values}
     if len(src) == 0:
         return WriteReport()
+    packable = _packable(values)
+    if (
+        packable is not None
+        and not any(packable["widths"])
+        and bulk.bulk_available(driver, database, use_bulk)
+    ):
+        order = np.argsort(np.asarray(src), kind="stable")
+        columns = {name: np.asarray(col)[order] for name, col in columns.items()}
+        query = (
+            f"CALL gml.io.writeRelationships($s, $t, $type, $names, "
+            f"[{', '.join('$' + c for c in values)}], $kinds) YIELD written RETURN written"
+        )
+        rows = _run_batches(
+            driver,
+            database,
+            query,
+            columns,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            constants={
+                "type": relationship_type,
+                "names": [str(name) for name in properties],
+                "kinds": packable["kinds"],
+            },
+            packed=True,
+        )
+        return WriteReport(rows, rows * len(sets), int((time.perf_counter() - started) * 1000))
     query = (
         "UNWIND range(0, size($s) - 1) AS i "
         "MATCH (a) WHERE id(a) = $s[i] MATCH (b) WHERE id(b) = $t[i] "

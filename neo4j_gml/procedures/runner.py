@@ -236,6 +236,8 @@ def write_result(done: Computed, driver: neo4j.Driver, database: str | None) -> 
                 {cfg["writeProperty"]: result.values},
                 database=database,
                 batch_size=cfg["batchSize"],
+                # two writers: more mostly wait on each other's node locks
+                concurrency=min(writers, 2),
                 on_progress=tick,
             )
         row["relationshipsWritten"] = report.rows

@@ -180,3 +180,20 @@ def gml_db(gml: GmlStack) -> neo4j.Driver:
             "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
         ).consume()
     return gml.driver
+
+
+@pytest.fixture(params=["bulk", "cypher"])
+def io_path(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, db: neo4j.Driver
+) -> str:
+    """Run a read/write test twice: through the plugin's ``gml.io`` bulk procedures and through
+    plain Cypher (``NEO4J_GML_BULK_IO=0``). The bulk run fails if the plugin is missing."""
+    from neo4j_gml.io import bulk
+
+    if request.param == "cypher":
+        monkeypatch.setenv("NEO4J_GML_BULK_IO", "0")
+        assert not bulk.bulk_available(db, None, None)
+    else:
+        monkeypatch.setenv("NEO4J_GML_BULK_IO", "1")
+        assert bulk.bulk_available(db, None, True)
+    return request.param

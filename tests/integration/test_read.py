@@ -11,7 +11,7 @@ import pytest
 from neo4j_gml.io.read import Projection, read_graph
 from neo4j_gml.procedures.config import ConfigError
 
-pytestmark = pytest.mark.neo4j
+pytestmark = [pytest.mark.neo4j, pytest.mark.usefixtures("io_path")]
 
 GRAPH = """
 CREATE (a:Person {name: 'a', age: 30, vec: [1.0, 2.0]}),

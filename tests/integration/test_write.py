@@ -26,6 +26,7 @@ def _make_nodes(db: neo4j.Driver, count: int) -> list[int]:
     return [r["id"] for r in records]
 
 
+@pytest.mark.usefixtures("io_path")
 def test_node_properties_of_each_type_and_rerun(db: neo4j.Driver) -> None:
     ids = _make_nodes(db, 25)
     score = torch.linspace(0, 1, 25, dtype=torch.float64)
@@ -45,6 +46,7 @@ def test_node_properties_of_each_type_and_rerun(db: neo4j.Driver) -> None:
     assert [r["e"] for r in records] == emb.to(torch.float64).tolist()
 
 
+@pytest.mark.usefixtures("io_path")
 def test_relationships_merge_never_duplicate(db: neo4j.Driver) -> None:
     ids = _make_nodes(db, 4)
     src, dst = np.array(ids[:3]), np.array(ids[1:])
@@ -54,6 +56,7 @@ def test_relationships_merge_never_duplicate(db: neo4j.Driver) -> None:
     assert [r["s"] for r in records] == [0.5, 0.6, 0.7]
 
 
+@pytest.mark.usefixtures("io_path")
 def test_hostile_names_are_quoted_not_executed(db: neo4j.Driver) -> None:
     ids = _make_nodes(db, 2)
     hostile = "x` = 1 WITH n MATCH (m) DETACH DELETE m //"

@@ -1,0 +1,101 @@
+"""The bulk path: ids and values as packed byte arrays, through the plugin's ``gml.io.*``.
+
+When the neo4j_gml plugin is installed in the database (``plugin/procedures``, class
+``BulkIo``), reads and writes move columns as little-endian ``int64`` / ``float64`` byte strings:
+Bolt then carries a few large byte arrays instead of one value per number, and neither the
+driver nor Cypher decodes or builds lists element by element. Without the plugin (or with
+``NEO4J_GML_BULK_IO=0``) :mod:`neo4j_gml.io.read` and :mod:`neo4j_gml.io.write` use plain Cypher;
+both paths give the same graph and write the same properties.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import weakref
+
+import neo4j
+import numpy as np
+
+from neo4j_gml.procedures.config import ConfigError
+
+#: The layout version this side speaks; ``gml.io.protocol()`` must answer the same.
+PROTOCOL = 1
+
+_known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def enabled_by_environment() -> bool:
+    """False when ``NEO4J_GML_BULK_IO`` is ``0``, ``false`` or ``no``."""
+    return os.environ.get("NEO4J_GML_BULK_IO", "1").strip().lower() not in {"0", "false", "no"}
+
+
+def bulk_available(driver: neo4j.Driver, database: str | None, requested: bool | None) -> bool:
+    """Whether to use the bulk path: ``requested`` if given (True fails clearly when the plugin is
+    missing), else whether the database answers ``gml.io.protocol()`` with :data:`PROTOCOL` and
+    the environment allows it. The probe runs once per driver and database."""
+    if requested is False or (requested is None and not enabled_by_environment()):
+        return False
+    with _lock:
+        per_driver = _known.setdefault(driver, {})
+        if database not in per_driver:
+            per_driver[database] = _probe(driver, database)
+        answer = per_driver[database]
+    if requested and not answer:
+        raise ConfigError(
+            "the bulk path was requested, but the database has no gml.io procedures of protocol "
+            f"{PROTOCOL}; install the neo4j_gml plugin (neo4j-gml plugin install) or read and "
+            "write with plain Cypher"
+        )
+    return answer
+
+
+def _probe(driver: neo4j.Driver, database: str | None) -> bool:
+    try:
+        records, _, _ = driver.execute_query(
+            "CALL gml.io.protocol() YIELD protocol RETURN protocol",
+            database_=database,
+            routing_=neo4j.RoutingControl.READ,
+        )
+    except neo4j.exceptions.Neo4jError:
+        return False
+    return bool(records) and records[0]["protocol"] == PROTOCOL
+
+
+def pack(values: np.ndarray) -> bytes:
+    """``values`` as little-endian ``int64`` (integers) or ``float64`` (anything else) bytes."""
+    kind = "<i8" if values.dtype.kind in "iu" else "<f8"
+    return np.ascontiguousarray(values, dtype=kind).tobytes()
+
+
+def kind_of(values: np.ndarray) -> str | None:
+    """``'i8'`` or ``'f8'``: how :func:`pack` encodes ``values``; None when it cannot (objects,
+    strings, booleans, which plain Cypher writes as they are)."""
+    if values.dtype.kind in "iu":
+        return "i8"
+    if values.dtype.kind == "f":
+        return "f8"
+    return None
+
+
+def unpack_ids(data: bytes | None) -> np.ndarray:
+    return np.frombuffer(data or b"", dtype="<i8")
+
+
+def unpack_floats(data: bytes | None) -> np.ndarray:
+    return np.frombuffer(data or b"", dtype="<f8")
+
+
+_CONFIG_MESSAGE = re.compile(r"(config key '.*)", re.DOTALL)
+
+
+def config_error_from(exc: neo4j.exceptions.Neo4jError) -> ConfigError | None:
+    """The :class:`ConfigError` a ``gml.io`` procedure raised (its message names the config key),
+    or None for any other failure."""
+    for text in (exc.message or "", str(exc)):
+        match = _CONFIG_MESSAGE.search(text)
+        if match:
+            return ConfigError(match.group(1).strip())
+    return None

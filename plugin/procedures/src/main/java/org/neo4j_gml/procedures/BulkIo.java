@@ -1,0 +1,343 @@
+package org.neo4j_gml.procedures;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.NotFoundException;
+import org.neo4j.graphdb.Relationship;
+import org.neo4j.graphdb.RelationshipType;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+
+/**
+ * Bulk reads and writes for the Python side ({@code neo4j_gml.io}): ids and values travel as
+ * packed little-endian byte arrays (int64 ids, float64 values) instead of one Cypher value per
+ * number, so Bolt carries a few large byte strings and neither side decodes lists element by
+ * element. The plugin holds no algorithm: these procedures only move columns in and out of the
+ * caller's transaction, with the caller's privileges.
+ *
+ * <ul>
+ *   <li>{@code gml.io.protocol()}: the layout version below; the Python side uses these
+ *       procedures only when it matches its own.
+ *   <li>{@code gml.io.relationships(nodeIds, relationshipTypes, weightProperty, defaultWeight)}:
+ *       the outgoing relationships of the given nodes, as (sources, targets[, weights]).
+ *   <li>{@code gml.io.writeNodeProperties(nodeIds, properties, values, widths)}: SET node
+ *       properties (scalars for width 0, float arrays otherwise).
+ *   <li>{@code gml.io.writeRelationships(sources, targets, type, properties, values)}: MERGE one
+ *       relationship per pair and SET its properties.
+ * </ul>
+ *
+ * Time: O(k) for k ids plus their relationships; memory: the output arrays.
+ */
+public class BulkIo {
+    /** Layout version of the byte arrays; bump it when a signature or layout changes. */
+    public static final long PROTOCOL = 1;
+
+    /** Largest number of relationships in one output row (16 MiB of ids per column). */
+    static final int ROW_LIMIT = 1 << 21;
+
+    @Context
+    public Transaction tx;
+
+    public static class ProtocolRow {
+        public long protocol;
+
+        ProtocolRow(long protocol) {
+            this.protocol = protocol;
+        }
+    }
+
+    @Procedure(name = "gml.io.protocol", mode = Mode.READ)
+    @Description("gml.io.protocol() - the layout version of the gml.io bulk procedures")
+    public Stream<ProtocolRow> protocol() {
+        return Stream.of(new ProtocolRow(PROTOCOL));
+    }
+
+    public static class RelationshipRow {
+        public byte[] sources;
+        public byte[] targets;
+        public byte[] weights;
+        public long count;
+    }
+
+    @Procedure(name = "gml.io.relationships", mode = Mode.READ)
+    @Description("gml.io.relationships(nodeIds, relationshipTypes, weightProperty, defaultWeight) - "
+            + "the outgoing relationships of the nodes whose internal ids are packed in nodeIds "
+            + "(little-endian int64), as packed sources, targets and (with a weightProperty) "
+            + "float64 weights; missing weights are defaultWeight")
+    public Stream<RelationshipRow> relationships(
+            @Name("nodeIds") byte[] nodeIds,
+            @Name("relationshipTypes") List<String> relationshipTypes,
+            @Name("weightProperty") String weightProperty,
+            @Name("defaultWeight") Double defaultWeight) {
+        long[] ids = longs(nodeIds, "nodeIds");
+        RelationshipType[] types = relationshipTypes(relationshipTypes);
+        boolean weighted = weightProperty != null && !weightProperty.isEmpty();
+        double fallback = defaultWeight == null ? Double.NaN : defaultWeight;
+        List<RelationshipRow> rows = new ArrayList<>();
+        Columns out = new Columns(weighted);
+        for (long id : ids) {
+            Node node;
+            try {
+                node = tx.getNodeById(id);
+            } catch (NotFoundException gone) {
+                continue; // deleted since the ids were read: nothing to project
+            }
+            Iterable<Relationship> rels = types.length == 0
+                    ? node.getRelationships(Direction.OUTGOING)
+                    : node.getRelationships(Direction.OUTGOING, types);
+            for (Relationship rel : rels) {
+                double weight = weighted ? weight(rel, weightProperty, fallback) : 0.0;
+                out.add(id, rel.getEndNodeId(), weight);
+                if (out.size == ROW_LIMIT) {
+                    rows.add(out.row());
+                    out = new Columns(weighted);
+                }
+            }
+        }
+        if (out.size > 0 || rows.isEmpty()) rows.add(out.row());
+        return rows.stream();
+    }
+
+    public static class WrittenRow {
+        public long written;
+
+        WrittenRow(long written) {
+            this.written = written;
+        }
+    }
+
+    @Procedure(name = "gml.io.writeNodeProperties", mode = Mode.WRITE)
+    @Description("gml.io.writeNodeProperties(nodeIds, properties, values, widths, kinds) - set "
+            + "each property on the nodes whose internal ids are packed in nodeIds; values[i] "
+            + "holds packed float64 (kinds[i] = 'f8') or int64 ('i8') values, one per node for "
+            + "widths[i] = 0, widths[i] per node (a list) otherwise; unknown ids are skipped; "
+            + "yields the number of nodes written")
+    public Stream<WrittenRow> writeNodeProperties(
+            @Name("nodeIds") byte[] nodeIds,
+            @Name("properties") List<String> properties,
+            @Name("values") List<Object> values,
+            @Name("widths") List<Long> widths,
+            @Name("kinds") List<String> kinds) {
+        long[] ids = longs(nodeIds, "nodeIds");
+        Column[] columns = columns(properties, values, widths, kinds, ids.length);
+        long written = 0;
+        for (int i = 0; i < ids.length; i++) {
+            Node node;
+            try {
+                node = tx.getNodeById(ids[i]);
+            } catch (NotFoundException gone) {
+                continue;
+            }
+            for (Column column : columns) node.setProperty(column.name, column.value(i));
+            written++;
+        }
+        return Stream.of(new WrittenRow(written));
+    }
+
+    @Procedure(name = "gml.io.writeRelationships", mode = Mode.WRITE)
+    @Description("gml.io.writeRelationships(sources, targets, type, properties, values, kinds) - "
+            + "MERGE (a)-[:type]->(b) for each pair of packed internal ids and set its properties "
+            + "(packed float64 or int64 values as kinds says, one per pair); pairs with an "
+            + "unknown end are skipped; yields the number of relationships written")
+    public Stream<WrittenRow> writeRelationships(
+            @Name("sources") byte[] sources,
+            @Name("targets") byte[] targets,
+            @Name("type") String type,
+            @Name("properties") List<String> properties,
+            @Name("values") List<Object> values,
+            @Name("kinds") List<String> kinds) {
+        long[] src = longs(sources, "sources");
+        long[] dst = longs(targets, "targets");
+        if (src.length != dst.length) {
+            throw new IllegalArgumentException(
+                    src.length + " source ids but " + dst.length + " target ids");
+        }
+        List<Long> scalarWidths = new ArrayList<>();
+        for (int i = 0; i < (properties == null ? 0 : properties.size()); i++) scalarWidths.add(0L);
+        Column[] columns = columns(properties, values, scalarWidths, kinds, src.length);
+        RelationshipType rtype = RelationshipType.withName(type);
+        long written = 0;
+        long current = -1;
+        Node start = null;
+        Map<Long, Relationship> existing = null; // target id -> relationship, for `start`
+        for (int i = 0; i < src.length; i++) {
+            if (start == null || src[i] != current) {
+                current = src[i];
+                try {
+                    start = tx.getNodeById(current);
+                } catch (NotFoundException gone) {
+                    start = null;
+                    continue;
+                }
+                existing = new HashMap<>();
+                for (Relationship rel : start.getRelationships(Direction.OUTGOING, rtype)) {
+                    existing.putIfAbsent(rel.getEndNodeId(), rel);
+                }
+            }
+            Relationship rel = existing.get(dst[i]);
+            if (rel == null) {
+                Node end;
+                try {
+                    end = tx.getNodeById(dst[i]);
+                } catch (NotFoundException gone) {
+                    continue;
+                }
+                rel = start.createRelationshipTo(end, rtype);
+                existing.put(dst[i], rel);
+            }
+            for (Column column : columns) rel.setProperty(column.name, column.value(i));
+            written++;
+        }
+        return Stream.of(new WrittenRow(written));
+    }
+
+    // ------------------------------------------------------------------------------ helpers
+
+    private static ByteBuffer buffer(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static long[] longs(byte[] bytes, String name) {
+        if (bytes == null) throw new IllegalArgumentException(name + " must be a byte array");
+        if (bytes.length % 8 != 0) {
+            throw new IllegalArgumentException(
+                    name + " must hold packed int64 values; got " + bytes.length + " bytes");
+        }
+        long[] out = new long[bytes.length / 8];
+        buffer(bytes).asLongBuffer().get(out);
+        return out;
+    }
+
+    private static RelationshipType[] relationshipTypes(List<String> names) {
+        if (names == null) return new RelationshipType[0];
+        List<RelationshipType> out = new ArrayList<>();
+        for (String name : names) {
+            if ("*".equals(name)) return new RelationshipType[0];
+            out.add(RelationshipType.withName(name));
+        }
+        return out.toArray(new RelationshipType[0]);
+    }
+
+    private static double weight(Relationship rel, String property, double fallback) {
+        Object value = rel.getProperty(property, null);
+        if (value == null) return fallback;
+        if (value instanceof Number number) return number.doubleValue();
+        String shown = String.valueOf(value);
+        if (shown.length() > 40) shown = shown.substring(0, 40) + "...";
+        if (value instanceof String) shown = "'" + shown + "'";
+        throw new IllegalArgumentException("config key 'relationshipWeightProperty': property '"
+                + property + "' must hold numbers, found " + value.getClass().getSimpleName()
+                + " " + shown);
+    }
+
+    /** One property to write: float64 or int64 values, {@code width} per row (0: a scalar). */
+    private record Column(String name, double[] doubles, long[] longs, int width) {
+        Object value(int row) {
+            if (width == 0) return doubles != null ? (Object) doubles[row] : (Object) longs[row];
+            if (doubles != null) {
+                double[] out = new double[width];
+                System.arraycopy(doubles, row * width, out, 0, width);
+                return out;
+            }
+            long[] out = new long[width];
+            System.arraycopy(longs, row * width, out, 0, width);
+            return out;
+        }
+    }
+
+    private static Column[] columns(List<String> properties, List<Object> values,
+            List<Long> widths, List<String> kinds, int rows) {
+        int count = properties == null ? 0 : properties.size();
+        if ((values == null ? 0 : values.size()) != count
+                || (widths == null ? 0 : widths.size()) != count
+                || (kinds == null ? 0 : kinds.size()) != count) {
+            throw new IllegalArgumentException(
+                    "properties, values, widths and kinds must have the same length");
+        }
+        Column[] out = new Column[count];
+        for (int i = 0; i < count; i++) {
+            String name = properties.get(i);
+            if (!(values.get(i) instanceof byte[] bytes)) {
+                throw new IllegalArgumentException("values[" + i + "] must be a byte array");
+            }
+            int width = (int) (long) widths.get(i);
+            long expected = (long) rows * Math.max(width, 1) * 8;
+            if (bytes.length != expected) {
+                throw new IllegalArgumentException("property '" + name + "' has " + bytes.length
+                        + " bytes of values for " + rows + " rows of width " + width
+                        + " (expected " + expected + ")");
+            }
+            String kind = kinds.get(i);
+            if ("f8".equals(kind)) {
+                double[] data = new double[bytes.length / 8];
+                buffer(bytes).asDoubleBuffer().get(data);
+                out[i] = new Column(name, data, null, width);
+            } else if ("i8".equals(kind)) {
+                long[] data = new long[bytes.length / 8];
+                buffer(bytes).asLongBuffer().get(data);
+                out[i] = new Column(name, null, data, width);
+            } else {
+                throw new IllegalArgumentException("kinds[" + i + "] must be 'f8' or 'i8'");
+            }
+        }
+        return out;
+    }
+
+    /** Growing output columns of one row of {@link #relationships}. */
+    private static final class Columns {
+        long[] sources = new long[1024];
+        long[] targets = new long[1024];
+        double[] weights;
+        int size;
+
+        Columns(boolean weighted) {
+            weights = weighted ? new double[1024] : null;
+        }
+
+        void add(long source, long target, double weight) {
+            if (size == sources.length) {
+                int grown = Math.min(ROW_LIMIT, size * 2);
+                sources = Arrays.copyOf(sources, grown);
+                targets = Arrays.copyOf(targets, grown);
+                if (weights != null) weights = Arrays.copyOf(weights, grown);
+            }
+            sources[size] = source;
+            targets[size] = target;
+            if (weights != null) weights[size] = weight;
+            size++;
+        }
+
+        RelationshipRow row() {
+            RelationshipRow row = new RelationshipRow();
+            row.count = size;
+            row.sources = pack(sources, size);
+            row.targets = pack(targets, size);
+            row.weights = weights == null ? null : pack(weights, size);
+            return row;
+        }
+
+        private static byte[] pack(long[] values, int size) {
+            ByteBuffer out = ByteBuffer.allocate(size * 8).order(ByteOrder.LITTLE_ENDIAN);
+            out.asLongBuffer().put(values, 0, size);
+            return out.array();
+        }
+
+        private static byte[] pack(double[] values, int size) {
+            ByteBuffer out = ByteBuffer.allocate(size * 8).order(ByteOrder.LITTLE_ENDIAN);
+            out.asDoubleBuffer().put(values, 0, size);
+            return out.array();
+        }
+    }
+}
