@@ -3,6 +3,7 @@
     python -m benchmarks.run                       # 100k and 1M relationships
     python -m benchmarks.run --sizes 100k          # one size
     python -m benchmarks.run --sizes 100k,1M,5M    # 5M: loading alone takes many minutes here
+    python -m benchmarks.run --sizes snap          # the SNAP graphs in ../shared/data/snap
     python -m benchmarks.run --uri bolt://...      # a Neo4j that already has GDS (NEO4J_PASSWORD)
 
 Without ``--uri`` it starts (or reuses) a local Neo4j 5.26 with Open GDS 2.13 in
@@ -10,8 +11,12 @@ Without ``--uri`` it starts (or reuses) a local Neo4j 5.26 with Open GDS 2.13 in
 left running for the next run (``--stop`` stops it at the end).
 
 For each size it loads a generated power-law graph (:func:`benchmarks.graphs.power_law_edges`,
-10 relationships per node, plus a 16-dimensional clustered ``vec`` property per node for knn),
-reusing it when the database already holds exactly that graph. Then, for pageRank, wcc,
+10 relationships per node) or, for ``snap`` / ``snap:<file>``, each SNAP edge list found in
+``../shared/data/snap`` (skipped with a message when the folder is absent), plus a
+16-dimensional clustered ``vec`` property per node for knn, reusing it when the database already
+holds exactly that graph (a ``(:BenchGraph {name})`` node records which). Above 1M
+relationships nodeSimilarity is skipped unless named in ``--algos`` explicitly (GDS took over
+9 minutes for it at 1M here). Then, for pageRank, wcc,
 louvain, fastRP, nodeSimilarity and knn, it times end to end:
 
 * **neo4j_gml**: ``neo4j_gml.run(name, 'write', cfg, driver=...)`` (read the projection over
@@ -57,6 +62,7 @@ from benchmarks.graphs import clear, load_into_neo4j, power_law_edges
 LABEL, REL = "Bench", "LINKS"
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZES = {"100k": 100_000, "1M": 1_000_000, "5M": 5_000_000}
+SNAP = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "snap"
 ALGOS = ("pageRank", "wcc", "louvain", "fastRP", "nodeSimilarity", "knn")
 CONCURRENCY = 4
 TOP_K = 5
@@ -142,21 +148,41 @@ def _clustered_vectors(n: int, seed: int = 7) -> np.ndarray:
     return centres[rng.integers(0, 32, size=n)] + 0.5 * rng.normal(size=(n, VEC_DIM))
 
 
-def ensure_graph(driver: neo4j.Driver, relationships: int) -> dict[str, Any]:
-    """Load the power-law graph of ``relationships`` (10 per node) unless it is already there."""
+def snap_graphs(spec: str) -> list[str]:
+    """``snap`` -> every SNAP edge list present (smallest first); ``snap:<stem>`` -> that one."""
+    if not SNAP.is_dir():
+        return []
+    files = sorted(SNAP.glob("*.txt"), key=lambda f: f.stat().st_size)
+    files = [f for f in files if "labels" not in f.name]
+    if spec != "snap":
+        files = [f for f in files if f.stem == spec.split(":", 1)[1]]
+    return [f"snap:{f.stem}" for f in files]
+
+
+def _edges_of(name: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """Positions ``(src, dst)`` and the node count of a size (``1M``) or ``snap:<stem>``."""
+    if name.startswith("snap:"):
+        raw = np.loadtxt(SNAP / f"{name[5:]}.txt", comments="#", dtype=np.int64, ndmin=2)
+        uniq, inverse = np.unique(raw[:, :2], return_inverse=True)
+        inverse = inverse.reshape(-1, 2)
+        return inverse[:, 0], inverse[:, 1], int(uniq.size)
+    relationships = SIZES[name]
     n = max(relationships // 10, 10)
     src, dst = power_law_edges(n, relationships)
-    nodes = driver.execute_query(f"MATCH (n:{LABEL}) RETURN count(n) AS c").records[0]["c"]
-    rels = driver.execute_query(f"MATCH (:{LABEL})-[r:{REL}]->() RETURN count(r) AS c").records[0][
-        "c"
-    ]
-    with_vec = driver.execute_query(
-        f"MATCH (n:{LABEL}) WHERE n.vec IS NOT NULL RETURN count(n) AS c"
-    ).records[0]["c"]
-    if nodes == n and rels == src.size and with_vec == n:
-        return {"nodes": n, "relationships": int(src.size), "load_s": None}
-    print(f"loading {n:,} nodes and {src.size:,} relationships ...", flush=True)
+    return src, dst, n
+
+
+def ensure_graph(driver: neo4j.Driver, name: str) -> dict[str, Any]:
+    """Load the graph ``name`` (a size or ``snap:<stem>``) unless it is already there."""
+    src, dst, n = _edges_of(name)
+    loaded = driver.execute_query(
+        "OPTIONAL MATCH (g:BenchGraph) RETURN collect(g.name) AS names"
+    ).records[0]["names"]
+    if loaded == [name]:
+        return {"name": name, "nodes": n, "relationships": int(src.size), "load_s": None}
+    print(f"loading {name}: {n:,} nodes and {src.size:,} relationships ...", flush=True)
     clear(driver)
+    driver.execute_query("MATCH (g:BenchGraph) DELETE g")
     node_ids, seconds = load_into_neo4j(driver, src, dst, n, label=LABEL, rel=REL)
     started = time.perf_counter()
     vec = _clustered_vectors(n)
@@ -168,9 +194,10 @@ def ensure_graph(driver: neo4j.Driver, relationships: int) -> dict[str, Any]:
             ids=node_ids[lo:hi].tolist(),
             v=vec[lo:hi].tolist(),
         )
+    driver.execute_query("CREATE (:BenchGraph {name: $name})", name=name)
     seconds += time.perf_counter() - started
     print(f"loaded in {seconds:.0f} s", flush=True)
-    return {"nodes": n, "relationships": int(src.size), "load_s": round(seconds, 1)}
+    return {"name": name, "nodes": n, "relationships": int(src.size), "load_s": round(seconds, 1)}
 
 
 def _delete_written(driver: neo4j.Driver) -> None:
@@ -439,6 +466,11 @@ def _ratio(r: dict[str, Any]) -> float:
     return r["gml"]["total_s"] / max(r["gds"]["total_s"], 1e-9)
 
 
+def _title(graph: dict[str, Any]) -> str:
+    name = graph.get("name") or ""
+    return f"SNAP {name[5:]}" if name.startswith("snap:") else f"power-law {name}".strip()
+
+
 def markdown(meta: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
     m = meta["machine"]
     lines = [
@@ -453,7 +485,7 @@ def markdown(meta: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
     for size in sizes:
         g = size["graph"]
         lines += [
-            f"## {g['relationships']:,} relationships, {g['nodes']:,} nodes",
+            f"## {_title(g)}: {g['relationships']:,} relationships, {g['nodes']:,} nodes",
             "",
             f"Load average (1/5/15 min) before: {size['load_before']}, after: "
             f"{size['load_after']}.",
@@ -585,7 +617,7 @@ def chart(meta: dict[str, Any], sizes: list[dict[str, Any]], path: Path) -> None
         ax.set_xticks(x, [r["algo"] for r in runs], rotation=20)
         ax.set_ylabel("seconds, end to end")
         g = size["graph"]
-        ax.set_title(f"{g['relationships']:,} rels: left neo4j_gml, right GDS (hatched)")
+        ax.set_title(f"{_title(g)}, {g['relationships']:,} rels: left gml, right GDS (hatched)")
         ax.legend()
     m = meta["machine"]
     fig.suptitle(
@@ -625,18 +657,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-compute-only", action="store_true")
     parser.add_argument("--replot", default=None, help="redraw the PNG of a saved .json and exit")
     parser.add_argument("--tag", default="", help="suffix of the result file names")
-    parser.add_argument(
-        "--knn-all",
-        action="store_true",
-        help="run knn above 100k relationships too (ours is exact, O(n^2): about 20 min at 1M "
-        "on 2 busy cores)",
-    )
     args = parser.parse_args(argv)
-    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    unknown = [s for s in sizes if s not in SIZES]
-    if unknown:
-        parser.error(f"unknown sizes {unknown}; choose from {list(SIZES)}")
+    sizes: list[str] = []
+    for item in (s.strip() for s in args.sizes.split(",") if s.strip()):
+        if item == "snap" or item.startswith("snap:"):
+            found = snap_graphs(item)
+            if not found:
+                print(f"{item}: no SNAP edge list in {SNAP}; skipped", flush=True)
+            sizes.extend(found)
+        elif item in SIZES:
+            sizes.append(item)
+        else:
+            parser.error(f"unknown size {item!r}; choose from {list(SIZES)}, snap, snap:<file>")
     algos = [a.strip() for a in args.algos.split(",") if a.strip()]
+    explicit = set(algos) if args.algos != ",".join(ALGOS) else set()
     if args.replot:
         saved = json.loads(Path(args.replot).read_text())
         chart(saved["meta"], saved["sizes"], Path(args.replot).with_suffix(".png"))
@@ -656,13 +690,14 @@ def main(argv: list[str] | None = None) -> int:
             "CALL dbms.components() YIELD versions RETURN versions[0] AS v"
         ).records[0]["v"]
         for size in sizes:
-            info = ensure_graph(driver, SIZES[size])
+            info = ensure_graph(driver, size)
             load_before = " / ".join(f"{x:.1f}" for x in os.getloadavg())
             _warm_up(driver)
             runs = []
             for algo in algos:
-                if algo == "knn" and SIZES[size] > 100_000 and not args.knn_all:
-                    runs.append({"algo": algo, "error": "skipped (exact O(n^2); --knn-all)"})
+                big = info["relationships"] > 1_000_000
+                if algo == "nodeSimilarity" and big and algo not in explicit:
+                    runs.append({"algo": algo, "error": "skipped above 1M (GDS: over 9 min at 1M)"})
                     continue
                 print(f"[{size}] {algo} ...", flush=True)
                 try:

@@ -46,8 +46,8 @@ def bulk_available(driver: neo4j.Driver, database: str | None, requested: bool |
     if requested and not answer:
         raise ConfigError(
             "the bulk path was requested, but the database has no gml.io procedures of protocol "
-            f"{PROTOCOL}; install the neo4j_gml plugin (neo4j-gml plugin install) or read and "
-            "write with plain Cypher"
+            f"{PROTOCOL}; put the neo4j_gml plugin jar (`neo4j-gml plugin build` prints its "
+            "path) in the server's plugins folder, or read and write with plain Cypher"
         )
     return answer
 
