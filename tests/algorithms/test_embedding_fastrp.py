@@ -91,12 +91,29 @@ def test_matches_numpy_rederivation_weighted_with_self_influence() -> None:
     expect = 0.7 * np.stack([_normalize(v) for v in r])
     x = r
     for weight in [0.3, 1.0, 2.0]:
-        x = np.stack([_normalize(v) for v in (a @ x) / deg[:, None]])
-        expect += weight * x
+        x = (a @ x) / deg[:, None]  # carried on unnormalised, as GDS 2.13 does
+        expect += weight * np.stack([_normalize(v) for v in x])
     np.testing.assert_allclose(out, expect, atol=1e-5)
     # degree scaling: node 0 has out-degree 2, so its initial row is scaled by 2 ** -0.5
     nz = np.abs(r[0][r[0] != 0])
     np.testing.assert_allclose(nz, math.sqrt(3 / 24) * 2**-0.5, rtol=1e-6)
+
+
+def test_propagation_carries_unnormalised_means() -> None:
+    # Hand-derived (GDS 2.13 semantics, confirmed against gds.fastRP.stream to 5e-7 on a 3000-node
+    # graph): the step-1 vectors are the plain neighbour means, only their copy in the result is
+    # normalised. UNDIRECTED 0-1, 0-2, 2-3, 2-4, node 5 isolated; iterationWeights [0, 1]:
+    #   X1[1] = R0, X1[2] = (R0 + R3 + R4) / 3, X2[0] = (X1[1] + X1[2]) / 2 ~ 4 R0 + R3 + R4.
+    # Normalising X1 in place (our old code) would give R0/|R0| + (R0+R3+R4)/|R0+R3+R4| instead,
+    # whose cosine with the right answer is ~0.97 at d = 64: the tolerance 1e-6 tells them apart.
+    g = Graph.from_edges([0, 0, 2, 2], [1, 2, 3, 4], num_nodes=6, orientation="UNDIRECTED")
+    d = 64
+    r = fastrp_initial_vectors(g, d, random_seed=9).numpy().astype(np.float64)
+    out = fast_rp(g, d, iteration_weights=[0.0, 1.0], random_seed=9).numpy()
+    np.testing.assert_allclose(out[0], _normalize(4 * r[0] + r[3] + r[4]), atol=1e-6)
+    wrong = _normalize(_normalize(r[0]) + _normalize(r[0] + r[3] + r[4]))
+    assert np.abs(out[0] - wrong).max() > 1e-3
+    np.testing.assert_allclose(out[5], 0.0)  # isolated node: no neighbours, no self-influence
 
 
 def test_feature_columns() -> None:

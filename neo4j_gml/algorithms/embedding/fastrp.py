@@ -15,6 +15,7 @@ from neo4j_gml.graph import Graph
 SPARSITY = 3  # entries are +-sqrt(3/d) with probability 1/6 each, 0 with probability 2/3
 _ENTRY_PROBABILITY = 1.0 / (2 * SPARSITY)
 _CHUNK = 1 << 15
+_EPSILON = 10.0 / torch.finfo(torch.float32).max  # norms below this count as zero
 
 
 def _sparse_entries(u: torch.Tensor, value: torch.Tensor | float) -> torch.Tensor:
@@ -23,6 +24,12 @@ def _sparse_entries(u: torch.Tensor, value: torch.Tensor | float) -> torch.Tenso
         (u >= _ENTRY_PROBABILITY) & (u < 2 * _ENTRY_PROBABILITY)
     ).to(torch.float32)
     return sign * value
+
+
+def _safe_norm(x: torch.Tensor) -> torch.Tensor:
+    """Row L2 norms ``[n, 1]``, with 1 where a norm is below ``_EPSILON`` (GDS: zero rows stay 0)."""
+    norm = x.norm(dim=1, keepdim=True)
+    return torch.where(norm < _EPSILON, torch.ones_like(norm), norm)
 
 
 def property_dimension(embedding_dimension: int, property_ratio: float) -> int:
@@ -91,9 +98,11 @@ def fast_rp(
     sparsity 3, rows scaled by ``deg ** normalizationStrength``, optional feature projection in
     the last ``int(d * propertyRatio)`` columns). The result starts as
     ``nodeSelfInfluence * R_u / ||R_u||``. Then with ``X_0 = R``, for each ``i``:
-    ``X_{i+1}[u] = normalize((sum over arcs u->v of w(u,v) * X_i[v]) / deg(u))`` (L2
-    normalisation; ``deg`` counts arcs, ``w = 1`` unweighted) and the result gains
-    ``iterationWeights[i] * X_{i+1}``. Arcs are followed in the projection's orientation:
+    ``X_{i+1}[u] = (sum over arcs u->v of w(u,v) * X_i[v]) / deg(u)`` (``deg`` counts arcs,
+    ``w = 1`` unweighted) and the result gains ``iterationWeights[i] * X_{i+1} / ||X_{i+1}||``.
+    As in GDS (checked against GDS 2.13 to float precision), ``X_{i+1}`` itself is *not*
+    normalised before the next step, so a neighbour's influence grows with the norm of its
+    averaged vector (and with ``deg ** normalizationStrength`` through ``R``). Arcs are followed in the projection's orientation:
     ``NATURAL`` (the default, as in GDS) aggregates *out*-neighbours, so a node without
     out-relationships gets only its self-influence; ``UNDIRECTED`` is what most users want.
 
@@ -133,9 +142,7 @@ def fast_rp(
     if n == 0:
         return result
     if node_self_influence != 0.0:
-        norm = x.norm(dim=1, keepdim=True)
-        norm = torch.where(norm < 1e-30, torch.ones_like(norm), norm)
-        result += node_self_influence * x / norm
+        result += node_self_influence * x / _safe_norm(x)
     if graph.num_arcs == 0:
         return result
     values = (
@@ -146,8 +153,9 @@ def fast_rp(
     adj = adjacency(graph, values)
     inv_deg = 1.0 / graph.out_degree().clamp(min=1).to(torch.float32)
     for weight in iteration_weights:
+        # GDS carries the degree-averaged vectors to the next step *unnormalised*; only the
+        # copy added to the result is L2-normalised.
         x = torch.sparse.mm(adj, x) * inv_deg[:, None]
-        x = torch.nn.functional.normalize(x, p=2.0, dim=1)
         if weight != 0.0:
-            result += float(weight) * x
+            result += float(weight) * x / _safe_norm(x)
     return result
