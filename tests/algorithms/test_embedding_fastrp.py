@@ -120,12 +120,26 @@ def test_feature_columns() -> None:
     g = Graph.from_edges([0, 1], [1, 0], num_nodes=2)
     feats = torch.tensor([[1.0, 0.0], [0.0, 2.0]])
     r = fastrp_initial_vectors(g, 10, features=feats, property_ratio=0.5, random_seed=2)
-    # 5 property columns: node 0's are P[0], node 1's 2 * P[1], P entries in {0, +-sqrt(3/5)}
+    # 5 property columns: node 0's are P[0], node 1's 2 * P[1]. P's entries have the magnitude
+    # of the base entries, sqrt(3/10) (GDS 2.13, measured: feature entries / base entries = 1
+    # to 5e-7 at propertyRatio 0.1, 0.37, 0.5, 0.8; the old sqrt(3/p) over-weighted features).
     assert r.shape == (2, 10)
     p0, p1 = r[0, 5:], r[1, 5:] / 2
-    for row in (p0, p1):
+    for row in (p0, p1, r[0, :5], r[1, :5]):
         nz = row[row != 0].abs()
-        assert torch.allclose(nz, torch.full_like(nz, math.sqrt(3 / 5)))
+        assert torch.allclose(nz, torch.full_like(nz, math.sqrt(3 / 10)))
+    # unequal split (p = 3 of d = 12): still one magnitude, and no degree scaling of features
+    g2 = Graph.from_edges([0, 0, 0], [1, 1, 1], num_nodes=2)  # node 0: out-degree 3
+    f2 = torch.tensor([[1.0], [1.0]])
+    r2 = fastrp_initial_vectors(
+        g2, 12, features=f2, property_ratio=0.25, normalization_strength=1.0, random_seed=3
+    )
+    base0 = r2[0, :9][r2[0, :9] != 0].abs()
+    assert torch.allclose(base0, torch.full_like(base0, 3 * math.sqrt(3 / 12)))
+    assert torch.equal(r2[0, 9:], r2[1, 9:])
+    feat0 = r2[0, 9:][r2[0, 9:] != 0].abs()
+    assert base0.numel() > 0 and feat0.numel() > 0  # seed 3 gives nonzero entries in both parts
+    assert torch.allclose(feat0, torch.full_like(feat0, math.sqrt(3 / 12)))
     # base columns are unaffected by features
     r0 = fastrp_initial_vectors(g, 10, features=feats * 0, property_ratio=0.5, random_seed=2)
     assert torch.equal(r0[:, :5], r[:, :5]) and torch.count_nonzero(r0[:, 5:]) == 0
