@@ -86,8 +86,29 @@ class _Property:
             out[lo : lo + _PAIR_CHUNK] = self._pairs(ia, ib)
         return out.reshape(shape)
 
+    def batch(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        """``float64[C, p, q]``: similarity of nodes ``a[c, i]`` (``long[C, p]``) and ``b[c, j]``."""
+        xa, xb = self._rows(a), self._rows(b)
+        if self.kind == "SCALAR":
+            return 1.0 / (1.0 + (xa[:, :, None] - xb[:, None, :]).abs())
+        if self.kind == "COSINE":
+            return (torch.bmm(xa, xb.transpose(1, 2)) + 1.0) / 2.0
+        if self.kind == "PEARSON":
+            return torch.bmm(xa, xb.transpose(1, 2)).clamp(min=0.0)
+        if self.kind == "EUCLIDEAN":
+            dist = torch.cdist(xa, xb, compute_mode="donot_use_mm_for_euclid_dist")
+            return 1.0 / (1.0 + dist)
+        inter = torch.bmm(xa, xb.transpose(1, 2))
+        sa, sb = self.size[a][:, :, None], self.size[b][:, None, :]
+        den = (sa + sb - inter) if self.kind == "JACCARD" else torch.minimum(sa, sb)
+        return torch.where(den > 0, inter / den.clamp(min=1e-300), torch.zeros_like(inter))
+
+    def _rows(self, a: torch.Tensor) -> torch.Tensor:
+        """``self.x[a]`` by ``index_select`` (faster than advanced indexing on CPU)."""
+        return self.x.index_select(0, a.reshape(-1)).reshape(*a.shape, *self.x.shape[1:])
+
     def _pairs(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        xa, xb = self.x[a], self.x[b]
+        xa, xb = self._rows(a), self._rows(b)
         if self.kind == "SCALAR":
             return 1.0 / (1.0 + (xa - xb).abs())
         if self.kind == "COSINE":
@@ -100,6 +121,16 @@ class _Property:
         sa, sb = self.size[a], self.size[b]
         den = (sa + sb - inter) if self.kind == "JACCARD" else torch.minimum(sa, sb)
         return torch.where(den > 0, inter / den.clamp(min=1e-300), torch.zeros_like(inter))
+
+
+def similarity_of_blocks(
+    props: Sequence[_Property], a: torch.Tensor, b: torch.Tensor
+) -> torch.Tensor:
+    """``float64[C, p, q]``: the (averaged) similarity of nodes ``a[c, i]`` and ``b[c, j]``."""
+    s = props[0].batch(a, b)
+    for p in props[1:]:
+        s = s + p.batch(a, b)
+    return s / len(props)
 
 
 def similarity_of_pairs(
