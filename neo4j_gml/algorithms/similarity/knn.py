@@ -43,7 +43,7 @@ class _Property:
         if x.dim() == 1 or (x.dim() == 2 and x.shape[1] == 1 and metric == "DEFAULT"):
             self.kind, self.x = "SCALAR", x.reshape(-1)
             return
-        x = x.reshape(x.shape[0], -1)
+        x = x.flatten(1)
         self.kind = "COSINE" if metric == "DEFAULT" else metric
         if self.kind == "COSINE":
             self.x = torch.nn.functional.normalize(x, dim=1)

@@ -8,6 +8,10 @@ import torch
 
 from neo4j_gml.algorithms.similarity.knn import METRICS as KNN_METRICS
 from neo4j_gml.algorithms.similarity.knn import knn
+from neo4j_gml.algorithms.similarity.knn_descent import (
+    AUTO_EXACT_MAX_NODES as KNN_AUTO_EXACT_MAX_NODES,
+)
+from neo4j_gml.algorithms.similarity.knn_descent import knn_descent
 from neo4j_gml.algorithms.similarity.node_similarity import METRICS as NS_METRICS
 from neo4j_gml.algorithms.similarity.node_similarity import node_similarity
 from neo4j_gml.graph import Graph
@@ -58,27 +62,45 @@ def knn_properties(graph: Graph, spec: object) -> list[tuple[torch.Tensor, str]]
 
 def _knn(graph: Graph, cfg: dict) -> RelationshipValues:
     props = knn_properties(graph, cfg["nodeProperties"])
-    src, dst, sim = knn(props, cfg["topK"], similarity_cutoff=cfg["similarityCutoff"])
     n = graph.num_nodes
-    return RelationshipValues(
-        src,
-        dst,
-        sim,
-        stats={
+    method = cfg["method"]
+    if method == "AUTO":
+        method = "EXACT" if n <= KNN_AUTO_EXACT_MAX_NODES else "NN_DESCENT"
+    if method == "EXACT":
+        src, dst, sim = knn(props, cfg["topK"], similarity_cutoff=cfg["similarityCutoff"])
+        stats = {
             "nodesCompared": n,
             "nodePairsConsidered": n * (n - 1),
-            "ranIterations": 1,
+            "ranIterations": 1 if n > 1 else 0,
             "didConverge": True,
-        },
-    )
+        }
+    else:
+        src, dst, sim, stats = knn_descent(
+            props,
+            cfg["topK"],
+            similarity_cutoff=cfg["similarityCutoff"],
+            sample_rate=cfg["sampleRate"],
+            delta_threshold=cfg["deltaThreshold"],
+            max_iterations=cfg["maxIterations"],
+            random_joins=cfg["randomJoins"],
+            perturbation_rate=cfg["perturbationRate"],
+            initial_sampler=cfg["initialSampler"],
+            graph_csr=(graph.indptr, graph.indices),
+            random_seed=cfg["randomSeed"],
+        )
+    return RelationshipValues(src, dst, sim, stats=stats)
 
+
+_NND = "NN-Descent only: "
 
 register(
     Procedure(
         name="knn",
-        description="K-nearest neighbours by node-property similarity (exact; GDS metrics: "
-        "scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). "
-        "Properties and metrics come from 'nodeProperties' (names or a map name -> metric).",
+        description="K-nearest neighbours by node-property similarity (GDS metrics: scalar "
+        "1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). "
+        "Properties and metrics come from 'nodeProperties' (names or a map name -> metric). "
+        f"'method' AUTO (default) computes the exact result up to {KNN_AUTO_EXACT_MAX_NODES:,} "
+        "nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one.",
         category="similarity",
         result="relationship",
         column="similarity",
@@ -102,10 +124,19 @@ register(
                 max=1.0,
             ),
             Key(
+                "method",
+                "str",
+                "AUTO",
+                f"AUTO: EXACT up to {KNN_AUTO_EXACT_MAX_NODES:,} nodes, NN_DESCENT above; EXACT: "
+                "all pairs, O(n^2 d); NN_DESCENT: GDS's approximate algorithm (Dong et al. 2011)",
+                choices=("AUTO", "EXACT", "NN_DESCENT"),
+            ),
+            Key(
                 "sampleRate",
                 "float",
                 0.5,
-                "accepted for GDS compatibility; the result is exact anyway",
+                _NND + "share of a node's k neighbours (and reverse neighbours) sampled per "
+                "iteration for the local join",
                 min=0.0,
                 max=1.0,
                 min_exclusive=True,
@@ -114,17 +145,25 @@ register(
                 "deltaThreshold",
                 "float",
                 0.001,
-                "accepted; the result is exact anyway",
+                _NND + "stop when an iteration changes fewer than deltaThreshold * topK * n "
+                "neighbour entries",
                 min=0.0,
                 max=1.0,
             ),
-            Key("maxIterations", "int", 100, "accepted; the result is exact anyway", min=1),
-            Key("randomJoins", "int", 10, "accepted; the result is exact anyway", min=0),
+            Key("maxIterations", "int", 100, _NND + "iterations at most", min=1),
+            Key(
+                "randomJoins",
+                "int",
+                10,
+                _NND + "random nodes compared with each node per iteration",
+                min=0,
+            ),
             Key(
                 "perturbationRate",
                 "float",
                 0.0,
-                "accepted; the result is exact anyway",
+                _NND + "probability that an equally similar node replaces the least similar "
+                "neighbour",
                 min=0.0,
                 max=1.0,
             ),
@@ -132,10 +171,16 @@ register(
                 "initialSampler",
                 "str",
                 "UNIFORM",
-                "accepted; the result is exact anyway",
+                _NND + "initial neighbours: UNIFORM random nodes, or RANDOMWALK (nodes met on a "
+                "random walk over the projected relationships, then uniform)",
                 choices=("UNIFORM", "RANDOMWALK"),
             ),
-            Key("randomSeed", "int?", None, "accepted; the exact result does not depend on it"),
+            Key(
+                "randomSeed",
+                "int?",
+                None,
+                _NND + "seed of the random choices (same seed and device: same result)",
+            ),
         ),
         stats_columns={
             "nodesCompared": "int",

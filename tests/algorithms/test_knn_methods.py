@@ -1,0 +1,212 @@
+"""kNN's fast exact paths and NN-Descent (method NN_DESCENT).
+
+Oracles: ``scipy.spatial.distance.cdist`` similarities (exact mode: similarity values per node
+equal the oracle's best ``k`` to 1e-12, and every returned pair's similarity equals the oracle's
+for that pair, so ties may be broken either way), and the exact result for NN-Descent's recall.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from scipy.spatial.distance import cdist
+
+import neo4j_gml
+from neo4j_gml.algorithms.similarity import knn as knn_module
+from neo4j_gml.algorithms.similarity.knn import knn
+from neo4j_gml.algorithms.similarity.knn_descent import knn_descent
+from neo4j_gml.graph import Graph
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """One torch thread: on the shared 2-core machine 2 threads made these runs ~10x slower."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def _sets(x: np.ndarray) -> np.ndarray:
+    """0/1 matrix of the distinct values of each row."""
+    vals = np.unique(x)
+    return np.stack([np.isin(vals, row) for row in x]).astype(bool)
+
+
+def _oracle_matrix(x: np.ndarray, metric: str) -> np.ndarray:
+    if x.ndim == 1:
+        return 1.0 / (1.0 + cdist(x[:, None], x[:, None], "cityblock"))
+    if metric in ("COSINE", "DEFAULT"):
+        return (2.0 - cdist(x, x, "cosine")) / 2.0
+    if metric == "EUCLIDEAN":
+        return 1.0 / (1.0 + cdist(x, x, "euclidean"))
+    if metric == "PEARSON":
+        return np.maximum(1.0 - cdist(x, x, "correlation"), 0.0)
+    s = _sets(x)
+    if metric == "JACCARD":
+        return 1.0 - cdist(s, s, "jaccard")
+    inter = s.astype(float) @ s.T.astype(float)
+    size = s.sum(axis=1)
+    return inter / np.minimum(size[:, None], size[None, :])
+
+
+def _check_exact(x: np.ndarray, metric: str, k: int, sim: np.ndarray | None = None) -> None:
+    sim = _oracle_matrix(x, metric) if sim is None else sim
+    n = x.shape[0]
+    np.fill_diagonal(sim, -np.inf)
+    s, t, v = knn([(torch.as_tensor(x), metric)], k)
+    s, t, v = s.numpy(), t.numpy(), v.numpy()
+    assert np.array_equal(s, np.repeat(np.arange(n), min(k, n - 1)))
+    np.testing.assert_allclose(v, sim[s, t], atol=1e-12)  # each pair's own similarity
+    best = -np.sort(-sim, axis=1)[:, : min(k, n - 1)]
+    np.testing.assert_allclose(v.reshape(n, -1), best, atol=1e-12)  # the best k values
+
+
+@pytest.mark.parametrize("metric", ["COSINE", "EUCLIDEAN", "PEARSON"])
+def test_exact_float32_path_matches_cdist(metric: str) -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(400, 16)) + 5.0  # offset: EUCLIDEAN is centred internally
+    _check_exact(x, metric, 7)
+
+
+@pytest.mark.parametrize("metric", ["COSINE", "EUCLIDEAN"])
+def test_exact_float32_path_with_ties_falls_back(metric: str) -> None:
+    # 20 distinct rows, 25 copies each: float32 cannot separate the ties, rows are redone in float64
+    rng = np.random.default_rng(4)
+    x = np.repeat(rng.normal(size=(20, 8)), 25, axis=0)
+    calls = []
+    real = knn_module._exact_rows
+    knn_module._exact_rows = lambda p, r, k: calls.append(r.numel()) or real(p, r, k)
+    try:
+        _check_exact(x, metric, 6)
+    finally:
+        knn_module._exact_rows = real
+    assert sum(calls) > 0
+
+
+@pytest.mark.parametrize("metric", ["JACCARD", "OVERLAP"])
+def test_exact_set_metrics_match_cdist(metric: str) -> None:
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 12, size=(60, 5)).astype(float)
+    _check_exact(x, metric, 4)
+
+
+def test_exact_scalar_window_with_ties() -> None:
+    rng = np.random.default_rng(6)
+    x = rng.integers(0, 30, size=200).astype(float)  # many equal values
+    _check_exact(x, "DEFAULT", 5)
+    _check_exact(x[:4], "DEFAULT", 10)  # topK > n - 1
+
+
+def test_exact_two_properties_averaged() -> None:
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=(80, 4)), rng.normal(size=80)
+    sim = (_oracle_matrix(a, "EUCLIDEAN") + _oracle_matrix(b, "DEFAULT")) / 2
+    np.fill_diagonal(sim, -np.inf)
+    s, t, v = knn([(torch.as_tensor(a), "EUCLIDEAN"), (torch.as_tensor(b), "DEFAULT")], 3)
+    np.testing.assert_allclose(v.numpy(), sim[s.numpy(), t.numpy()], atol=1e-12)
+    best = -np.sort(-sim, axis=1)[:, :3]
+    np.testing.assert_allclose(v.numpy().reshape(80, 3), best, atol=1e-12)
+
+
+def _clustered(n: int, d: int = 16, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(size=(20, d)) * 3.0
+    return centers[rng.integers(0, 20, size=n)] + rng.normal(size=(n, d))
+
+
+def _valid(src, dst, val, sim: np.ndarray, k: int) -> None:
+    """No self pairs or repeats, at most k per node, most similar first, true similarities."""
+    src, dst, val = src.numpy(), dst.numpy(), val.numpy()
+    assert not np.any(src == dst)
+    assert len(set(zip(src.tolist(), dst.tolist(), strict=True))) == src.size
+    assert np.bincount(src).max() <= k
+    same = src[1:] == src[:-1]
+    assert np.all(np.diff(src) >= 0) and np.all(val[1:][same] <= val[:-1][same])
+    np.testing.assert_allclose(val, sim[src, dst], atol=1e-12)
+
+
+@pytest.mark.parametrize(("metric", "n"), [("COSINE", 2000), ("EUCLIDEAN", 1000)])
+def test_nn_descent_recall(metric: str, n: int) -> None:
+    # measured recall 0.9946 (COSINE, n=2000) and 0.9993 (EUCLIDEAN, n=1000) with seed 1;
+    # required >= 0.9
+    x = _clustered(n)
+    props = [(torch.as_tensor(x), metric)]
+    es, et, _ = knn(props, 10)
+    src, dst, val, stats = knn_descent(props, 10, random_seed=1)
+    exact = set(zip(es.tolist(), et.tolist(), strict=True))
+    got = set(zip(src.tolist(), dst.tolist(), strict=True))
+    assert len(exact & got) / len(exact) >= 0.9
+    assert stats["didConverge"] and 1 < stats["ranIterations"] < 100
+    assert stats["nodesCompared"] == n
+    assert n * 10 < stats["nodePairsConsidered"] < n * (n - 1) / 2  # fewer than all pairs
+    _valid(src, dst, val, _oracle_matrix(x, metric), 10)
+
+
+def test_nn_descent_deterministic_with_seed() -> None:
+    props = [(torch.as_tensor(_clustered(500, d=4)), "COSINE")]
+    a = knn_descent(props, 5, random_seed=42)
+    b = knn_descent(props, 5, random_seed=42)
+    for u, v in zip(a[:3], b[:3], strict=True):
+        assert torch.equal(u, v)
+    assert a[3] == b[3]
+
+
+def test_nn_descent_cutoff_perturbation_and_iterations() -> None:
+    rng = np.random.default_rng(8)
+    x = rng.integers(0, 50, size=400).astype(float)  # scalar with many exact ties
+    sim = _oracle_matrix(x, "DEFAULT")
+    props = [(torch.as_tensor(x), "DEFAULT")]
+    src, dst, val, stats = knn_descent(
+        props, 6, similarity_cutoff=0.4, perturbation_rate=0.5, max_iterations=15, random_seed=3
+    )
+    _valid(src, dst, val, sim, 6)
+    assert val.numel() > 0 and bool((val >= 0.4).all())
+    *_, stats = knn_descent(props, 6, max_iterations=1, delta_threshold=0.0, random_seed=3)
+    assert stats["ranIterations"] == 1 and not stats["didConverge"]
+
+
+def test_nn_descent_topk_above_n_and_tiny_graphs() -> None:
+    x = torch.as_tensor(_clustered(6, d=3))
+    src, dst, val, stats = knn_descent([(x, "COSINE")], 10, random_seed=0)
+    assert src.numel() == 30 and stats["nodePairsConsidered"] == 30
+    for n in (0, 1):
+        src, dst, val, stats = knn_descent([(torch.zeros(n, 3), "COSINE")], 3)
+        assert src.numel() == dst.numel() == val.numel() == 0
+        assert stats["ranIterations"] == 0
+
+
+def test_nn_descent_random_walk_sampler() -> None:
+    x = _clustered(500, d=8)
+    sim = _oracle_matrix(x, "COSINE")
+    g = Graph.from_edges(np.arange(499), np.arange(1, 500), num_nodes=500)
+    props = [(torch.as_tensor(x), "COSINE")]
+    for csr in ((g.indptr, g.indices), (torch.zeros(501, dtype=torch.long), g.indices[:0])):
+        src, dst, val, _ = knn_descent(
+            props, 5, initial_sampler="RANDOMWALK", graph_csr=csr, random_seed=2
+        )
+        _valid(src, dst, val, sim, 5)
+        assert src.numel() == 2500
+
+
+def test_procedure_methods() -> None:
+    x = _clustered(300, d=4)
+    g = Graph.from_edges([], [], num_nodes=300, node_properties={"v": x})
+    base = {"nodeProperties": "v", "topK": 3}
+    auto = neo4j_gml.run("knn", "stats", base, graph=g)
+    assert auto["nodePairsConsidered"] == 300 * 299 and auto["ranIterations"] == 1
+    cfg = {**base, "method": "nn_descent", "randomSeed": 5, "sampleRate": 0.8}
+    nnd = neo4j_gml.run("knn", "stats", cfg, graph=g)
+    assert nnd["nodePairsConsidered"] < 300 * 299 and nnd["didConverge"]
+    assert nnd["ranIterations"] >= 2
+    a = neo4j_gml.run("knn", "stream", cfg, graph=g)
+    b = neo4j_gml.run("knn", "stream", cfg, graph=g)
+    assert a.equals(b)
+    with pytest.raises(neo4j_gml.procedures.config.ConfigError, match="method"):
+        neo4j_gml.run("knn", "stats", {**base, "method": "LSH"}, graph=g)
+    for n in (0, 1):
+        g0 = Graph.from_edges([], [], num_nodes=n, node_properties={"v": np.ones((n, 2))})
+        for method in ("EXACT", "NN_DESCENT"):
+            frame = neo4j_gml.run("knn", "stream", {**base, "method": method}, graph=g0)
+            assert len(frame) == 0
