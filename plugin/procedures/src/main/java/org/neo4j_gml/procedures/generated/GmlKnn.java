@@ -17,7 +17,7 @@ import org.neo4j.procedure.Procedure;
 import org.neo4j_gml.procedures.Caller;
 import org.neo4j_gml.procedures.Convert;
 
-/** knn: K-nearest neighbours by node-property similarity (GDS metrics: scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). Properties and metrics come from 'nodeProperties' (names or a map name -> metric). 'method' AUTO (default) computes the exact result up to 20,000 nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one. */
+/** knn: K-nearest neighbours by node-property similarity (GDS metrics: scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). Properties and metrics come from 'nodeProperties' (names or a map name -> metric). 'method' AUTO (default) computes the exact result up to 100,000 nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one. */
 @SuppressWarnings("unused")
 public class GmlKnn {
     @Context
@@ -42,7 +42,7 @@ public class GmlKnn {
     }
 
     @Procedure(name = "gml.knn.stream", mode = Mode.READ)
-    @Description("K-nearest neighbours by node-property similarity (GDS metrics: scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). Properties and metrics come from 'nodeProperties' (names or a map name -> metric). 'method' AUTO (default) computes the exact result up to 20,000 nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one. Streams the result rows.")
+    @Description("K-nearest neighbours by node-property similarity (GDS metrics: scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). Properties and metrics come from 'nodeProperties' (names or a map name -> metric). 'method' AUTO (default) computes the exact result up to 100,000 nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one. Streams the result rows.")
     public Stream<StreamRow> knnStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
         return Caller.call(db, security, "knn", "stream", config)
@@ -82,7 +82,7 @@ public class GmlKnn {
     }
 
     @Procedure(name = "gml.knn.stats", mode = Mode.READ)
-    @Description("K-nearest neighbours by node-property similarity (GDS metrics: scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). Properties and metrics come from 'nodeProperties' (names or a map name -> metric). 'method' AUTO (default) computes the exact result up to 20,000 nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one. Returns summary statistics; writes nothing.")
+    @Description("K-nearest neighbours by node-property similarity (GDS metrics: scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). Properties and metrics come from 'nodeProperties' (names or a map name -> metric). 'method' AUTO (default) computes the exact result up to 100,000 nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> knnStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
         return Caller.call(db, security, "knn", "stats", config)
@@ -126,7 +126,7 @@ public class GmlKnn {
     }
 
     @Procedure(name = "gml.knn.write", mode = Mode.WRITE)
-    @Description("K-nearest neighbours by node-property similarity (GDS metrics: scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). Properties and metrics come from 'nodeProperties' (names or a map name -> metric). 'method' AUTO (default) computes the exact result up to 20,000 nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one. Writes the result back to Neo4j and returns summary statistics.")
+    @Description("K-nearest neighbours by node-property similarity (GDS metrics: scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). Properties and metrics come from 'nodeProperties' (names or a map name -> metric). 'method' AUTO (default) computes the exact result up to 100,000 nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> knnWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
         return Caller.call(db, security, "knn", "write", config)
