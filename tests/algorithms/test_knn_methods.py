@@ -210,3 +210,55 @@ def test_procedure_methods() -> None:
         for method in ("EXACT", "NN_DESCENT"):
             frame = neo4j_gml.run("knn", "stream", {**base, "method": method}, graph=g0)
             assert len(frame) == 0
+
+
+def _naive_nn_descent(sim: np.ndarray, k: int, rng: np.random.Generator) -> set:
+    """Dong et al.'s basic NN-Descent (their Algorithm 1: full local joins, no sampling)."""
+    n = sim.shape[0]
+    lists = [list(rng.choice(np.delete(np.arange(n), v), k, replace=False)) for v in range(n)]
+
+    def update(v: int, u: int) -> int:
+        if u == v or u in lists[v]:
+            return 0
+        w = min(lists[v], key=lambda z: sim[v, z])
+        if sim[v, u] <= sim[v, w]:
+            return 0
+        lists[v][lists[v].index(w)] = u
+        return 1
+
+    for _ in range(30):
+        rev: list[set] = [set() for _ in range(n)]
+        for v in range(n):
+            for u in lists[v]:
+                rev[u].add(v)
+        changed = 0
+        for v in range(n):
+            group = sorted(set(lists[v]) | rev[v])
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    changed += update(a, b) + update(b, a)
+        if changed == 0:
+            break
+    return {(v, u) for v in range(n) for u in lists[v]}
+
+
+def test_nn_descent_matches_a_naive_reference_without_sampling() -> None:
+    # hard case (iid Gaussian, 16 dimensions). Measured recall: reference 0.9625, ours 0.9625
+    # (at n=1000, k=10: 0.9505 and 0.9555). Ours with sampleRate 1 and no random joins must be
+    # within 0.05 of the reference
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(300, 16))
+    sim = _oracle_matrix(x, "COSINE")
+    np.fill_diagonal(sim, -np.inf)
+    exact = {(v, int(u)) for v in range(300) for u in np.argsort(-sim[v])[:8]}
+    ref = len(exact & _naive_nn_descent(sim, 8, rng)) / len(exact)
+    src, dst, _, _ = knn_descent(
+        [(torch.as_tensor(x), "COSINE")],
+        8,
+        sample_rate=1.0,
+        random_joins=0,
+        delta_threshold=0.0,
+        random_seed=0,
+    )
+    ours = len(exact & set(zip(src.tolist(), dst.tolist(), strict=True))) / len(exact)
+    assert ours >= ref - 0.05
