@@ -21,7 +21,7 @@ import numpy as np
 from neo4j_gml.procedures.config import ConfigError
 
 #: The layout version this side speaks; ``gml.io.protocol()`` must answer the same.
-PROTOCOL = 1
+PROTOCOL = 2
 
 _known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -65,16 +65,25 @@ def _probe(driver: neo4j.Driver, database: str | None) -> bool:
 
 
 def pack(values: np.ndarray) -> bytes:
-    """``values`` as little-endian ``int64`` (integers) or ``float64`` (anything else) bytes."""
-    kind = "<i8" if values.dtype.kind in "iu" else "<f8"
+    """``values`` as the little-endian bytes :func:`kind_of` names: ``int64`` for integers,
+    ``float32`` for float32 lists (rows of a 2-d array), ``float64`` for anything else."""
+    if values.dtype.kind in "iu":
+        kind = "<i8"
+    elif values.dtype == np.float32 and values.ndim == 2:
+        kind = "<f4"
+    else:
+        kind = "<f8"
     return np.ascontiguousarray(values, dtype=kind).tobytes()
 
 
 def kind_of(values: np.ndarray) -> str | None:
-    """``'i8'`` or ``'f8'``: how :func:`pack` encodes ``values``; None when it cannot (objects,
-    strings, booleans, which plain Cypher writes as they are)."""
+    """``'i8'``, ``'f4'`` (float32 lists: stored as float arrays, as GDS stores embeddings) or
+    ``'f8'``: how :func:`pack` encodes ``values``; None when it cannot (objects, strings,
+    booleans, which plain Cypher writes as they are)."""
     if values.dtype.kind in "iu":
         return "i8"
+    if values.dtype == np.float32 and values.ndim == 2:
+        return "f4"
     if values.dtype.kind == "f":
         return "f8"
     return None

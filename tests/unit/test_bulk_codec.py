@@ -12,10 +12,13 @@ def test_pack_is_little_endian_int64_or_float64() -> None:
     ids = np.asarray([1, 2**40, -3], dtype=np.int64)
     assert bulk.pack(ids) == b"".join(int(v).to_bytes(8, "little", signed=True) for v in ids)
     np.testing.assert_array_equal(bulk.unpack_ids(bulk.pack(ids)), ids)
-    values = np.asarray([[0.5, -1.25], [3.0, 1e30]], dtype=np.float32)
+    values = np.asarray([[0.5, -1.25], [3.0, 1e30]], dtype=np.float64)
     packed = bulk.pack(values)
     assert len(packed) == 4 * 8
-    np.testing.assert_array_equal(bulk.unpack_floats(packed), values.astype(np.float64).ravel())
+    np.testing.assert_array_equal(bulk.unpack_floats(packed), values.ravel())
+    embedding = values.astype(np.float32)  # float32 lists stay float32: 4 bytes each
+    assert bulk.kind_of(embedding) == "f4"
+    assert bulk.pack(embedding) == np.asarray(embedding, dtype="<f4").tobytes()
 
 
 def test_kind_of_leaves_booleans_and_objects_to_cypher() -> None:

@@ -42,7 +42,7 @@ import org.neo4j.procedure.Procedure;
  */
 public class BulkIo {
     /** Layout version of the byte arrays; bump it when a signature or layout changes. */
-    public static final long PROTOCOL = 1;
+    public static final long PROTOCOL = 2;
 
     /** Largest number of relationships in one output row (16 MiB of ids per column). */
     static final int ROW_LIMIT = 1 << 21;
@@ -121,7 +121,8 @@ public class BulkIo {
     @Procedure(name = "gml.io.writeNodeProperties", mode = Mode.WRITE)
     @Description("gml.io.writeNodeProperties(nodeIds, properties, values, widths, kinds) - set "
             + "each property on the nodes whose internal ids are packed in nodeIds; values[i] "
-            + "holds packed float64 (kinds[i] = 'f8') or int64 ('i8') values, one per node for "
+            + "holds packed float64 (kinds[i] = 'f8'), float32 ('f4', stored as float lists) or "
+            + "int64 ('i8') values, one per node for "
             + "widths[i] = 0, widths[i] per node (a list) otherwise; unknown ids are skipped; "
             + "yields the number of nodes written")
     public Stream<WrittenRow> writeNodeProperties(
@@ -242,18 +243,21 @@ public class BulkIo {
                 + " " + shown);
     }
 
-    /** One property to write: float64 or int64 values, {@code width} per row (0: a scalar). */
-    private record Column(String name, double[] doubles, long[] longs, int width) {
+    /**
+     * One property to write, {@code width} values per row (0: a scalar): float64 ({@code
+     * doubles}), float32 lists ({@code floats}, stored as float arrays as GDS stores embeddings)
+     * or int64 ({@code longs}).
+     */
+    private record Column(String name, double[] doubles, float[] floats, long[] longs, int width) {
         Object value(int row) {
-            if (width == 0) return doubles != null ? (Object) doubles[row] : (Object) longs[row];
-            if (doubles != null) {
-                double[] out = new double[width];
-                System.arraycopy(doubles, row * width, out, 0, width);
-                return out;
+            if (width == 0) {
+                if (doubles != null) return doubles[row];
+                return floats != null ? (Object) (double) floats[row] : (Object) longs[row];
             }
-            long[] out = new long[width];
-            System.arraycopy(longs, row * width, out, 0, width);
-            return out;
+            int from = row * width;
+            if (doubles != null) return Arrays.copyOfRange(doubles, from, from + width);
+            if (floats != null) return Arrays.copyOfRange(floats, from, from + width);
+            return Arrays.copyOfRange(longs, from, from + width);
         }
     }
 
@@ -273,23 +277,28 @@ public class BulkIo {
                 throw new IllegalArgumentException("values[" + i + "] must be a byte array");
             }
             int width = (int) (long) widths.get(i);
-            long expected = (long) rows * Math.max(width, 1) * 8;
+            String kind = kinds.get(i);
+            int itemSize = "f4".equals(kind) ? 4 : 8;
+            long expected = (long) rows * Math.max(width, 1) * itemSize;
             if (bytes.length != expected) {
                 throw new IllegalArgumentException("property '" + name + "' has " + bytes.length
                         + " bytes of values for " + rows + " rows of width " + width
                         + " (expected " + expected + ")");
             }
-            String kind = kinds.get(i);
             if ("f8".equals(kind)) {
                 double[] data = new double[bytes.length / 8];
                 buffer(bytes).asDoubleBuffer().get(data);
-                out[i] = new Column(name, data, null, width);
+                out[i] = new Column(name, data, null, null, width);
+            } else if ("f4".equals(kind)) {
+                float[] data = new float[bytes.length / 4];
+                buffer(bytes).asFloatBuffer().get(data);
+                out[i] = new Column(name, null, data, null, width);
             } else if ("i8".equals(kind)) {
                 long[] data = new long[bytes.length / 8];
                 buffer(bytes).asLongBuffer().get(data);
-                out[i] = new Column(name, null, data, width);
+                out[i] = new Column(name, null, null, data, width);
             } else {
-                throw new IllegalArgumentException("kinds[" + i + "] must be 'f8' or 'i8'");
+                throw new IllegalArgumentException("kinds[" + i + "] must be 'f8', 'f4' or 'i8'");
             }
         }
         return out;
