@@ -291,9 +291,14 @@ def agreement(
             text += f" vs {theirs.get('modularity', float('nan')):.4f}"
         return text
     if kind == "embedding":
+        # A sample of nodes: collecting every embedding would outgrow the transaction memory
+        # pool at 5M (500k x 2 x 128 numbers in one row).
+        every = driver.execute_query(f"MATCH (n:{LABEL}) RETURN collect(id(n)) AS ids").records[0]
+        sample = np.random.default_rng(1).permutation(np.asarray(every["ids"], np.int64))[:5_000]
         rec = driver.execute_query(
-            f"MATCH (n:{LABEL}) RETURN collect(id(n)) AS ids, collect(n.gml_{algo}) AS a, "
-            f"collect(n.gds_{algo}) AS b"
+            f"UNWIND $ids AS i MATCH (n:{LABEL}) WHERE id(n) = i "
+            f"RETURN collect(i) AS ids, collect(n.gml_{algo}) AS a, collect(n.gds_{algo}) AS b",
+            ids=sample.tolist(),
         ).records[0]
         ea, eb = np.asarray(rec["a"], np.float64), np.asarray(rec["b"], np.float64)
         # The yardstick: our own embedding with another seed (random-projection noise only).
@@ -302,7 +307,8 @@ def agreement(
         pos = {int(i): k for k, i in enumerate(rec["ids"])}
         ec = np.zeros_like(ea)
         for node, emb in zip(other["nodeId"].tolist(), other["embedding"], strict=True):
-            ec[pos[int(node)]] = emb
+            if int(node) in pos:
+                ec[pos[int(node)]] = emb
         rng = np.random.default_rng(0)
         n = ea.shape[0]
         i, j = rng.integers(0, n, 20_000), rng.integers(0, n, 20_000)
