@@ -511,7 +511,8 @@ def markdown(meta: dict[str, Any], sizes: list[dict[str, Any]]) -> str:
         f"# neo4j_gml vs Open GDS {meta['gds_version']} on Neo4j {meta['neo4j_version']}",
         "",
         f"{meta['date']}; host `{m['host']}`: {m['cpu']}, {m['cores']} cores, {m['memory']}; "
-        f"torch {m['torch']} on {m['device']}; Python {m['python']}. Concurrency {CONCURRENCY} "
+        f"torch {m['torch']} on {m['device']}; Python {m['python']}; Neo4j heap "
+        f"{meta.get('neo4j_heap_gib', '?')} GiB. Concurrency {CONCURRENCY} "
         "on both sides (GDS Community's maximum). One run of each (the machine is shared: "
         "load averages below); times in seconds.",
         "",
@@ -674,6 +675,9 @@ def _connect(args: argparse.Namespace) -> tuple[str, str]:
     from neo4j_gml import local_neo4j
 
     home = Path(args.home)
+    # GDS holds its projected graph and its write buffers on the heap: at 5M relationships its
+    # fastRP write outgrows the transaction memory pool of the default 2 GiB heap.
+    os.environ.setdefault("NEO4J_GML_HEAP", "6g")
     print(f"starting Neo4j with GDS in {home} ...", flush=True)
     uri = local_neo4j.start(home, port=0, with_gds=True, timeout=600)
     return uri, local_neo4j._password(None)
@@ -725,6 +729,10 @@ def main(argv: list[str] | None = None) -> int:
         neo4j_version = driver.execute_query(
             "CALL dbms.components() YIELD versions RETURN versions[0] AS v"
         ).records[0]["v"]
+        heap = driver.execute_query(
+            'CALL dbms.queryJmx("java.lang:type=Memory") YIELD attributes '
+            "RETURN attributes.HeapMemoryUsage.value.properties.max AS m"
+        ).records[0]["m"]
         for size in sizes:
             info = ensure_graph(driver, size)
             load_before = " / ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -759,6 +767,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": _machine(),
         "gds_version": gds_version,
         "neo4j_version": neo4j_version,
+        "neo4j_heap_gib": round(heap / 2**30, 1),
         "neo4j_gml_version": neo4j_gml.__version__,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
