@@ -33,7 +33,8 @@ def _random_graph(n: int, m: int, seed: int, weighted: bool = False) -> tuple[Gr
 def _oracle(arcs: dict, n: int, metric: str, weighted: bool, k: int, cutoff: int = 1) -> dict:
     nb: dict[int, dict[int, float]] = {u: {} for u in range(n)}
     for (u, v), x in arcs.items():
-        nb[u][v] = x if weighted else 1.0
+        if u != v:  # a node is not its own neighbour (GDS)
+            nb[u][v] = x if weighted else 1.0
     ok = [u for u in range(n) if len(nb[u]) >= cutoff]
     out = {}
     for a in ok:
@@ -104,6 +105,26 @@ def test_hand_checked_and_both_directions() -> None:
     assert compared == 2
 
 
+def test_self_loops_are_left_out_as_gds_does() -> None:
+    # Measured on GDS 2.13.9 (gds.nodeSimilarity.stream / .stats) for a -> {a (w 5), b (w 1)},
+    # c -> {b (w 1), x (w 2)}, e -> {b (w 1), x (w 1)}; positions a=0, b=1, c=2, e=3, x=4.
+    g = Graph.from_edges(
+        [0, 0, 2, 2, 3, 3], [0, 1, 1, 4, 1, 4], [5.0, 1.0, 1.0, 2.0, 1.0, 1.0], num_nodes=5
+    )
+
+    def pairs(**kw: object) -> dict[tuple[int, int], float]:
+        src, dst, sim, _ = node_similarity(g, **kw)
+        return dict(zip(zip(src.tolist(), dst.tolist(), strict=True), sim.tolist(), strict=True))
+
+    assert pairs() == pytest.approx({(0, 2): 0.5, (0, 3): 0.5, (2, 0): 0.5, (2, 3): 1.0,
+                                     (3, 0): 0.5, (3, 2): 1.0})  # fmt: skip
+    weighted = pairs(weighted=True)
+    assert weighted[(0, 2)] == pytest.approx(1 / 3) and weighted[(2, 3)] == pytest.approx(2 / 3)
+    assert set(pairs(metric="OVERLAP").values()) == {1.0}
+    assert node_similarity(g, degree_cutoff=2)[3] == 2  # a's degree is 1 without its loop
+    assert node_similarity(g, upper_degree_cutoff=1)[3] == 1
+
+
 def test_degree_cutoffs_topn_bottomk() -> None:
     g, arcs = _random_graph(25, 120, seed=8)
     src, dst, sim, _ = node_similarity(g, degree_cutoff=5, top_k=100)
@@ -117,7 +138,8 @@ def test_degree_cutoffs_topn_bottomk() -> None:
     expect = _oracle(arcs, 25, "JACCARD", False, 100)
     for s, v in zip(src.tolist(), sim.tolist(), strict=True):
         assert v == pytest.approx(min(x for x, _ in expect[s]), abs=1e-12)
-    deg = torch.bincount(torch.tensor([u for u, _ in arcs]), minlength=25)  # distinct targets
+    # distinct targets other than the node itself
+    deg = torch.bincount(torch.tensor([u for u, v in arcs if u != v]), minlength=25)
     src, _, _, compared = node_similarity(g, upper_degree_cutoff=4)
     assert compared == int(((deg >= 1) & (deg <= 4)).sum())
     assert torch.all(deg[src] <= 4)
