@@ -1,10 +1,11 @@
-"""Mapping Neo4j ids to positions: the lookup table and the binary search agree."""
+"""Mapping Neo4j ids to positions (the lookup table and the binary search agree); read sessions."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+import neo4j_gml.io.read as read_module
 from neo4j_gml.io.read import _positions
 
 
@@ -31,3 +32,15 @@ def test_positions_of_an_empty_node_set() -> None:
     empty = np.empty(0, dtype=np.int64)
     _, _, inside = _positions(empty, np.asarray([1, 2]), np.asarray([2, 3]))
     assert not inside.any()
+
+
+@pytest.mark.parametrize(
+    ("cores", "concurrency", "expected"), [(2, 4, 2), (16, 4, 4), (1, 4, 2), (8, 1, 1)]
+)
+def test_read_sessions_follow_the_cores(
+    monkeypatch: pytest.MonkeyPatch, cores: int, concurrency: int, expected: int
+) -> None:
+    monkeypatch.setattr(
+        read_module.os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False
+    )
+    assert read_module.read_sessions(concurrency) == expected
