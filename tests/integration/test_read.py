@@ -57,6 +57,28 @@ def test_filter_projection_labels_types_and_dropped(db: neo4j.Driver, people: di
     assert g.num_nodes == 4 and g.num_arcs == 5
 
 
+def test_self_loops_and_several_types(db: neo4j.Driver, people: dict) -> None:
+    db.execute_query("MATCH (a {name: 'a'}) CREATE (a)-[:KNOWS {w: 3.0}]->(a)")
+    proj = Projection(
+        node_labels=("Person",),
+        relationship_types=("KNOWS", "LIKES"),
+        weight_property="w",
+        default_weight=0.5,
+    )
+    g, _ = read_graph(db, proj)
+    arcs = _arcs(g, people)
+    assert arcs == [("a", "a"), ("a", "b"), ("a", "b"), ("b", "c"), ("c", "a")]
+    src, dst = g.edge_index().tolist()
+    names = {v: k for k, v in people.items()}
+    node_ids = g.node_ids.tolist()
+    weight_of = {
+        (names[node_ids[s]], names[node_ids[t]], w)
+        for s, t, w in zip(src, dst, g.arc_weights().tolist(), strict=True)
+    }
+    assert weight_of == {("a", "a", 3.0), ("a", "b", 1.0), ("a", "b", 2.5), ("b", "c", 0.5),
+                         ("c", "a", 4.0)}  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("orientation", "expected"),
     [

@@ -14,11 +14,26 @@ import org.neo4j.graphdb.NotFoundException;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.Transaction;
+import org.neo4j.internal.kernel.api.NodeCursor;
+import org.neo4j.internal.kernel.api.PropertyCursor;
+import org.neo4j.internal.kernel.api.Read;
+import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
+import org.neo4j.internal.kernel.api.TokenRead;
+import org.neo4j.io.pagecache.context.CursorContext;
+import org.neo4j.kernel.api.KernelTransaction;
+import org.neo4j.kernel.impl.coreapi.InternalTransaction;
+import org.neo4j.memory.MemoryTracker;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
 import org.neo4j.procedure.Mode;
 import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
+import org.neo4j.storageengine.api.PropertySelection;
+import org.neo4j.storageengine.api.RelationshipSelection;
+import org.neo4j.token.api.TokenConstants;
+import org.neo4j.values.storable.NumberValue;
+import org.neo4j.values.storable.Value;
+import org.neo4j.values.storable.Values;
 
 /**
  * Bulk reads and writes for the Python side ({@code neo4j_gml.io}): ids and values travel as
@@ -82,27 +97,40 @@ public class BulkIo {
             @Name("weightProperty") String weightProperty,
             @Name("defaultWeight") Double defaultWeight) {
         long[] ids = longs(nodeIds, "nodeIds");
-        RelationshipType[] types = relationshipTypes(relationshipTypes);
         boolean weighted = weightProperty != null && !weightProperty.isEmpty();
         double fallback = defaultWeight == null ? Double.NaN : defaultWeight;
         List<RelationshipRow> rows = new ArrayList<>();
         Columns out = new Columns(weighted);
-        for (long id : ids) {
-            Node node;
-            try {
-                node = tx.getNodeById(id);
-            } catch (NotFoundException gone) {
-                continue; // deleted since the ids were read: nothing to project
-            }
-            Iterable<Relationship> rels = types.length == 0
-                    ? node.getRelationships(Direction.OUTGOING)
-                    : node.getRelationships(Direction.OUTGOING, types);
-            for (Relationship rel : rels) {
-                double weight = weighted ? weight(rel, weightProperty, fallback) : 0.0;
-                out.add(id, rel.getEndNodeId(), weight);
-                if (out.size == ROW_LIMIT) {
-                    rows.add(out.row());
-                    out = new Columns(weighted);
+        // Kernel cursors, as GDS projects: no Node/Relationship objects per relationship
+        // (read_graph at 1M relationships: 2.1-2.3M rel/s with getRelationships(), 3.4M with
+        // cursors). Cursors from
+        // ktx.cursors() apply the caller's security like the Core API does.
+        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
+        TokenRead tokens = ktx.tokenRead();
+        RelationshipSelection selection = selection(tokens, relationshipTypes);
+        int weightKey = weighted ? tokens.propertyKey(weightProperty) : TokenConstants.NO_TOKEN;
+        if (selection != null) {
+            Read read = ktx.dataRead();
+            CursorContext context = ktx.cursorContext();
+            MemoryTracker memory = ktx.memoryTracker();
+            try (NodeCursor node = ktx.cursors().allocateNodeCursor(context, memory);
+                    RelationshipTraversalCursor rel =
+                            ktx.cursors().allocateRelationshipTraversalCursor(context, memory);
+                    PropertyCursor props = ktx.cursors().allocatePropertyCursor(context, memory)) {
+                for (long id : ids) {
+                    read.singleNode(id, node);
+                    if (!node.next()) continue; // deleted since the ids were read
+                    node.relationships(rel, selection);
+                    while (rel.next()) {
+                        double weight = weighted
+                                ? weight(rel, props, weightKey, weightProperty, fallback)
+                                : 0.0;
+                        out.add(id, rel.targetNodeReference(), weight);
+                        if (out.size == ROW_LIMIT) {
+                            rows.add(out.row());
+                            out = new Columns(weighted);
+                        }
+                    }
                 }
             }
         }
@@ -221,25 +249,37 @@ public class BulkIo {
         return out;
     }
 
-    private static RelationshipType[] relationshipTypes(List<String> names) {
-        if (names == null) return new RelationshipType[0];
-        List<RelationshipType> out = new ArrayList<>();
-        for (String name : names) {
-            if ("*".equals(name)) return new RelationshipType[0];
-            out.add(RelationshipType.withName(name));
+    /** Outgoing relationships of the named types ("*" or none: all); null when none exists. */
+    private static RelationshipSelection selection(TokenRead tokens, List<String> names) {
+        if (names == null || names.isEmpty() || names.contains("*")) {
+            return RelationshipSelection.selection(Direction.OUTGOING);
         }
-        return out.toArray(new RelationshipType[0]);
+        int[] ids = names.stream()
+                .mapToInt(tokens::relationshipType)
+                .filter(id -> id != TokenConstants.NO_TOKEN)
+                .distinct()
+                .toArray();
+        return ids.length == 0 ? null : RelationshipSelection.selection(ids, Direction.OUTGOING);
     }
 
-    private static double weight(Relationship rel, String property, double fallback) {
-        Object value = rel.getProperty(property, null);
-        if (value == null) return fallback;
-        if (value instanceof Number number) return number.doubleValue();
-        String shown = String.valueOf(value);
+    private static double weight(
+            RelationshipTraversalCursor rel,
+            PropertyCursor props,
+            int key,
+            String property,
+            double fallback) {
+        if (key == TokenConstants.NO_TOKEN) return fallback;
+        rel.properties(props, PropertySelection.selection(key));
+        if (!props.next()) return fallback;
+        Value value = props.propertyValue();
+        if (value == null || value == Values.NO_VALUE) return fallback;
+        if (value instanceof NumberValue number) return number.doubleValue();
+        Object raw = value.asObject();
+        String shown = String.valueOf(raw);
         if (shown.length() > 40) shown = shown.substring(0, 40) + "...";
-        if (value instanceof String) shown = "'" + shown + "'";
+        if (raw instanceof String) shown = "'" + shown + "'";
         throw new IllegalArgumentException("config key 'relationshipWeightProperty': property '"
-                + property + "' must hold numbers, found " + value.getClass().getSimpleName()
+                + property + "' must hold numbers, found " + raw.getClass().getSimpleName()
                 + " " + shown);
     }
 
