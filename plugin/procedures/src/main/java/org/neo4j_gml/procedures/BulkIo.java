@@ -103,8 +103,7 @@ public class BulkIo {
         Columns out = new Columns(weighted);
         // Kernel cursors, as GDS projects: no Node/Relationship objects per relationship
         // (read_graph at 1M relationships: 2.1-2.3M rel/s with getRelationships(), 3.4M with
-        // cursors). Cursors from
-        // ktx.cursors() apply the caller's security like the Core API does.
+        // cursors). Cursors from ktx.cursors() apply the caller's security as the Core API does.
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         TokenRead tokens = ktx.tokenRead();
         RelationshipSelection selection = selection(tokens, relationshipTypes);
