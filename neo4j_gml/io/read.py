@@ -500,9 +500,9 @@ def read_graph(
 
     A filter projection reads its relationships through the plugin's ``gml.io.relationships``
     when the database has it (``use_bulk=None``: when available; True: required; False: plain
-    Cypher), see :mod:`neo4j_gml.io.bulk`, on :func:`read_sessions` sessions. Raises :class:`ConfigError` for unknown labels, types
-    or properties, non-numeric or missing values without a default, and NaN weights. Time
-    ``O(n + m)`` on the server plus one sort.
+    Cypher), see :mod:`neo4j_gml.io.bulk`, on :func:`read_sessions` sessions. Raises
+    :class:`ConfigError` for unknown labels, types or properties, non-numeric or missing values
+    without a default, and NaN weights. Time ``O(n + m)`` on the server plus one sort.
     """
     started = time.perf_counter()
     if projection.is_cypher:
