@@ -18,8 +18,9 @@ demo: install
 	$(PY) examples/demo.py
 	$(PY) examples/demo_pipeline.py demo-output
 
+# The tests start the service themselves (GML_WITH_SERVICE=0): the fault tests kill it.
 test: install
-	bash scripts/with-neo4j.sh $(PY) -m pytest -q -p no:cacheprovider
+	GML_WITH_SERVICE=0 bash scripts/with-neo4j.sh $(PY) -m pytest -q -p no:cacheprovider
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,7 @@
 """The ``neo4j-gml`` command line: run procedures, list them, manage the local Neo4j, ...
 
-Sub-commands live in :mod:`neo4j_gml.commands`, one module each. An error prints one line and
-exits non-zero; ``--debug`` shows the traceback.
+Sub-commands live in :mod:`neo4j_gml.commands`, one module each. An error prints its complete
+message (every line, after ``error:``) and exits 1; ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -41,12 +41,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # one clear line, unless --debug
+    except Exception as exc:  # the whole message, no traceback unless --debug
         if args.debug:
             raise
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: {message}", file=sys.stderr)
+        print(f"error: {error_text(exc)}", file=sys.stderr)
         return 1
+
+
+def error_text(exc: BaseException) -> str:
+    """The complete message of ``exc``, every line of it (a hint often follows on a line of its
+    own, e.g. "running the write again completes it"), or its class name when it has none."""
+    return str(exc).strip() or type(exc).__name__
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -220,7 +220,7 @@ def procedure_class(proc: Procedure) -> str:
                 f"    @Description({java_string(description(proc, mode))})",
                 f"    public Stream<{row}> {method}(",
                 '            @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {',
-                f"        return Caller.call(db, security, {java_string(proc.name)}, "
+                f"        return Caller.call(db, tx, security, {java_string(proc.name)}, "
                 f"{java_string(mode)}, config)",
                 f"                .map(m -> new {row}(m, tx));",
                 "    }",

@@ -2,6 +2,8 @@
 # Run a command with a fresh local Neo4j 5.26 (and the neo4j_gml service, when available) in a
 # temporary home, then stop them both, whatever the command's outcome.
 #   scripts/with-neo4j.sh .venv/bin/python -m pytest -q
+# GML_WITH_SERVICE=0 leaves the service to the command (the tests start their own, so that they
+# may kill and restart it); Neo4j's plugin still points at GML_SERVICE_URL.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 py=${PY:-$here/.venv/bin/python}
@@ -30,7 +32,7 @@ NEO4J_URI=$("${cli[@]}" neo4j start --home "$home" --port 0 --timeout 300 | tail
 export NEO4J_URI
 echo "Neo4j answers at $NEO4J_URI" >&2
 
-if "${cli[@]}" serve --help >/dev/null 2>&1; then
+if [ "${GML_WITH_SERVICE:-1}" != 0 ] && "${cli[@]}" serve --help >/dev/null 2>&1; then
   "${cli[@]}" serve >"$home/service.log" 2>&1 &
   service_pid=$!
   for _ in $(seq 1 120); do

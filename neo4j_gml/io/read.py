@@ -29,9 +29,11 @@ from typing import Any
 import neo4j
 import numpy as np
 
+from neo4j_gml.cancellation import CancelToken
 from neo4j_gml.graph import Graph
 from neo4j_gml.io import bulk
 from neo4j_gml.io.names import quote
+from neo4j_gml.io.user_query import run_user_query
 from neo4j_gml.procedures.config import ConfigError
 
 NO_DEFAULT = object()
@@ -163,16 +165,20 @@ def _check_names(projection: Projection, labels: set, types: set, keys: set) -> 
 
 
 def _to_float_array(values: Sequence[Any], *, key: str, name: str) -> np.ndarray:
+    """``values`` as ``float64``, or a :class:`ConfigError` naming ``key``, property ``name``
+    and the first value that is not a number. A boolean is not a number (NumPy would make it
+    1.0 or 0.0; the bulk path refuses it too)."""
     try:
-        return np.asarray(values, dtype=np.float64)
+        out = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        bad = next(
-            (v for v in values if not isinstance(v, int | float) or isinstance(v, bool)), None
-        )
-        raise ConfigError(
-            f"config key '{key}': property '{name}' must hold numbers, found "
-            f"{type(bad).__name__} {bad!r}"[:200]
-        ) from None
+        out = None
+    if out is not None and (out.ndim != 1 or bool not in set(map(type, values))):
+        return out
+    bad = next((v for v in values if not isinstance(v, int | float) or isinstance(v, bool)), None)
+    raise ConfigError(
+        f"config key '{key}': property '{name}' must hold numbers, found "
+        f"{type(bad).__name__} {bad!r}"[:200]
+    ) from None
 
 
 def _property_column(
@@ -206,9 +212,10 @@ def _property_column(
         width = lengths.pop() if lengths else 0
         out = np.empty((len(missing), width), dtype=np.float64)
         if n_missing:
-            out[missing] = np.asarray(default, dtype=np.float64)
+            out[missing] = _default_array(default, name=name)
         if present:
             out[~missing] = _to_float_array(present, key=key, name=name).reshape(-1, width)
+        _refuse_non_finite_values(out, missing, name=name)
         return out
     out = np.empty(len(missing), dtype=np.float64)
     if n_missing:
@@ -216,10 +223,113 @@ def _property_column(
             raise ConfigError(
                 f"config key '{key}': the defaultValue of scalar property '{name}' must be a number"
             )
-        out[missing] = float(default)
+        out[missing] = _default_array(default, name=name)
     if present:
         out[~missing] = _to_float_array(present, key=key, name=name)
+    _refuse_non_finite_values(out, missing, name=name)
     return out
+
+
+def _default_array(default: Any, *, name: str) -> np.ndarray:
+    """The ``defaultValue`` of node property ``name`` as finite ``float64``, or a
+    :class:`ConfigError` naming it."""
+    try:
+        bad = isinstance(default, bool) or (
+            isinstance(default, list) and any(isinstance(v, bool) for v in default)
+        )
+        value = np.asarray(default, dtype=np.float64)
+    except (TypeError, ValueError):
+        bad = True
+    if bad or not np.isfinite(value).all():
+        raise ConfigError(
+            f"config key 'nodeProperties': the defaultValue of property '{name}' must be a finite "
+            f"number or a list of finite numbers, got {type(default).__name__} {default!r}"[:200]
+        )
+    return value
+
+
+def _refuse_non_finite_values(column: np.ndarray, missing: np.ndarray, *, name: str) -> None:
+    """Raise :class:`ConfigError` when a stored value of node property ``name`` (``column``,
+    one row per node; ``missing`` marks the rows filled with the default) is NaN or ±Infinity,
+    counting the nodes that hold one. ``O(n d)``."""
+    finite = np.isfinite(column)
+    if finite.ndim > 1:
+        finite = finite.all(axis=1)
+    bad = int((~finite & ~missing).sum())
+    if bad:
+        raise ConfigError(
+            f"config key 'nodeProperties': {bad} of {len(missing)} nodes have a non-finite value "
+            f"in property '{name}' (Infinity, -Infinity or NaN); node properties must be finite "
+            "numbers"
+        )
+
+
+def _describe_id(value: Any) -> str:
+    """``value`` as a Cypher user reads it: ``float 0.5``, ``boolean true``, ``null``, ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    names = {float: "float", str: "string", list: "list", dict: "map", int: "integer"}
+    kind = names.get(type(value), type(value).__name__)
+    return f"{kind} {value!r}"[:120]
+
+
+def _id_column(values: list[Any], *, key: str, column: str) -> np.ndarray:
+    """The node ids of a Cypher projection's ``column`` as ``int64``, or a :class:`ConfigError`
+    naming ``key``, the column and the first value that is not an integer (1-based row).
+
+    A float (``id(n) + 0.5``), boolean, string or null is refused rather than truncated or cast.
+    The check is one C-level pass over the types (``set(map(type, values))``, cheaper than the
+    dtype inference of ``np.asarray``); only a column that fails it is scanned in Python.
+    """
+    if set(map(type, values)) <= {int}:
+        try:
+            return np.fromiter(values, dtype=np.int64, count=len(values))
+        except OverflowError:
+            pass
+    for row, value in enumerate(values, start=1):
+        if type(value) is not int or not -(2**63) <= value < 2**63:
+            raise ConfigError(
+                f"config key '{key}': column `{column}` must hold integer node ids, found "
+                f"{_describe_id(value)} (row {row})"
+            )
+    raise AssertionError("unreachable: every value is an int64")  # pragma: no cover
+
+
+def _refuse_non_finite_weights(weights: np.ndarray, *, key: str, name: str, filled: bool) -> None:
+    """Raise :class:`ConfigError` when a relationship weight is NaN or ±Infinity, counting them.
+
+    ``filled``: missing weights were given the ``defaultValue``, so every non-finite weight is a
+    stored one. Otherwise NaN also marks a missing weight (both read paths fill missing ones with
+    NaN when there is no default), so NaN is reported as "missing or NaN" with the hint to give a
+    defaultValue, and ±Infinity apart.
+    """
+    finite = np.isfinite(weights)
+    if finite.all():
+        return
+    bad = int((~finite).sum())
+    if filled:
+        raise ConfigError(
+            f"config key '{key}': {bad} relationships have a non-finite weight in '{name}' "
+            "(Infinity, -Infinity or NaN); weights must be finite numbers: correct the stored "
+            "values, or leave those relationships out (with a relationshipQuery)"
+        )
+    nan = int(np.isnan(weights).sum())
+    infinite = bad - nan
+    found = []
+    if infinite:
+        found.append(
+            f"{infinite} relationships have a non-finite weight in '{name}' (Infinity or -Infinity)"
+        )
+    if nan:
+        found.append(f"{nan} relationships have no number in '{name}' (missing or NaN)")
+    hints = []
+    if infinite:
+        hints.append("weights must be finite numbers")
+    if nan:
+        hints.append("give a defaultValue for missing ones")
+    raise ConfigError(f"config key '{key}': {' and '.join(found)}; {'; '.join(hints)}")
 
 
 def _chunks(ids: np.ndarray, parts: int) -> list[np.ndarray]:
@@ -295,6 +405,7 @@ def _read_relationships_bulk(
     node_ids: np.ndarray,
     concurrency: int,
     on_chunk: Callable[[int], None] | None,
+    cancel: CancelToken | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Relationships through ``gml.io.relationships``: packed ids in, packed columns out."""
     query = (
@@ -312,6 +423,8 @@ def _read_relationships_bulk(
     chunk_count = max(concurrency * 2, int(math.ceil(node_ids.size / 50000)))
 
     def read_chunk(ids: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
             try:
                 records = session.execute_read(
@@ -348,6 +461,7 @@ def _read_relationships(
     node_ids: np.ndarray,
     concurrency: int,
     on_chunk: Callable[[int], None] | None,
+    cancel: CancelToken | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     query = _relationship_query(projection)
     default = projection.default_weight
@@ -356,6 +470,8 @@ def _read_relationships(
     chunk_count = max(concurrency * 4, int(math.ceil(node_ids.size / 20000)))
 
     def read_chunk(ids: np.ndarray) -> tuple[list, list, list | None]:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
             row = session.execute_read(
                 lambda tx: tx.run(query, ids=ids.tolist(), **params).single(strict=True)
@@ -381,23 +497,15 @@ def _read_relationships(
 
 
 # ---------------------------------------------------------------------------- cypher projection
-def _run_rows(driver: neo4j.Driver, database: str | None, query: str, params: Mapping) -> tuple:
-    try:
-        records, summary, keys = driver.execute_query(
-            query, parameters_=dict(params), database_=database, routing_=neo4j.RoutingControl.READ
-        )
-    except neo4j.exceptions.CypherSyntaxError as exc:
-        raise ConfigError(f"Cypher projection query failed: {exc.message}") from None
-    return records, keys
-
-
 def _read_cypher(
     driver: neo4j.Driver, database: str | None, projection: Projection
 ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray | None]:
-    records, keys = _run_rows(driver, database, projection.node_query, projection.parameters)
+    records, keys = run_user_query(
+        driver, database, projection.node_query, projection.parameters, key="nodeQuery"
+    )
     if "id" not in keys:
         raise ConfigError(f"config key 'nodeQuery' must return a column `id`; it returns {keys}")
-    ids = np.asarray([r["id"] for r in records], dtype=np.int64)
+    ids = _id_column([r["id"] for r in records], key="nodeQuery", column="id")
     node_ids, first = np.unique(ids, return_index=True)
     prop_names = [k for k in keys if k != "id"]
     wanted = dict.fromkeys(prop_names, NO_DEFAULT)
@@ -418,8 +526,12 @@ def _read_cypher(
             continue  # a non-numeric extra column (e.g. a name) is not a node property
         columns[name] = _property_column(numeric, missing, default, name=name)
 
-    rel_records, rel_keys = _run_rows(
-        driver, database, projection.relationship_query, projection.parameters
+    rel_records, rel_keys = run_user_query(
+        driver,
+        database,
+        projection.relationship_query,
+        projection.parameters,
+        key="relationshipQuery",
     )
     for needed in ("source", "target"):
         if needed not in rel_keys:
@@ -427,8 +539,8 @@ def _read_cypher(
                 f"config key 'relationshipQuery' must return columns `source` and `target`; "
                 f"it returns {rel_keys}"
             )
-    src = np.asarray([r["source"] for r in rel_records], dtype=np.int64)
-    dst = np.asarray([r["target"] for r in rel_records], dtype=np.int64)
+    src = _id_column([r["source"] for r in rel_records], key="relationshipQuery", column="source")
+    dst = _id_column([r["target"] for r in rel_records], key="relationshipQuery", column="target")
     weights = None
     if "weight" in rel_keys or projection.weight_property is not None:
         column = projection.weight_property or "weight"
@@ -495,6 +607,7 @@ def read_graph(
     concurrency: int = 4,
     on_progress: Callable[[int], None] | None = None,
     use_bulk: bool | None = None,
+    cancel: CancelToken | None = None,
 ) -> tuple[Graph, ReadReport]:
     """Read ``projection`` from Neo4j into a CPU :class:`Graph` and say what was read.
 
@@ -502,9 +615,18 @@ def read_graph(
     when the database has it (``use_bulk=None``: when available; True: required; False: plain
     Cypher), see :mod:`neo4j_gml.io.bulk`, on :func:`read_sessions` sessions. Raises
     :class:`ConfigError` for unknown labels, types or properties, non-numeric or missing values
-    without a default, and NaN weights. Time ``O(n + m)`` on the server plus one sort.
+    without a default, NaN or infinite weights and node property values, and Cypher projection
+    ids that are not integers. ``cancel`` is checked before every chunk of
+    relationships. Time ``O(n + m)`` on the server plus one sort.
     """
     started = time.perf_counter()
+    default = projection.default_weight
+    if default is not None and (
+        isinstance(default, bool)
+        or not isinstance(default, int | float)
+        or not math.isfinite(default)
+    ):
+        raise ConfigError(f"config key 'defaultValue' must be a finite number, got {default!r}")
     if projection.is_cypher:
         node_ids, columns, src_ids, dst_ids, weights = _read_cypher(driver, database, projection)
     else:
@@ -517,14 +639,14 @@ def read_graph(
             else _read_relationships
         )
         src_ids, dst_ids, weights = read(
-            driver, database, projection, node_ids, read_sessions(concurrency), on_progress
+            driver, database, projection, node_ids, read_sessions(concurrency), on_progress, cancel
         )
-    if weights is not None and np.isnan(weights).any():
-        bad = int(np.isnan(weights).sum())
-        raise ConfigError(
-            f"config key 'relationshipWeightProperty': {bad} relationships have no number in "
-            f"'{projection.weight_property or 'weight'}' (missing or NaN); give a defaultValue "
-            "for missing ones"
+    if weights is not None:
+        _refuse_non_finite_weights(
+            weights,
+            key="relationshipWeightProperty" if projection.weight_property else "relationshipQuery",
+            name=projection.weight_property or "weight",
+            filled=projection.default_weight is not None,
         )
     n = node_ids.size
     src, dst, inside = _positions(node_ids, src_ids, dst_ids)

@@ -26,6 +26,7 @@ import neo4j
 import numpy as np
 import torch
 
+from neo4j_gml.cancellation import Cancelled, CancelToken
 from neo4j_gml.io import bulk
 from neo4j_gml.io.names import quote
 
@@ -79,9 +80,13 @@ def _run_batches(
     on_progress: Callable[[int], None] | None,
     constants: Mapping[str, object] | None = None,
     packed: bool = False,
+    cancel: CancelToken | None = None,
 ) -> int:
     """Run ``query`` once per batch of rows, ``columns`` sliced to the batch (packed into bytes
-    with ``packed``, for the ``gml.io`` procedures) and ``constants`` passed whole."""
+    with ``packed``, for the ``gml.io`` procedures) and ``constants`` passed whole.
+
+    ``cancel`` is checked before every batch: once it is set no further batch starts, and
+    :class:`~neo4j_gml.cancellation.Cancelled` says how many rows had landed."""
     total = len(next(iter(columns.values()))) if columns else 0
     ranges = _batches(total, batch_size)
 
@@ -90,6 +95,12 @@ def _run_batches(
     def write(lo: int, hi: int) -> int:
         if failed.is_set():  # another batch failed: write nothing more
             return 0
+        if cancel is not None:
+            try:
+                cancel.raise_if_cancelled()
+            except Cancelled:
+                failed.set()
+                raise
         params = {
             name: bulk.pack(col[lo:hi]) if packed else col[lo:hi] for name, col in columns.items()
         }
@@ -120,6 +131,11 @@ def _run_batches(
                         failure = failure or exc
                 if failure is not None:
                     raise failure
+    except Cancelled as exc:
+        raise Cancelled(
+            f"{exc}; {written} of {total} rows had been written before it (each batch whole), "
+            "none after it"
+        ) from None
     except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as exc:
         raise WriteError(
             f"writing to Neo4j failed after {written} of {total} rows were written "
@@ -176,6 +192,7 @@ def write_node_properties(
     key: str = "writeProperty",
     on_progress: Callable[[int], None] | None = None,
     use_bulk: bool | None = None,
+    cancel: CancelToken | None = None,
 ) -> WriteReport:
     """Set ``properties`` (name -> one value per node, scalars or lists) on the given nodes.
 
@@ -210,6 +227,7 @@ def write_node_properties(
             on_progress=on_progress,
             constants=constants,
             packed=True,
+            cancel=cancel,
         )
         return WriteReport(rows, rows * len(sets), int((time.perf_counter() - started) * 1000))
     columns = {"ids": ids, **values}
@@ -225,6 +243,7 @@ def write_node_properties(
         batch_size=batch_size,
         concurrency=concurrency,
         on_progress=on_progress,
+        cancel=cancel,
     )
     return WriteReport(rows, rows * len(sets), int((time.perf_counter() - started) * 1000))
 
@@ -241,6 +260,7 @@ def write_relationships(
     concurrency: int = 1,
     on_progress: Callable[[int], None] | None = None,
     use_bulk: bool | None = None,
+    cancel: CancelToken | None = None,
 ) -> WriteReport:
     """``MERGE`` one ``relationship_type`` relationship per pair and set its ``properties``.
 
@@ -286,6 +306,7 @@ def write_relationships(
                 "kinds": packable["kinds"],
             },
             packed=True,
+            cancel=cancel,
         )
         return WriteReport(rows, rows * len(sets), int((time.perf_counter() - started) * 1000))
     query = (
@@ -301,6 +322,7 @@ def write_relationships(
         batch_size=batch_size,
         concurrency=concurrency,
         on_progress=on_progress,
+        cancel=cancel,
     )
     return WriteReport(rows, rows * len(sets), int((time.perf_counter() - started) * 1000))
 
@@ -311,11 +333,14 @@ def delete_relationships(
     *,
     database: str | None = None,
     batch_size: int = 10000,
+    cancel: CancelToken | None = None,
 ) -> int:
     """Delete every relationship of ``relationship_type``, in batches; returns how many."""
     rtype = quote(relationship_type, key="writeRelationshipType")
     deleted = 0
     while True:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
         records, _, _ = driver.execute_query(
             f"MATCH ()-[r:{rtype}]->() WITH r LIMIT $n DELETE r RETURN count(*) AS c",
             n=batch_size,

@@ -74,6 +74,7 @@ class Key:
         if value is None and (kind.endswith("?") or self.default is None):
             return None
         base = kind.rstrip("?")
+        _refuse_non_finite(self.name, base, value)
         try:
             out = _COERCERS[base](value)
         except (TypeError, ValueError) as exc:
@@ -88,8 +89,6 @@ class Key:
                 )
             out = upper[str(out).upper()]
         if isinstance(out, int | float) and not isinstance(out, bool):
-            if isinstance(out, float) and math.isnan(out):
-                raise ConfigError(f"config key '{self.name}' must be a number, got NaN")
             low_bad = self.min is not None and (
                 out <= self.min if self.min_exclusive else out < self.min
             )
@@ -103,6 +102,26 @@ class Key:
             if problem:
                 raise ConfigError(f"config key '{self.name}' {problem}")
         return out
+
+
+def _refuse_non_finite(name: str, base: str, value: Any) -> None:
+    """Raise :class:`ConfigError` when ``value``, given for a key of the numeric kind ``base``
+    (``int``, ``float`` or ``float_list``), is or holds NaN or ±Infinity.
+
+    Such a value passes every bound check (``inf >= 0``) but breaks the algorithm that uses it:
+    an infinite ``tolerance`` stops every iteration at once.
+    """
+    if base in ("float", "int") and isinstance(value, float) and not math.isfinite(value):
+        if math.isnan(value):
+            raise ConfigError(f"config key '{name}' must be {KIND_NAMES[base]}, got NaN")
+        what = "a finite integer" if base == "int" else "a finite number"
+        raise ConfigError(f"config key '{name}' must be {what}, got {value}")
+    if base == "float_list" and isinstance(value, list | tuple):
+        for i, x in enumerate(value):
+            if isinstance(x, float) and not math.isfinite(x):
+                raise ConfigError(
+                    f"config key '{name}' must be a list of finite numbers, got {x} at index {i}"
+                )
 
 
 def _describe(value: Any) -> str:

@@ -9,6 +9,7 @@ and ``writeMillis``.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -20,9 +21,11 @@ import numpy as np
 import pandas as pd
 import torch
 
+from neo4j_gml import cancellation
 from neo4j_gml.graph import Graph, resolve_device
 from neo4j_gml.io.connection import Connection
 from neo4j_gml.io.read import Projection, ReadReport, read_graph
+from neo4j_gml.io.user_query import run_user_query
 from neo4j_gml.io.write import (
     create_vector_index,
     delete_relationships,
@@ -32,6 +35,7 @@ from neo4j_gml.io.write import (
 from neo4j_gml.procedures import registry
 from neo4j_gml.procedures.config import ConfigError
 from neo4j_gml.procedures.estimate import check_fits, estimate_memory
+from neo4j_gml.procedures.jobs import Job
 from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result
 from neo4j_gml.procedures.summary import _plain, summarize
 
@@ -41,17 +45,24 @@ def _millis(since: float) -> int:
 
 
 @contextmanager
-def _progress(label: str, total: int | None, enabled: bool) -> Iterator[Any]:
-    """A rich progress bar (drawn on stderr) when stdout is a terminal; else no callback."""
+def _progress(label: str, total: int | None, enabled: bool, count: Any = None) -> Iterator[Any]:
+    """A rich progress bar (drawn on stderr) when stdout is a terminal; ``count`` (a callback
+    taking a number of rows, e.g. a job's counter) is called too."""
     if not enabled or not sys.stdout.isatty():
-        yield None
+        yield count
         return
     from rich.console import Console
     from rich.progress import Progress
 
     with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda k: bar.advance(task, k)
+
+        def tick(k: int) -> None:
+            bar.advance(task, k)
+            if count is not None:
+                count(k)
+
+        yield tick
 
 
 def empty_graph() -> Graph:
@@ -76,12 +87,18 @@ def load_graph(
     cfg: Mapping[str, Any],
     driver: neo4j.Driver,
     database: str | None,
+    job: Job | None = None,
 ) -> tuple[Graph, ReadReport]:
     """Read the projection that ``cfg`` describes, with the node properties ``proc`` needs."""
     projection = Projection.from_config(cfg, proc.node_properties_needed(cfg))
     with _progress("reading relationships", None, cfg.get("logProgress", False)) as tick:
         return read_graph(
-            driver, projection, database=database, concurrency=cfg["concurrency"], on_progress=tick
+            driver,
+            projection,
+            database=database,
+            concurrency=cfg["concurrency"],
+            on_progress=tick,
+            cancel=job.token if job is not None else None,
         )
 
 
@@ -93,11 +110,17 @@ def compute(
     driver: neo4j.Driver | None = None,
     graph: Graph | None = None,
     database: str | None = None,
+    job: Job | None = None,
 ) -> Computed:
-    """Validate, read (unless ``graph`` is given) and compute; nothing is streamed or written."""
+    """Validate, read (unless ``graph`` is given) and compute; nothing is streamed or written.
+
+    ``job`` (default: a new one) follows the phases; its token is checked between them, before
+    every read chunk, and at the algorithm's checkpoints while it computes."""
     proc = registry.get(name)
     cfg = proc.validate(config, mode)
+    job = job if job is not None else Job(name, mode)
     device = resolve_device(cfg["device"])
+    job.enter("read")
     started = time.perf_counter()
     report = ReadReport()
     if proc.category == "model":
@@ -105,7 +128,7 @@ def compute(
     elif graph is None:
         if driver is None:
             raise ValueError("compute() needs a driver or a graph")
-        graph, report = load_graph(proc, cfg, driver, database)
+        graph, report = load_graph(proc, cfg, driver, database, job)
     else:
         missing = [p for p in proc.node_properties_needed(cfg) if p not in graph.node_properties]
         if missing:
@@ -118,10 +141,24 @@ def compute(
     graph = graph.to(device)
     pre = _millis(started)
     started = time.perf_counter()
-    result = proc.compute(graph, cfg)
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
+    with _computing(job):
+        result = proc.compute(graph, cfg)
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
     return Computed(proc, cfg, graph, result, report, pre, _millis(started))
+
+
+@contextmanager
+def _computing(job: Job) -> Iterator[None]:
+    """The compute phase: the job's token is this thread's checkpoint token, and the job knows
+    the thread (so a cancel can interrupt it); the phase ends before anything else runs."""
+    job.thread = threading.get_ident()
+    job.enter("compute")
+    try:
+        with cancellation.active(job.token):
+            yield
+    finally:
+        job.leave_compute()
 
 
 def _read_pairs(
@@ -133,9 +170,7 @@ def _read_pairs(
         return
     if driver is None:
         raise ConfigError(f"config key '{key}' needs a Neo4j connection")
-    records, _, _ = driver.execute_query(
-        cfg[key], parameters_=cfg.get("parameters") or {}, database_=database
-    )
+    records, _ = run_user_query(driver, database, cfg[key], cfg.get("parameters"), key=key)
     try:
         cfg["pairs"] = [[int(r["source"]), int(r["target"])] for r in records]
     except (KeyError, TypeError, ValueError) as exc:
@@ -192,9 +227,13 @@ def summary_row(done: Computed, post_started: float) -> dict[str, Any]:
     return row
 
 
-def write_result(done: Computed, driver: neo4j.Driver, database: str | None) -> dict[str, Any]:
-    """Write a computed result back and return the write row."""
+def write_result(
+    done: Computed, driver: neo4j.Driver, database: str | None, job: Job | None = None
+) -> dict[str, Any]:
+    """Write a computed result back and return the write row. ``job``'s token is checked
+    before every batch; its counter follows the rows written."""
     cfg, result, graph = done.config, done.result, done.graph
+    job = job if job is not None else Job(done.procedure.name, "write")
     post_started = time.perf_counter()
     row = summary_row(done, post_started)
     started = time.perf_counter()
@@ -206,7 +245,10 @@ def write_result(done: Computed, driver: neo4j.Driver, database: str | None) -> 
             ids, values = ids[mask], values[mask]
         properties = {cfg["writeProperty"]: values}
         properties.update(_extra_write_properties(done, result))
-        with _progress("writing node properties", int(ids.numel()), cfg["logProgress"]) as tick:
+        job.enter("write", int(ids.numel()))
+        with _progress(
+            "writing node properties", int(ids.numel()), cfg["logProgress"], job.add_written
+        ) as tick:
             report = write_node_properties(
                 driver,
                 ids,
@@ -215,6 +257,7 @@ def write_result(done: Computed, driver: neo4j.Driver, database: str | None) -> 
                 batch_size=cfg["batchSize"],
                 concurrency=writers,
                 on_progress=tick,
+                cancel=job.token,
             )
         row["nodePropertiesWritten"] = report.properties
         if cfg.get("vectorIndex"):
@@ -223,11 +266,18 @@ def write_result(done: Computed, driver: neo4j.Driver, database: str | None) -> 
         ids = graph.node_ids
         src = ids[result.source.to(ids.device)]
         dst = ids[result.target.to(ids.device)]
+        job.enter("write", int(src.numel()))
         if done.procedure.replace_relationships:
             row["relationshipsDeleted"] = delete_relationships(
-                driver, cfg["writeRelationshipType"], database=database, batch_size=cfg["batchSize"]
+                driver,
+                cfg["writeRelationshipType"],
+                database=database,
+                batch_size=cfg["batchSize"],
+                cancel=job.token,
             )
-        with _progress("writing relationships", int(src.numel()), cfg["logProgress"]) as tick:
+        with _progress(
+            "writing relationships", int(src.numel()), cfg["logProgress"], job.add_written
+        ) as tick:
             report = write_relationships(
                 driver,
                 src,
@@ -239,6 +289,7 @@ def write_result(done: Computed, driver: neo4j.Driver, database: str | None) -> 
                 # two writers: more mostly wait on each other's node locks
                 concurrency=min(writers, 2),
                 on_progress=tick,
+                cancel=job.token,
             )
         row["relationshipsWritten"] = report.rows
     else:
@@ -290,15 +341,19 @@ def run(
     driver: neo4j.Driver | None = None,
     graph: Graph | None = None,
     database: str | None = None,
+    job: Job | None = None,
 ) -> pd.DataFrame | dict[str, Any]:
     """Run procedure ``name`` in ``mode`` (``stream``, ``stats`` or ``write``).
 
     Returns a DataFrame of rows in stream mode, else one summary dict. Without ``driver`` a driver
     is made from ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` (and closed again) whenever
     Neo4j must be read or written; ``graph`` skips the read. ``database`` defaults to
-    ``NEO4J_DATABASE`` or the server's default database.
+    ``NEO4J_DATABASE`` or the server's default database. ``job`` (see :mod:`.jobs`) lets another
+    thread follow and cancel the run; a cancelled run raises
+    :class:`~neo4j_gml.cancellation.Cancelled` and writes no batch after the cancel.
     """
     proc = registry.get(name)
+    job = job if job is not None else Job(name, mode)
     needs_db = (graph is None and proc.category != "model") or mode == "write"
     own_driver = None
     if driver is None and needs_db:
@@ -306,13 +361,14 @@ def run(
         database = connection.database
         own_driver = driver = connection.driver()
     try:
-        done = compute(name, mode, config, driver=driver, graph=graph, database=database)
+        done = compute(name, mode, config, driver=driver, graph=graph, database=database, job=job)
         if mode == "stream":
+            job.enter("stream")
             return stream_frame(done)
         if mode == "stats":
             return summary_row(done, time.perf_counter())
         assert driver is not None
-        return write_result(done, driver, database)
+        return write_result(done, driver, database, job)
     finally:
         if own_driver is not None:
             own_driver.close()

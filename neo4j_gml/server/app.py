@@ -5,15 +5,25 @@ Endpoints (the OpenAPI spec is at ``/openapi.json``, the docs at ``/docs``):
 - ``GET /health``: no token; ``{"status": "ok", "version", "procedures"}``.
 - ``GET /procedures``: every procedure with its modes and columns.
 - ``POST /procedures/{name}/{mode}``: body ``{"config": {...}, "database": str | null,
-  "user": str | null}``. The answer is NDJSON (``application/x-ndjson``): one ``{"row": {...}}``
-  line per row (stats and write modes: one row), then ``{"end": {"rows": n}}``. A failure after
-  the first line is an ``{"error": {"message"}}`` line; a stream without ``end`` was cut off.
-  Errors before any row: HTTP 400 (bad configuration, unknown label, refused by Neo4j), 404
-  (unknown procedure), 503 (queue full), 500 (anything else); the body is ``{"detail": message}``.
+  "user": str | null, "jobId": str | null}``. Checked before anything runs: HTTP 400 (body not
+  JSON, nested deeper than :data:`MAX_DEPTH`, bad configuration), 404 (unknown procedure), 409
+  (a job with that id runs already), 503 (the service is busy: queue full); the body is then
+  ``{"detail": message}``. Otherwise the answer is NDJSON (``application/x-ndjson``):
+  ``{"progress": {"jobId", "phase", "rowsWritten", "rowsToWrite"}}`` lines while the job runs
+  (at least one a second), then one ``{"row": {...}}`` line per row (stats and write modes: one
+  row) and ``{"end": {"rows": n}}``, or one ``{"error": {"message", "status", "rowsWritten"?,
+  "cancelled"?}}`` line (status 400 for bad input and refusals by Neo4j, 499 for a cancelled
+  job, 500 for anything else). A stream without ``end`` or ``error`` was cut off.
+- ``GET /jobs``: slots, queue and every job with its phase and rows written.
+- ``POST /jobs/{id}/cancel``: cancel a job (``gml.job.cancel``, ``neo4j-gml jobs cancel``). A
+  job is cancelled too when its caller goes away before its last line was sent.
 
-Every endpoint but ``/health`` needs ``Authorization: Bearer <GML_SERVICE_TOKEN>`` when the service
-has a token; a wrong or missing token gets 401 and runs nothing. At most ``max_jobs`` procedures
-run at once; up to ``max_queue`` more wait for a slot in arrival order.
+Every endpoint but ``/health`` and the docs needs ``Authorization: Bearer <GML_SERVICE_TOKEN>``
+when the service has a token, checked from the headers before the body is read: a wrong or
+missing token gets 401 and runs nothing; a body over ``GML_SERVICE_MAX_BODY`` bytes gets 413. At
+most ``max_jobs`` procedures run at once; up to ``max_queue`` more wait for a slot in arrival
+order. A cancelled job stops at its next check and writes no batch after it (see
+:mod:`neo4j_gml.procedures.jobs`).
 """
 
 from __future__ import annotations
@@ -22,22 +32,26 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
+import threading
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
 import neo4j
 import numpy as np
 import pandas as pd
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from neo4j_gml import __version__
+from neo4j_gml.cancellation import Cancelled
 from neo4j_gml.io.write import WriteError
 from neo4j_gml.procedures import registry
 from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.procedures.jobs import Job, JobIdInUse, JobRegistry
 from neo4j_gml.procedures.runner import rows_of, run
 from neo4j_gml.procedures.summary import summary_columns
 from neo4j_gml.server.neo4j_access import Neo4jAccess
@@ -55,10 +69,20 @@ class RunRequest(BaseModel):
     config: dict[str, Any] = Field(default_factory=dict, description="the procedure configuration")
     database: str | None = Field(None, description="database to read and write (default: server's)")
     user: str | None = Field(None, description="the calling Neo4j user, impersonated if possible")
+    jobId: str | None = Field(  # noqa: N815 - the wire name
+        None,
+        description="the job's id, for GET /jobs and POST /jobs/{id}/cancel (default: "
+        "the config's jobId, else a new UUID)",
+    )
 
 
 class JobLimiter:
-    """At most ``slots`` jobs at once; at most ``queue`` more waiting (FIFO), the rest refused."""
+    """At most ``slots`` jobs at once; at most ``queue`` more waiting (FIFO), the rest refused.
+
+    :meth:`acquire` waits for a slot (or raises HTTP 503 at once when the queue is full);
+    :meth:`release` frees it, from any thread (a job's slot is held until its thread ends,
+    cancelled or not, so ``running`` counts threads that really run).
+    """
 
     def __init__(self, slots: int, queue: int) -> None:
         self.slots = slots
@@ -66,13 +90,15 @@ class JobLimiter:
         self.running = 0
         self.waiting = 0
         self._sem: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def _semaphore(self) -> asyncio.Semaphore:
         if self._sem is None:  # created in the server's event loop
             self._sem = asyncio.Semaphore(self.slots)
+            self._loop = asyncio.get_running_loop()
         return self._sem
 
-    async def __aenter__(self) -> JobLimiter:
+    async def acquire(self) -> None:
         sem = self._semaphore()
         if sem.locked() and self.waiting >= self.queue:
             raise HTTPException(
@@ -84,11 +110,31 @@ class JobLimiter:
         finally:
             self.waiting -= 1
         self.running += 1
+
+    def release(self) -> None:
+        """Free a slot; safe to call from a job's thread."""
+        loop = self._loop
+        if loop is None:
+            return
+        try:
+            running_here = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            running_here = False
+        if running_here:
+            self._release()
+        else:
+            loop.call_soon_threadsafe(self._release)
+
+    def _release(self) -> None:
+        self.running -= 1
+        self._semaphore().release()
+
+    async def __aenter__(self) -> JobLimiter:
+        await self.acquire()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        self.running -= 1
-        self._semaphore().release()
+        self.release()
 
 
 def _json_default(value: Any) -> Any:
@@ -103,25 +149,152 @@ def _line(kind: str, payload: Any) -> bytes:
     return (json.dumps({kind: payload}, default=_json_default) + "\n").encode()
 
 
-def _frame_lines(frame: pd.DataFrame) -> Iterator[bytes]:
-    count = 0
+def _frame_chunks(frame: pd.DataFrame) -> Iterator[bytes]:
+    """The frame's rows as NDJSON, :data:`_CHUNK` rows per piece."""
+    for start in range(0, len(frame), _CHUNK):
+        yield b"".join(_line("row", r) for r in rows_of(frame.iloc[start : start + _CHUNK]))
+
+
+MAX_DEPTH = 64
+
+
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests maps and lists (a scalar: 0), without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def parse_request(raw: bytes) -> RunRequest:
+    """The request body as a :class:`RunRequest`, or HTTP 400 saying what is wrong with it."""
     try:
-        for start in range(0, len(frame), _CHUNK):
-            rows = rows_of(frame.iloc[start : start + _CHUNK])
-            count += len(rows)
-            yield b"".join(_line("row", r) for r in rows)
-        yield _line("end", {"rows": count})
-    except Exception as exc:  # the rows began: report in-band
-        log.exception("stream failed")
-        yield _line("error", {"message": f"{type(exc).__name__}: {exc}"})
+        decoded = json.loads(raw or b"{}")
+    except RecursionError:
+        raise HTTPException(
+            400, f"the request body nests maps or lists too deeply (at most {MAX_DEPTH} levels)"
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise HTTPException(400, f"the request body is not valid JSON: {exc}") from None
+    if not isinstance(decoded, dict):
+        raise HTTPException(
+            400, "the request body must be a JSON object {config, database, user, jobId}"
+        )
+    depth = _depth(decoded)
+    if depth > MAX_DEPTH:
+        raise HTTPException(
+            400,
+            f"the request body nests maps or lists {depth} levels deep; at most {MAX_DEPTH} "
+            "are allowed (config values are numbers, strings, lists and maps of those)",
+        )
+    try:
+        return RunRequest.model_validate(decoded)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first.get("loc", ())) or "body"
+        raise HTTPException(
+            400, f"the request body's '{where}' is wrong: {first.get('msg')}"
+        ) from None
+
+
+class Guard:
+    """ASGI middleware: the token is checked from the headers before any body is read, and a
+    body over ``max_body`` bytes is refused (413), by its Content-Length or as it arrives."""
+
+    OPEN = ("/health", "/docs", "/openapi.json", "/redoc")
+
+    def __init__(self, app: Any, settings: ServiceSettings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if scope["path"] not in self.OPEN and not _token_ok(
+            headers.get("authorization", ""), self.settings.token
+        ):
+            await _plain_response(
+                send, 401, "missing or wrong token", {"www-authenticate": "Bearer"}
+            )
+            return
+        limit = self.settings.max_body
+        length = headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            await _plain_response(send, 413, _too_large(limit))
+            return
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise HTTPException(413, _too_large(limit))
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _too_large(limit: int) -> str:
+    return f"the request body is larger than {limit} bytes (GML_SERVICE_MAX_BODY)"
+
+
+def _token_ok(header: str, token: str | None) -> bool:
+    if token is None:
+        return True
+    scheme, _, given = header.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    )
+
+
+async def _plain_response(send: Any, status: int, detail: str, extra: dict | None = None) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class JobResponse(StreamingResponse):
+    """A job's NDJSON stream; if the response ends before the job's last line was sent (the
+    caller went away, the connection broke), the job is cancelled."""
+
+    def __init__(self, content: AsyncIterator[bytes], job: Job) -> None:
+        super().__init__(content, media_type=NDJSON)
+        self.job = job
+        self.complete = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if not self.complete:
+                self.job.cancel("the caller went away before the result was sent")
 
 
 def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> FastAPI:
     """The application; ``access`` (the Neo4j driver) is made from ``NEO4J_*`` when omitted."""
+    executor = ThreadPoolExecutor(max_workers=settings.max_jobs, thread_name_prefix="gml-job")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        for job in registry_of_jobs.list():
+            job.cancel("the service is shutting down")
+        executor.shutdown(wait=False, cancel_futures=True)
         if app.state.access is not None:
             app.state.access.driver.close()
 
@@ -132,9 +305,12 @@ def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> 
         description="Runs neo4j_gml procedures (graph ML on torch) against Neo4j; "
         "called by the gml.* Cypher procedures.",
     )
+    app.add_middleware(Guard, settings=settings)
     limiter = JobLimiter(settings.max_jobs, settings.max_queue)
+    registry_of_jobs = JobRegistry()
     app.state.settings = settings
     app.state.limiter = limiter
+    app.state.jobs = registry_of_jobs
     app.state.access = access
 
     def neo4j_access() -> Neo4jAccess:
@@ -145,24 +321,12 @@ def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> 
             app.state.access = Neo4jAccess(connection.driver(), connection.user)
         return app.state.access
 
-    async def check_token(request: Request) -> None:
-        if settings.token is None:
-            return
-        header = request.headers.get("authorization", "")
-        scheme, _, given = header.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(
-            given.strip().encode(), settings.token.encode()
-        ):
-            raise HTTPException(
-                401, "missing or wrong token", headers={"WWW-Authenticate": "Bearer"}
-            )
-
     @app.get("/health")
     def health() -> dict[str, Any]:
         """Liveness: answers without a token."""
         return {"status": "ok", "version": __version__, "procedures": len(registry.procedures())}
 
-    @app.get("/procedures", dependencies=[Depends(check_token)])
+    @app.get("/procedures")
     def list_procedures() -> list[dict[str, Any]]:
         """Every procedure: name, category, modes, description, columns per mode."""
         out = []
@@ -182,56 +346,154 @@ def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> 
             )
         return out
 
-    @app.get("/jobs", dependencies=[Depends(check_token)])
-    def jobs() -> dict[str, int]:
-        """Jobs running and waiting now, and the limits."""
+    @app.get("/jobs")
+    def jobs() -> dict[str, Any]:
+        """Jobs running and waiting now, the limits, and each job (id, procedure, phase, ...)."""
         return {
             "running": limiter.running,
             "waiting": limiter.waiting,
             "maxJobs": limiter.slots,
             "maxQueue": limiter.queue,
+            "jobs": [job.describe() for job in registry_of_jobs.list()],
         }
+
+    @app.post("/jobs/{job_id}/cancel")
+    def cancel_job(job_id: str) -> dict[str, Any]:
+        """Cancel a job: it stops at its next check and writes nothing after it (404: no job)."""
+        job = registry_of_jobs.cancel(job_id, "cancelled on request (gml.job.cancel)")
+        if job is None:
+            raise HTTPException(404, f"no job with id '{job_id}' is running")
+        return job.describe()
 
     @app.post(
         "/procedures/{name}/{mode}",
-        dependencies=[Depends(check_token)],
         response_class=StreamingResponse,
         responses={200: {"content": {NDJSON: {}}, "description": "NDJSON rows"}},
+        openapi_extra={
+            "requestBody": {
+                "content": {"application/json": {"schema": RunRequest.model_json_schema()}},
+                "required": False,
+            }
+        },
     )
-    async def run_procedure(name: str, mode: str, body: RunRequest) -> StreamingResponse:
-        """Run ``name`` in ``mode``; NDJSON rows (see the module docs)."""
+    async def run_procedure(name: str, mode: str, request: Request) -> StreamingResponse:
+        """Run ``name`` in ``mode``; NDJSON lines (see the module docs)."""
+        body = parse_request(await request.body())
         try:
-            registry.get(name)
+            proc = registry.get(name)
         except ConfigError as exc:
             raise HTTPException(404, str(exc)) from None
-        async with limiter:
-            result = await run_in_threadpool(_run_job, neo4j_access(), name, mode, body)
-        if isinstance(result, pd.DataFrame):
-            return StreamingResponse(_frame_lines(result), media_type=NDJSON)
-        return StreamingResponse(
-            iter([_line("row", result), _line("end", {"rows": 1})]), media_type=NDJSON
-        )
+        try:
+            cfg = proc.validate(body.config, mode)
+        except ConfigError as exc:
+            raise HTTPException(400, str(exc)) from None
+        job = Job(name, mode, user=body.user, database=body.database)
+        job.id = body.jobId or cfg.get("jobId") or job.id
+        try:
+            registry_of_jobs.add(job)
+        except JobIdInUse as exc:
+            raise HTTPException(409, str(exc)) from None
+        try:
+            await limiter.acquire()
+        except BaseException:
+            registry_of_jobs.remove(job)
+            raise
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(executor, _run_job, neo4j_access(), job, body)
+
+        def finished(_: asyncio.Future) -> None:
+            registry_of_jobs.remove(job)
+            limiter.release()
+
+        future.add_done_callback(finished)
+        response = JobResponse(_job_lines(job, future, lambda: response), job)
+        return response
 
     return app
 
 
-def _run_job(access: Neo4jAccess, name: str, mode: str, body: RunRequest) -> Any:
-    """Run one procedure; user errors become HTTP 400, others 500 (with the message)."""
+async def _job_lines(
+    job: Job, future: asyncio.Future, response: Callable[[], JobResponse]
+) -> AsyncIterator[bytes]:
+    """Progress lines while the job runs (one a second at least, so a caller that went away is
+    noticed), then its rows and ``end``, or one ``error`` line."""
+    last: dict[str, Any] | None = None
+    quiet = 0.0
+    while not future.done():
+        await asyncio.wait({future}, timeout=0.25)
+        quiet += 0.25
+        now = {"phase": job.phase, "rowsWritten": job.written, "rowsToWrite": job.total}
+        if now != last or quiet >= 1.0:
+            last, quiet = now, 0.0
+            yield _line("progress", {"jobId": job.id, **now})
+    outcome = future.exception()
+    if outcome is not None:  # _run_job reports errors itself; this is a bug or an interrupt
+        yield _line("error", _error_payload(job, outcome))
+        response().complete = True
+        return
+    kind, payload = future.result()
+    if kind == "error":
+        yield _line("error", payload)
+    elif isinstance(payload, pd.DataFrame):
+        count = 0
+        chunks = _frame_chunks(payload)
+        while True:
+            piece = await run_in_threadpool(next, chunks, None)
+            if piece is None:
+                break
+            count += piece.count(b"\n")
+            yield piece
+        yield _line("end", {"rows": count})
+    else:
+        yield _line("row", payload)
+        yield _line("end", {"rows": 1})
+    response().complete = True
+
+
+def _error_payload(job: Job, exc: BaseException) -> dict[str, Any]:
+    """The ``error`` line of a failed job: message, HTTP-like status, rows written so far."""
+    status, message = _classify(exc)
+    payload: dict[str, Any] = {"message": message, "status": status}
+    if job.phase == "write" or job.written:
+        payload["rowsWritten"] = job.written
+        payload["rowsToWrite"] = job.total
+    if isinstance(exc, Cancelled):
+        payload["cancelled"] = True
+    return payload
+
+
+def _classify(exc: BaseException) -> tuple[int, str]:
+    """(status, message): user errors 400, refusals by Neo4j 400, cancels 499, the rest 500."""
+    if isinstance(exc, HTTPException):
+        return exc.status_code, str(exc.detail)
+    if isinstance(exc, Cancelled):
+        return 499, str(exc) or "cancelled"
+    if isinstance(exc, ConfigError):
+        return 400, str(exc)
+    if isinstance(exc, neo4j.exceptions.ClientError):
+        return 400, f"Neo4j refused: {exc.message or exc}"
+    if isinstance(exc, WriteError):
+        return 500, f"writing failed: {exc}"
+    if isinstance(exc, neo4j.exceptions.Neo4jError):
+        return 500, f"Neo4j failed: {exc.message or exc}"
+    if isinstance(exc, neo4j.exceptions.DriverError):
+        return 500, f"cannot reach Neo4j: {exc}"
+    if isinstance(exc, ValueError):
+        return 400, str(exc)
+    return 500, f"{type(exc).__name__}: {exc}"
+
+
+def _run_job(access: Neo4jAccess, job: Job, body: RunRequest) -> tuple[str, Any]:
+    """Run one job in this thread: ``("ok", rows or row)`` or ``("error", payload)``."""
+    job.thread = threading.get_ident()
     try:
         driver, _ = access.for_user(body.user)
-        return run(name, mode, body.config, driver=driver, database=body.database)
-    except ConfigError as exc:
-        raise HTTPException(400, str(exc)) from None
-    except neo4j.exceptions.ClientError as exc:
-        raise HTTPException(400, f"Neo4j refused: {exc.message or exc}") from None
-    except WriteError as exc:
-        raise HTTPException(500, f"writing failed: {exc}") from None
-    except neo4j.exceptions.Neo4jError as exc:
-        raise HTTPException(500, f"Neo4j failed: {exc.message or exc}") from None
-    except neo4j.exceptions.DriverError as exc:
-        raise HTTPException(500, f"cannot reach Neo4j: {exc}") from None
-    except ValueError as exc:
-        raise HTTPException(400, str(exc)) from None
-    except Exception as exc:
-        log.exception("procedure %s.%s failed", name, mode)
-        raise HTTPException(500, f"{type(exc).__name__}: {exc}") from None
+        result = run(
+            job.procedure, job.mode, body.config, driver=driver, database=body.database, job=job
+        )
+        job.finish()
+        return "ok", result
+    except BaseException as exc:  # noqa: BLE001 - every failure is reported in-band
+        if not isinstance(exc, Cancelled | ConfigError | ValueError | neo4j.exceptions.Neo4jError):
+            log.exception("procedure %s.%s failed", job.procedure, job.mode)
+        return "error", _error_payload(job, exc)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 DEFAULT_URL = "http://127.0.0.1:7475"
 DEFAULT_MAX_JOBS = 2
 DEFAULT_MAX_QUEUE = 32
+DEFAULT_MAX_BODY = 64 * 1024 * 1024
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -23,6 +24,8 @@ class ServiceSettings:
         max_jobs: procedures that run at once (``GML_SERVICE_MAX_JOBS``, default 2).
         max_queue: jobs that may wait for a slot (``GML_SERVICE_MAX_QUEUE``, default 32); more get
             HTTP 503.
+        max_body: the largest request body in bytes (``GML_SERVICE_MAX_BODY``, default 64 MiB);
+            larger ones get HTTP 413 before they are read.
     """
 
     host: str = "127.0.0.1"
@@ -30,6 +33,7 @@ class ServiceSettings:
     token: str | None = None
     max_jobs: int = DEFAULT_MAX_JOBS
     max_queue: int = DEFAULT_MAX_QUEUE
+    max_body: int = DEFAULT_MAX_BODY
 
     @classmethod
     def from_env(cls, host: str | None = None, port: int | None = None) -> ServiceSettings:
@@ -43,6 +47,7 @@ class ServiceSettings:
             token=os.environ.get("GML_SERVICE_TOKEN") or None,
             max_jobs=_positive_int("GML_SERVICE_MAX_JOBS", DEFAULT_MAX_JOBS),
             max_queue=_positive_int("GML_SERVICE_MAX_QUEUE", DEFAULT_MAX_QUEUE, zero_ok=True),
+            max_body=_positive_int("GML_SERVICE_MAX_BODY", DEFAULT_MAX_BODY),
         )
         settings.check()
         return settings

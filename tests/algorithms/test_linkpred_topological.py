@@ -163,15 +163,45 @@ def test_without_pair_edge_equals_scoring_on_graph_without_it(measure: str) -> N
 
 
 class _FakeDriver:
-    """Records queries; answers every query with ``records``."""
+    """Records queries and the access mode of their sessions; answers every query with
+    ``records`` (the pairs query runs through ``session(...).execute_read``)."""
 
     def __init__(self, records: list[dict]) -> None:
         self.records = records
         self.calls: list[tuple[str, dict]] = []
+        self.access_modes: list[str | None] = []
 
     def execute_query(self, query: str, parameters_: dict | None = None, **kwargs):  # noqa: ANN201
         self.calls.append((query, dict(parameters_ or {})))
         return self.records, None, None
+
+    def session(self, **kwargs):  # noqa: ANN201
+        self.access_modes.append(kwargs.get("default_access_mode"))
+        return _FakeSession(self)
+
+
+class _FakeSession:
+    def __init__(self, driver: _FakeDriver) -> None:
+        self.driver = driver
+
+    def __enter__(self):  # noqa: ANN204
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def execute_read(self, work):  # noqa: ANN001, ANN201
+        return work(self)
+
+    def run(self, query: str, parameters: dict | None = None):  # noqa: ANN201
+        self.driver.calls.append((query, dict(parameters or {})))
+        records = self.driver.records
+
+        class _Result(list):
+            def keys(self) -> list[str]:
+                return list(records[0]) if records else []
+
+        return _Result(records)
 
 
 def test_runner_hooks_pairs_query_and_replacing_write(monkeypatch) -> None:
@@ -188,6 +218,7 @@ def test_runner_hooks_pairs_query_and_replacing_write(monkeypatch) -> None:
         driver=fake,
     )
     assert fake.calls == [("MATCH ... RETURN s AS source, t AS target", {"x": 1})]
+    assert fake.access_modes == ["READ"]  # user Cypher runs read-only
     np.testing.assert_allclose(frame["score"], _oracle(g, "ADAMIC_ADAR", [(0, 1), (2, 39)]))
     bad = _FakeDriver([{"a": 1}])
     with pytest.raises(ConfigError, match="'source' and 'target'"):

@@ -170,8 +170,16 @@ def test_unknown_names_and_wrong_types(db: neo4j.Driver, people: dict) -> None:
 
 def test_nan_weights_are_refused(db: neo4j.Driver) -> None:
     db.execute_query("CREATE (:N)-[:R {w: $nan}]->(:N)", nan=math.nan)
-    with pytest.raises(ConfigError, match="missing or NaN"):
+    # missing weights get the default, so the NaN is a stored one: no hint to give a default
+    with pytest.raises(
+        ConfigError, match=r"relationshipWeightProperty.*1 relationships have a non-finite weight"
+    ) as caught:
         read_graph(db, Projection(weight_property="w", default_weight=1.0))
+    assert "defaultValue" not in str(caught.value)
+    with pytest.raises(
+        ConfigError, match=r"1 relationships have no number in 'w' \(missing or NaN\)"
+    ):
+        read_graph(db, Projection(weight_property="w"))
 
 
 def test_backtick_in_a_label_cannot_inject(db: neo4j.Driver, people: dict) -> None:

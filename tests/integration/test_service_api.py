@@ -49,9 +49,11 @@ def jobs(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     """Replace Neo4j by GRAPH; records every job the service starts."""
     started: list[tuple] = []
 
-    def fake_run(name: str, mode: str, config: dict, driver: Any, database: str | None) -> Any:
+    def fake_run(
+        name: str, mode: str, config: dict, driver: Any, database: str | None, job: Any = None
+    ) -> Any:
         started.append((name, mode, config, database))
-        return runner.run(name, "stream" if mode == "write" else mode, config, graph=GRAPH)
+        return runner.run(name, "stream" if mode == "write" else mode, config, graph=GRAPH, job=job)
 
     monkeypatch.setattr(app_module, "run", fake_run)
     return started
@@ -64,8 +66,10 @@ def client(jobs: list) -> TestClient:
     return TestClient(create_app(settings, access))
 
 
-def ndjson(text: str) -> list[dict]:
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+def ndjson(text: str, progress: bool = False) -> list[dict]:
+    """The lines of an NDJSON answer; without ``progress``, the progress lines are left out."""
+    lines = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return [x for x in lines if progress or "progress" not in x]
 
 
 def test_health_needs_no_token_and_openapi_is_published(client: TestClient) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import torch
 
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 # Entries of an n x B working matrix per batch. On the CPU a cache-sized batch is fastest
@@ -57,6 +58,7 @@ def source_batches(sources: torch.Tensor, n: int) -> Iterator[torch.Tensor]:
     """Split ``sources`` into batches of :func:`batch_width` columns."""
     size = batch_width(n, sources.device)
     for start in range(0, sources.numel(), size):
+        checkpoint()
         yield sources[start : start + size]
 
 

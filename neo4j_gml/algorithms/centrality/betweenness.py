@@ -6,6 +6,7 @@ import torch
 
 from neo4j_gml.algorithms.centrality._bfs import bfs, counted_adjacency, source_batches
 from neo4j_gml.algorithms.centrality._common import check_weights
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 _ARC_BATCH_ELEMENTS = 1 << 22
@@ -136,11 +137,13 @@ def betweenness_centrality(
         check_weights(graph, allow_negative=False, allow_zero=False)
         size = max(1, min(1024, _ARC_BATCH_ELEMENTS // max(graph.num_arcs, n, 1)))
         for start in range(0, sources.numel(), size):
+            checkpoint()
             bc += _weighted_batch(graph, sources[start : start + size])
     else:
         at = counted_adjacency(graph, transpose=True)
         a = counted_adjacency(graph, transpose=False)
         for batch in source_batches(sources, n):
+            checkpoint()
             bc += _unweighted_batch(graph, at, a, batch)
     if graph.orientation == "UNDIRECTED":
         bc /= 2.0

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import torch
 
 from neo4j_gml.algorithms.centrality._bfs import batch_width
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 
@@ -120,6 +121,7 @@ def celf(
     batch = batch_width(big_n, dev)
     gains = torch.zeros(n, dtype=torch.float64, device=dev)
     for start in range(0, n, batch):
+        checkpoint()
         nodes = torch.arange(start, min(n, start + batch), device=dev)
         gains[nodes] = _reach(at, _copies(n, sims, nodes, dev), none_blocked) / sims
     heap = [(-g, v) for v, g in enumerate(gains.cpu().tolist())]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from neo4j_gml.algorithms.centrality._bfs import bfs, counted_adjacency, source_batches
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 
@@ -18,6 +19,7 @@ def _distance_sums(graph: Graph) -> tuple[torch.Tensor, torch.Tensor, torch.Tens
         return reach, total, inverse
     at = counted_adjacency(graph, transpose=True)
     for batch in source_batches(torch.arange(n, device=dev), n):
+        checkpoint()
         dist = bfs(at, batch, n).dist.to(torch.float64)
         found = dist >= 0
         reach[batch] = found.sum(dim=0).to(torch.float64)

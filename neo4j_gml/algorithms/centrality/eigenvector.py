@@ -6,6 +6,7 @@ import torch
 
 from neo4j_gml.algorithms.centrality._common import Propagator, check_weights
 from neo4j_gml.algorithms.centrality.pagerank import RankResult
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 
@@ -54,6 +55,7 @@ def eigenvector_centrality(
     inbox = torch.zeros(n, dtype=torch.float64, device=dev)
     ran, converged = max_iterations, False
     for step in range(max_iterations):
+        checkpoint()
         nxt = rank + inbox
         inbox = propagate.into(nxt)
         norm = torch.linalg.vector_norm(nxt)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from neo4j_gml.algorithms.centrality._common import Propagator
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 
@@ -47,6 +48,7 @@ def hits(graph: Graph, *, iterations: int = 20) -> HitsResult:
     hub = torch.ones(n, dtype=torch.float64, device=dev)
     auth = torch.ones(n, dtype=torch.float64, device=dev)
     for _ in range(iterations):
+        checkpoint()
         auth = _unit(propagate.into(hub))
         hub = _unit(propagate.out_of(auth))
     return HitsResult(auth, hub, 4 * iterations)

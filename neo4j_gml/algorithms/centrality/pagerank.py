@@ -11,6 +11,7 @@ from neo4j_gml.algorithms.centrality._common import (
     check_weights,
     transition_weights,
 )
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 
@@ -47,6 +48,7 @@ def _pregel_rank(
     propagate = Propagator(graph, share)
     sending = base
     for step in range(1, max_iterations):
+        checkpoint()
         if step > 1 and not bool((sending != 0).any()):
             return RankResult(scores, step - 1, True)
         delta = damping * propagate.into(sending)

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import torch
 
+from neo4j_gml.cancellation import checkpoint
+
 NEG_INF = float("-inf")
 
 
@@ -107,6 +109,7 @@ def local_moving(
     passes = 0
     moved_any = False
     for _ in range(max_passes):
+        checkpoint()
         passes += 1
         before = (comm.clone(), sigma.clone(), size.clone())
         rank = torch.empty(n, dtype=torch.long, device=dev)
@@ -216,6 +219,7 @@ def refine(
     singleton = torch.ones(n, dtype=torch.bool, device=dev)
     visited = torch.zeros(n, dtype=torch.bool, device=dev)
     for _ in range(max_rounds):
+        checkpoint()
         cand = singleton & node_ok & ~visited
         if not bool(cand.any()):
             break

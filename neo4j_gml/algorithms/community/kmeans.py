@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import torch
 
+from neo4j_gml.cancellation import checkpoint
+
 SAMPLERS = ("uniform", "kmeans++")
 
 
@@ -78,6 +80,7 @@ def kmeans(
         assign = torch.full((n,), -1, dtype=torch.long, device=dev)
         ran, converged = 0, False
         for _ in range(max_iterations):
+            checkpoint()
             ran += 1
             new = torch.cdist(x, centroids).argmin(1)
             changed = int((new != assign).sum().item())

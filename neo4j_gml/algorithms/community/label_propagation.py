@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 
@@ -53,6 +54,7 @@ def label_propagation(
     gen.manual_seed(0)
     ran = 0
     for _ in range(max_iterations):
+        checkpoint()
         ran += 1
         uniq_labels, dense = torch.unique(labels, return_inverse=True)
         k = uniq_labels.numel()

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import torch
 
 from neo4j_gml.algorithms.community.metrics import undirected_arcs
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 METHODS = ("PPR", "FLOW")
@@ -79,6 +80,7 @@ def ppr_push(
     p = torch.zeros_like(r)
     share = torch.where(d[src] > 0, w / d[src].clamp(min=1e-300), 0.0)
     for it in range(max_iterations):
+        checkpoint()
         active = (r >= epsilon * d) & (d > 0)
         if not bool(active.any()):
             return p, it, True
@@ -107,6 +109,7 @@ def flow_diffusion(
     m /= sources.numel()
     x = torch.zeros_like(m)
     for it in range(max_iterations):
+        checkpoint()
         excess = m - d
         active = (excess > epsilon * d) & (d > 0)
         if not bool(active.any()):

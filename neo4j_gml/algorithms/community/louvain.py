@@ -24,6 +24,7 @@ from neo4j_gml.algorithms.community._modularity_opt import (
     refine,
 )
 from neo4j_gml.algorithms.community.metrics import modularity, undirected_arcs
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 BACKENDS = ("auto", "torch", "igraph")
@@ -310,6 +311,7 @@ def _multilevel_torch(
     passes_total = 0
     converged = False
     for depth in range(max_levels):
+        checkpoint()
         comm, passes, moved = local_moving(
             level,
             comm,

@@ -10,6 +10,7 @@ import torch
 
 from neo4j_gml.algorithms.embedding._hashrng import sparse_signs, uniform
 from neo4j_gml.algorithms.embedding._sparse import adjacency
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 SPARSITY = 3  # entries are +-sqrt(3/d) with probability 1/6 each, 0 with probability 2/3
@@ -71,6 +72,7 @@ def fastrp_initial_vectors(
     entry = math.sqrt(SPARSITY / d)
     ids = graph.node_ids.to(device)
     for start in range(0, n, _CHUNK):
+        checkpoint()
         stop = min(start + _CHUNK, n)
         if base > 0:
             signs = sparse_signs(random_seed, ids[start:stop], base)

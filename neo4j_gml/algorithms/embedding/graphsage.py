@@ -12,6 +12,7 @@ from torch import nn
 
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
 from neo4j_gml.algorithms.embedding.random_walk import random_walks
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 AGGREGATORS = ("MEAN", "POOL")
@@ -164,6 +165,7 @@ def train_graphsage(
     step = 0
     ran = 0
     for epoch in range(epochs):
+        checkpoint()
         ran = epoch + 1
         es = mix_seed(random_seed ^ (104729 * (epoch + 1)))
         # positives: end of a walk of 1..search_depth steps (the node itself when isolated)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import torch
 
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
+from neo4j_gml.cancellation import checkpoint
 from neo4j_gml.graph import Graph
 
 _MAX_ATTEMPTS = 100  # rejection rounds before the remaining walkers take their last draw
@@ -109,6 +110,7 @@ def random_walks(
     a_max = max(a_ret, 1.0, a_out)
     tries = max(1, min(8, math.ceil(a_max / min(a_ret, 1.0, a_out))))
     for step in range(1, walk_length):
+        checkpoint()
         idx = walker[alive]
         if idx.numel() == 0:
             break
@@ -170,6 +172,7 @@ def walk_chunks(
 
     def chunks() -> Iterator[torch.Tensor]:
         for a in range(0, total, chunk_walks):
+            checkpoint()
             ids = torch.arange(a, min(a + chunk_walks, total), device=graph.device)
             yield random_walks(
                 graph, walks_per_node=1, start_nodes=ids % n, walker_ids=ids, **walk_options

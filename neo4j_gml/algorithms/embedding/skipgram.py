@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 import torch
 
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
+from neo4j_gml.cancellation import checkpoint
 
 _BATCH_PAIRS = 1 << 14
 _ROW_CAP = 8.0  # occurrences of one row per batch whose gradients are summed in full
@@ -98,6 +99,7 @@ def skipgram(
     done = 0
     counter = 0
     for it in range(iterations):
+        checkpoint()
         for gi, gen in enumerate(chunks()):
             rows = torch.arange(gen.shape[0], device=device)
             order = torch.argsort(uniform(seed ^ (it + 1) ^ (gi << 20), rows, 1)[:, 0])

@@ -27,6 +27,7 @@ from neo4j_gml.algorithms.linkpred import adjacency
 from neo4j_gml.algorithms.linkpred.adjacency import Adjacency, common_neighbors
 from neo4j_gml.algorithms.linkpred.metrics import evaluate, hits_at_k
 from neo4j_gml.algorithms.linkpred.split import EdgeSplit
+from neo4j_gml.cancellation import checkpoint
 
 ENCODERS = ("GCN", "SAGE")
 DECODERS = ("NCN", "DOT")
@@ -251,6 +252,7 @@ def train_link_model(
     report = TrainReport()
     best_hits, best_state = -1.0, None
     for epoch in range(1, epochs + 1):
+        checkpoint()
         model.train()
         perm = torch.randperm(m, generator=gen).to(device)
         total = 0.0

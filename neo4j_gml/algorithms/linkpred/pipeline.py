@@ -23,6 +23,7 @@ from neo4j_gml.algorithms.linkpred.gnn import TrainReport
 from neo4j_gml.algorithms.linkpred.metrics import evaluate, hits_at_k
 from neo4j_gml.algorithms.linkpred.split import EdgeSplit, sample_non_edges
 from neo4j_gml.algorithms.linkpred.topological import link_scores
+from neo4j_gml.cancellation import checkpoint
 
 LINK_FEATURES = ("HADAMARD", "COSINE", "L2")
 CLASSIFIERS = ("LOGISTIC_REGRESSION", "MLP")
@@ -133,6 +134,7 @@ def train_pipeline(
     report = TrainReport()
     best, best_state = -1.0, None
     for epoch in range(1, epochs + 1):
+        checkpoint()
         model.train()
         loss = F.binary_cross_entropy_with_logits(model(train_x), y)
         opt.zero_grad()

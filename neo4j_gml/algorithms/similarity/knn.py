@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import torch
 
+from neo4j_gml.cancellation import checkpoint
+
 METRICS = ("DEFAULT", "COSINE", "EUCLIDEAN", "PEARSON", "JACCARD", "OVERLAP")
 _BLOCK_ELEMENTS = 1 << 24  # entries of one float64 (rows x n) similarity block per property
 # entries of one float32 (rows x n) score block of the fast path: small blocks stay in the CPU's
@@ -211,6 +213,7 @@ def _exact_linear(
     targets = torch.empty(n, k, dtype=torch.long, device=dev)
     redo = []
     for start in range(0, n, rows):
+        checkpoint()
         stop = min(start + rows, n)
         xb = x32[start:stop]
         if prop.kind == "EUCLIDEAN":

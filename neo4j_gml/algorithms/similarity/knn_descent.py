@@ -13,6 +13,7 @@ from neo4j_gml.algorithms.similarity.knn import (
     similarity_of_blocks,
     similarity_of_pairs,
 )
+from neo4j_gml.cancellation import checkpoint
 
 INITIAL_SAMPLERS = ("UNIFORM", "RANDOMWALK")
 # largest graph for which method AUTO computes the exact result; NN-Descent above. Measured on
@@ -251,6 +252,7 @@ def knn_descent(
     converged = False
     ran = 0
     for _ in range(max_iterations):
+        checkpoint()
         ran += 1
         valid = lists.idx >= 0
         old_fwd = torch.where(valid & ~lists.new, lists.idx, torch.full_like(lists.idx, -1))

@@ -50,7 +50,8 @@ import org.neo4j.values.storable.Values;
  *   <li>{@code gml.io.writeNodeProperties(nodeIds, properties, values, widths)}: SET node
  *       properties (scalars for width 0, float arrays otherwise).
  *   <li>{@code gml.io.writeRelationships(sources, targets, type, properties, values)}: MERGE one
- *       relationship per pair and SET its properties.
+ *       relationship per pair and SET its properties; each source node is write-locked before
+ *       its relationships are looked up, so concurrent writers never duplicate a pair.
  * </ul>
  *
  * Time: O(k) for k ids plus their relationships; memory: the output arrays.
@@ -209,6 +210,11 @@ public class BulkIo {
                     start = null;
                     continue;
                 }
+                // Lock the source before looking for its relationships: a concurrent writer of
+                // the same pairs waits here until this transaction commits, then sees what it
+                // created (MERGE's guarantee, without which two writers both create the pair).
+                // Batches are sorted by source, so writers take these locks in the same order.
+                tx.acquireWriteLock(start);
                 existing = new HashMap<>();
                 for (Relationship rel : start.getRelationships(Direction.OUTGOING, rtype)) {
                     existing.putIfAbsent(rel.getEndNodeId(), rel);

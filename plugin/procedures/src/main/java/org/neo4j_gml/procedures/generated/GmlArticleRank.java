@@ -45,7 +45,7 @@ public class GmlArticleRank {
     @Description("ArticleRank: PageRank with messages divided by outDegree + average outDegree, which lowers the influence of low-degree nodes. Streams the result rows.")
     public Stream<StreamRow> articleRankStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "articleRank", "stream", config)
+        return Caller.call(db, tx, security, "articleRank", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -79,7 +79,7 @@ public class GmlArticleRank {
     @Description("ArticleRank: PageRank with messages divided by outDegree + average outDegree, which lowers the influence of low-degree nodes. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> articleRankStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "articleRank", "stats", config)
+        return Caller.call(db, tx, security, "articleRank", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -117,7 +117,7 @@ public class GmlArticleRank {
     @Description("ArticleRank: PageRank with messages divided by outDegree + average outDegree, which lowers the influence of low-degree nodes. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> articleRankWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "articleRank", "write", config)
+        return Caller.call(db, tx, security, "articleRank", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

@@ -45,7 +45,7 @@ public class GmlArticulationPoints {
     @Description("Articulation points: nodes whose removal disconnects their component; stream and write cover only those nodes (articulationPoint = 1). Streams the result rows.")
     public Stream<StreamRow> articulationPointsStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "articulationPoints", "stream", config)
+        return Caller.call(db, tx, security, "articulationPoints", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -75,7 +75,7 @@ public class GmlArticulationPoints {
     @Description("Articulation points: nodes whose removal disconnects their component; stream and write cover only those nodes (articulationPoint = 1). Returns summary statistics; writes nothing.")
     public Stream<StatsRow> articulationPointsStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "articulationPoints", "stats", config)
+        return Caller.call(db, tx, security, "articulationPoints", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -109,7 +109,7 @@ public class GmlArticulationPoints {
     @Description("Articulation points: nodes whose removal disconnects their component; stream and write cover only those nodes (articulationPoint = 1). Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> articulationPointsWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "articulationPoints", "write", config)
+        return Caller.call(db, tx, security, "articulationPoints", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

@@ -45,7 +45,7 @@ public class GmlBetweenness {
     @Description("Betweenness centrality (Brandes, unnormalised): shortest paths through each node; weighted with relationshipWeightProperty; undirected counts each pair once. Streams the result rows.")
     public Stream<StreamRow> betweennessStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "betweenness", "stream", config)
+        return Caller.call(db, tx, security, "betweenness", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -75,7 +75,7 @@ public class GmlBetweenness {
     @Description("Betweenness centrality (Brandes, unnormalised): shortest paths through each node; weighted with relationshipWeightProperty; undirected counts each pair once. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> betweennessStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "betweenness", "stats", config)
+        return Caller.call(db, tx, security, "betweenness", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -109,7 +109,7 @@ public class GmlBetweenness {
     @Description("Betweenness centrality (Brandes, unnormalised): shortest paths through each node; weighted with relationshipWeightProperty; undirected counts each pair once. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> betweennessWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "betweenness", "write", config)
+        return Caller.call(db, tx, security, "betweenness", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

@@ -43,7 +43,7 @@ public class GmlBridges {
     @Description("Bridges: relationships whose removal disconnects their component, streamed as from, to (Neo4j ids). Streams the result rows.")
     public Stream<StreamRow> bridgesStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "bridges", "stream", config)
+        return Caller.call(db, tx, security, "bridges", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -73,7 +73,7 @@ public class GmlBridges {
     @Description("Bridges: relationships whose removal disconnects their component, streamed as from, to (Neo4j ids). Returns summary statistics; writes nothing.")
     public Stream<StatsRow> bridgesStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "bridges", "stats", config)
+        return Caller.call(db, tx, security, "bridges", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 }

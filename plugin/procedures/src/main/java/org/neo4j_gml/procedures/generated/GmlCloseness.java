@@ -45,7 +45,7 @@ public class GmlCloseness {
     @Description("Closeness centrality over outgoing distances: (reachable - 1) / sum of distances, optionally with the Wasserman-Faust correction. Streams the result rows.")
     public Stream<StreamRow> closenessStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "closeness", "stream", config)
+        return Caller.call(db, tx, security, "closeness", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -75,7 +75,7 @@ public class GmlCloseness {
     @Description("Closeness centrality over outgoing distances: (reachable - 1) / sum of distances, optionally with the Wasserman-Faust correction. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> closenessStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "closeness", "stats", config)
+        return Caller.call(db, tx, security, "closeness", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -109,7 +109,7 @@ public class GmlCloseness {
     @Description("Closeness centrality over outgoing distances: (reachable - 1) / sum of distances, optionally with the Wasserman-Faust correction. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> closenessWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "closeness", "write", config)
+        return Caller.call(db, tx, security, "closeness", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

@@ -45,7 +45,7 @@ public class GmlClosenessHarmonic {
     @Description("Harmonic centrality: sum of 1/distance to the nodes reached along outgoing relationships, divided by N - 1. Streams the result rows.")
     public Stream<StreamRow> closenessHarmonicStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "closeness.harmonic", "stream", config)
+        return Caller.call(db, tx, security, "closeness.harmonic", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -75,7 +75,7 @@ public class GmlClosenessHarmonic {
     @Description("Harmonic centrality: sum of 1/distance to the nodes reached along outgoing relationships, divided by N - 1. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> closenessHarmonicStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "closeness.harmonic", "stats", config)
+        return Caller.call(db, tx, security, "closeness.harmonic", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -109,7 +109,7 @@ public class GmlClosenessHarmonic {
     @Description("Harmonic centrality: sum of 1/distance to the nodes reached along outgoing relationships, divided by N - 1. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> closenessHarmonicWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "closeness.harmonic", "write", config)
+        return Caller.call(db, tx, security, "closeness.harmonic", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

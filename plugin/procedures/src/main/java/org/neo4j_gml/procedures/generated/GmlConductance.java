@@ -43,7 +43,7 @@ public class GmlConductance {
     @Description("Conductance of every community of a given partition (communityProperty): the share of its relationship weight that leaves it. Streams the result rows.")
     public Stream<StreamRow> conductanceStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "conductance", "stream", config)
+        return Caller.call(db, tx, security, "conductance", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -75,7 +75,7 @@ public class GmlConductance {
     @Description("Conductance of every community of a given partition (communityProperty): the share of its relationship weight that leaves it. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> conductanceStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "conductance", "stats", config)
+        return Caller.call(db, tx, security, "conductance", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 }

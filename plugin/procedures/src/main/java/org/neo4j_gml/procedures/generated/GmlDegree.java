@@ -45,7 +45,7 @@ public class GmlDegree {
     @Description("Degree centrality: number (or positive weight sum) of relationships per node in the projection's orientation (NATURAL = outgoing). Streams the result rows.")
     public Stream<StreamRow> degreeStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "degree", "stream", config)
+        return Caller.call(db, tx, security, "degree", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -75,7 +75,7 @@ public class GmlDegree {
     @Description("Degree centrality: number (or positive weight sum) of relationships per node in the projection's orientation (NATURAL = outgoing). Returns summary statistics; writes nothing.")
     public Stream<StatsRow> degreeStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "degree", "stats", config)
+        return Caller.call(db, tx, security, "degree", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -109,7 +109,7 @@ public class GmlDegree {
     @Description("Degree centrality: number (or positive weight sum) of relationships per node in the projection's orientation (NATURAL = outgoing). Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> degreeWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "degree", "write", config)
+        return Caller.call(db, tx, security, "degree", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

@@ -45,7 +45,7 @@ public class GmlEigenvector {
     @Description("Eigenvector centrality by power iteration on A + I, L2-normalised each superstep, as GDS computes it. Streams the result rows.")
     public Stream<StreamRow> eigenvectorStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "eigenvector", "stream", config)
+        return Caller.call(db, tx, security, "eigenvector", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -79,7 +79,7 @@ public class GmlEigenvector {
     @Description("Eigenvector centrality by power iteration on A + I, L2-normalised each superstep, as GDS computes it. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> eigenvectorStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "eigenvector", "stats", config)
+        return Caller.call(db, tx, security, "eigenvector", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -117,7 +117,7 @@ public class GmlEigenvector {
     @Description("Eigenvector centrality by power iteration on A + I, L2-normalised each superstep, as GDS computes it. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> eigenvectorWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "eigenvector", "write", config)
+        return Caller.call(db, tx, security, "eigenvector", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

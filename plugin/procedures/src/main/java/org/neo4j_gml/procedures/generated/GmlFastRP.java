@@ -45,7 +45,7 @@ public class GmlFastRP {
     @Description("FastRP node embeddings: very sparse random projection propagated over neighbourhoods (GDS semantics; NATURAL orientation by default, UNDIRECTED is usual). Streams the result rows.")
     public Stream<StreamRow> fastRPStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "fastRP", "stream", config)
+        return Caller.call(db, tx, security, "fastRP", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -73,7 +73,7 @@ public class GmlFastRP {
     @Description("FastRP node embeddings: very sparse random projection propagated over neighbourhoods (GDS semantics; NATURAL orientation by default, UNDIRECTED is usual). Returns summary statistics; writes nothing.")
     public Stream<StatsRow> fastRPStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "fastRP", "stats", config)
+        return Caller.call(db, tx, security, "fastRP", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -107,7 +107,7 @@ public class GmlFastRP {
     @Description("FastRP node embeddings: very sparse random projection propagated over neighbourhoods (GDS semantics; NATURAL orientation by default, UNDIRECTED is usual). Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> fastRPWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "fastRP", "write", config)
+        return Caller.call(db, tx, security, "fastRP", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

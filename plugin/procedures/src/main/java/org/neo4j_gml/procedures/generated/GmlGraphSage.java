@@ -45,7 +45,7 @@ public class GmlGraphSage {
     @Description("Embed nodes with a trained GraphSAGE model (inductive: nodes unseen in training get embeddings from their features and neighbourhoods). Streams the result rows.")
     public Stream<StreamRow> graphSageStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "graphSage", "stream", config)
+        return Caller.call(db, tx, security, "graphSage", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -79,7 +79,7 @@ public class GmlGraphSage {
     @Description("Embed nodes with a trained GraphSAGE model (inductive: nodes unseen in training get embeddings from their features and neighbourhoods). Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> graphSageWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "graphSage", "write", config)
+        return Caller.call(db, tx, security, "graphSage", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

@@ -59,7 +59,7 @@ public class GmlGraphSageTrain {
     @Description("Train a GraphSAGE model (unsupervised, PyG SAGEConv) on node features and store it in the model store under modelName. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> graphSageTrainStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "graphSage.train", "stats", config)
+        return Caller.call(db, tx, security, "graphSage.train", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -67,7 +67,7 @@ public class GmlGraphSageTrain {
     @Description("Train a GraphSAGE model (unsupervised, PyG SAGEConv) on node features and store it in the model store under modelName. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> graphSageTrainStatsAlias(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "graphSage.train", "stats", config)
+        return Caller.call(db, tx, security, "graphSage.train", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 }

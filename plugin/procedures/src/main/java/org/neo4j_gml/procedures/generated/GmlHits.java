@@ -49,7 +49,7 @@ public class GmlHits {
     @Description("HITS hubs and authorities (L2-normalised): score and auth are the authority score, hub the hub score; write mode also writes them to authProperty and hubProperty. Streams the result rows.")
     public Stream<StreamRow> hitsStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "hits", "stream", config)
+        return Caller.call(db, tx, security, "hits", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -83,7 +83,7 @@ public class GmlHits {
     @Description("HITS hubs and authorities (L2-normalised): score and auth are the authority score, hub the hub score; write mode also writes them to authProperty and hubProperty. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> hitsStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "hits", "stats", config)
+        return Caller.call(db, tx, security, "hits", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -121,7 +121,7 @@ public class GmlHits {
     @Description("HITS hubs and authorities (L2-normalised): score and auth are the authority score, hub the hub score; write mode also writes them to authProperty and hubProperty. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> hitsWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "hits", "write", config)
+        return Caller.call(db, tx, security, "hits", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

@@ -45,7 +45,7 @@ public class GmlInfluenceMaximizationCelf {
     @Description("CELF influence maximisation under the independent cascade model: the seedSetSize nodes of greatest expected spread, each with its marginal spread. Streams the result rows.")
     public Stream<StreamRow> influenceMaximizationCelfStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "influenceMaximization.celf", "stream", config)
+        return Caller.call(db, tx, security, "influenceMaximization.celf", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -77,7 +77,7 @@ public class GmlInfluenceMaximizationCelf {
     @Description("CELF influence maximisation under the independent cascade model: the seedSetSize nodes of greatest expected spread, each with its marginal spread. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> influenceMaximizationCelfStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "influenceMaximization.celf", "stats", config)
+        return Caller.call(db, tx, security, "influenceMaximization.celf", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -113,7 +113,7 @@ public class GmlInfluenceMaximizationCelf {
     @Description("CELF influence maximisation under the independent cascade model: the seedSetSize nodes of greatest expected spread, each with its marginal spread. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> influenceMaximizationCelfWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "influenceMaximization.celf", "write", config)
+        return Caller.call(db, tx, security, "influenceMaximization.celf", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

@@ -45,7 +45,7 @@ public class GmlKcore {
     @Description("K-core decomposition: each node's core value, the largest k such that it lies in a subgraph where every node has at least k neighbours. Streams the result rows.")
     public Stream<StreamRow> kcoreStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "kcore", "stream", config)
+        return Caller.call(db, tx, security, "kcore", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -75,7 +75,7 @@ public class GmlKcore {
     @Description("K-core decomposition: each node's core value, the largest k such that it lies in a subgraph where every node has at least k neighbours. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> kcoreStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "kcore", "stats", config)
+        return Caller.call(db, tx, security, "kcore", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -109,7 +109,7 @@ public class GmlKcore {
     @Description("K-core decomposition: each node's core value, the largest k such that it lies in a subgraph where every node has at least k neighbours. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> kcoreWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "kcore", "write", config)
+        return Caller.call(db, tx, security, "kcore", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

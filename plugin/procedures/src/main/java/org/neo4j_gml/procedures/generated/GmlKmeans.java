@@ -47,7 +47,7 @@ public class GmlKmeans {
     @Description("K-means clustering of a list-valued node property: a communityId per node and its distance to the centroid. Streams the result rows.")
     public Stream<StreamRow> kmeansStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "kmeans", "stream", config)
+        return Caller.call(db, tx, security, "kmeans", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -87,7 +87,7 @@ public class GmlKmeans {
     @Description("K-means clustering of a list-valued node property: a communityId per node and its distance to the centroid. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> kmeansStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "kmeans", "stats", config)
+        return Caller.call(db, tx, security, "kmeans", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -131,7 +131,7 @@ public class GmlKmeans {
     @Description("K-means clustering of a list-valued node property: a communityId per node and its distance to the centroid. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> kmeansWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "kmeans", "write", config)
+        return Caller.call(db, tx, security, "kmeans", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

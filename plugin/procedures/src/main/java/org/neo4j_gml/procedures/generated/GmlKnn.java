@@ -45,7 +45,7 @@ public class GmlKnn {
     @Description("K-nearest neighbours by node-property similarity (GDS metrics: scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). Properties and metrics come from 'nodeProperties' (names or a map name -> metric). 'method' AUTO (default) computes the exact result up to 100,000 nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one. Streams the result rows.")
     public Stream<StreamRow> knnStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "knn", "stream", config)
+        return Caller.call(db, tx, security, "knn", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -85,7 +85,7 @@ public class GmlKnn {
     @Description("K-nearest neighbours by node-property similarity (GDS metrics: scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). Properties and metrics come from 'nodeProperties' (names or a map name -> metric). 'method' AUTO (default) computes the exact result up to 100,000 nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> knnStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "knn", "stats", config)
+        return Caller.call(db, tx, security, "knn", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -129,7 +129,7 @@ public class GmlKnn {
     @Description("K-nearest neighbours by node-property similarity (GDS metrics: scalar 1/(1+|a-b|), COSINE, EUCLIDEAN, PEARSON, JACCARD, OVERLAP; several averaged). Properties and metrics come from 'nodeProperties' (names or a map name -> metric). 'method' AUTO (default) computes the exact result up to 100,000 nodes and runs GDS's approximate NN-Descent above; EXACT or NN_DESCENT force one. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> knnWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "knn", "write", config)
+        return Caller.call(db, tx, security, "knn", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

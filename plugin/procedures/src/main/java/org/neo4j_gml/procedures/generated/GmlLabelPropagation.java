@@ -45,7 +45,7 @@ public class GmlLabelPropagation {
     @Description("Label propagation: every node repeatedly adopts the label with the largest (weighted) vote among its neighbours; a communityId per node. Streams the result rows.")
     public Stream<StreamRow> labelPropagationStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "labelPropagation", "stream", config)
+        return Caller.call(db, tx, security, "labelPropagation", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -81,7 +81,7 @@ public class GmlLabelPropagation {
     @Description("Label propagation: every node repeatedly adopts the label with the largest (weighted) vote among its neighbours; a communityId per node. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> labelPropagationStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "labelPropagation", "stats", config)
+        return Caller.call(db, tx, security, "labelPropagation", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -121,7 +121,7 @@ public class GmlLabelPropagation {
     @Description("Label propagation: every node repeatedly adopts the label with the largest (weighted) vote among its neighbours; a communityId per node. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> labelPropagationWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "labelPropagation", "write", config)
+        return Caller.call(db, tx, security, "labelPropagation", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

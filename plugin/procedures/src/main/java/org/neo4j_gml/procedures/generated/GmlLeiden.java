@@ -47,7 +47,7 @@ public class GmlLeiden {
     @Description("Leiden modularity optimisation (well-connected communities): a communityId per node (igraph on CPU, vectorised torch on CUDA). Streams the result rows.")
     public Stream<StreamRow> leidenStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "leiden", "stream", config)
+        return Caller.call(db, tx, security, "leiden", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -89,7 +89,7 @@ public class GmlLeiden {
     @Description("Leiden modularity optimisation (well-connected communities): a communityId per node (igraph on CPU, vectorised torch on CUDA). Returns summary statistics; writes nothing.")
     public Stream<StatsRow> leidenStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "leiden", "stats", config)
+        return Caller.call(db, tx, security, "leiden", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -135,7 +135,7 @@ public class GmlLeiden {
     @Description("Leiden modularity optimisation (well-connected communities): a communityId per node (igraph on CPU, vectorised torch on CUDA). Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> leidenWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "leiden", "write", config)
+        return Caller.call(db, tx, security, "leiden", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

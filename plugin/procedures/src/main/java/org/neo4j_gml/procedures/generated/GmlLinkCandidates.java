@@ -45,7 +45,7 @@ public class GmlLinkCandidates {
     @Description("Candidate links: for every node (or sourceNodes) its topK best-scoring non-adjacent nodes within two hops; write mode replaces the earlier relationships of writeRelationshipType. Streams the result rows.")
     public Stream<StreamRow> linkCandidatesStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkCandidates", "stream", config)
+        return Caller.call(db, tx, security, "linkCandidates", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -79,7 +79,7 @@ public class GmlLinkCandidates {
     @Description("Candidate links: for every node (or sourceNodes) its topK best-scoring non-adjacent nodes within two hops; write mode replaces the earlier relationships of writeRelationshipType. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> linkCandidatesStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkCandidates", "stats", config)
+        return Caller.call(db, tx, security, "linkCandidates", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -117,7 +117,7 @@ public class GmlLinkCandidates {
     @Description("Candidate links: for every node (or sourceNodes) its topK best-scoring non-adjacent nodes within two hops; write mode replaces the earlier relationships of writeRelationshipType. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> linkCandidatesWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkCandidates", "write", config)
+        return Caller.call(db, tx, security, "linkCandidates", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

@@ -59,7 +59,7 @@ public class GmlLinkPredictionGnnTrain {
     @Description("Train a GNN link predictor (GCN or GraphSAGE encoder over featureProperties with the Neural Common Neighbor decoder, or the dot-product baseline) on a random train/validation/test split of the relationships; reports AUC-ROC, AUC-PR, HR@K and MRR on the test relationships and stores the model under modelName. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> linkPredictionGnnTrainStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkPrediction.gnn.train", "stats", config)
+        return Caller.call(db, tx, security, "linkPrediction.gnn.train", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -67,7 +67,7 @@ public class GmlLinkPredictionGnnTrain {
     @Description("Train a GNN link predictor (GCN or GraphSAGE encoder over featureProperties with the Neural Common Neighbor decoder, or the dot-product baseline) on a random train/validation/test split of the relationships; reports AUC-ROC, AUC-PR, HR@K and MRR on the test relationships and stores the model under modelName. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> linkPredictionGnnTrainStatsAlias(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkPrediction.gnn.train", "stats", config)
+        return Caller.call(db, tx, security, "linkPrediction.gnn.train", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 }

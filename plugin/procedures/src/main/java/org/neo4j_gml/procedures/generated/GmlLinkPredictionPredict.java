@@ -45,7 +45,7 @@ public class GmlLinkPredictionPredict {
     @Description("Predict new links with a model from linkPrediction.train or linkPrediction.gnn.train: for each node its topN most probable non-adjacent nodes within two hops with probability >= threshold; write mode replaces the earlier relationships of writeRelationshipType. Streams the result rows.")
     public Stream<StreamRow> linkPredictionPredictStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkPrediction.predict", "stream", config)
+        return Caller.call(db, tx, security, "linkPrediction.predict", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -79,7 +79,7 @@ public class GmlLinkPredictionPredict {
     @Description("Predict new links with a model from linkPrediction.train or linkPrediction.gnn.train: for each node its topN most probable non-adjacent nodes within two hops with probability >= threshold; write mode replaces the earlier relationships of writeRelationshipType. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> linkPredictionPredictStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkPrediction.predict", "stats", config)
+        return Caller.call(db, tx, security, "linkPrediction.predict", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -117,7 +117,7 @@ public class GmlLinkPredictionPredict {
     @Description("Predict new links with a model from linkPrediction.train or linkPrediction.gnn.train: for each node its topN most probable non-adjacent nodes within two hops with probability >= threshold; write mode replaces the earlier relationships of writeRelationshipType. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> linkPredictionPredictWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkPrediction.predict", "write", config)
+        return Caller.call(db, tx, security, "linkPrediction.predict", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

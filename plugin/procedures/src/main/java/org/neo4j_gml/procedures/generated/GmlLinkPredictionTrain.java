@@ -59,7 +59,7 @@ public class GmlLinkPredictionTrain {
     @Description("Train a link prediction pipeline: pair features from node properties (Hadamard, cosine, L2) and topological scores, a logistic regression or MLP classifier; reports AUC-ROC, AUC-PR, HR@K and MRR on held-out relationships and stores the model. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> linkPredictionTrainStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkPrediction.train", "stats", config)
+        return Caller.call(db, tx, security, "linkPrediction.train", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -67,7 +67,7 @@ public class GmlLinkPredictionTrain {
     @Description("Train a link prediction pipeline: pair features from node properties (Hadamard, cosine, L2) and topological scores, a logistic regression or MLP classifier; reports AUC-ROC, AUC-PR, HR@K and MRR on held-out relationships and stores the model. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> linkPredictionTrainStatsAlias(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkPrediction.train", "stats", config)
+        return Caller.call(db, tx, security, "linkPrediction.train", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 }

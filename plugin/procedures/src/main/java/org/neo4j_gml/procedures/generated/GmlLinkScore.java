@@ -45,7 +45,7 @@ public class GmlLinkScore {
     @Description("Topological link score (GDS's gds.alpha.linkprediction functions) of given node pairs: adamicAdar, commonNeighbors, preferentialAttachment, resourceAllocation, sameCommunity, totalNeighbors; neighbours in both directions. Streams the result rows.")
     public Stream<StreamRow> linkScoreStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkScore", "stream", config)
+        return Caller.call(db, tx, security, "linkScore", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -81,7 +81,7 @@ public class GmlLinkScore {
     @Description("Topological link score (GDS's gds.alpha.linkprediction functions) of given node pairs: adamicAdar, commonNeighbors, preferentialAttachment, resourceAllocation, sameCommunity, totalNeighbors; neighbours in both directions. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> linkScoreStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "linkScore", "stats", config)
+        return Caller.call(db, tx, security, "linkScore", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 }

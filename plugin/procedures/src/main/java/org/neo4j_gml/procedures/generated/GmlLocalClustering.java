@@ -47,7 +47,7 @@ public class GmlLocalClustering {
     @Description("Seeded local community detection: a personalised-PageRank push or l2 flow diffusion from sourceNodes, then the sweep cut of least conductance. Streams the nodes the diffusion reached. Streams the result rows.")
     public Stream<StreamRow> localClusteringStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "localClustering", "stream", config)
+        return Caller.call(db, tx, security, "localClustering", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -83,7 +83,7 @@ public class GmlLocalClustering {
     @Description("Seeded local community detection: a personalised-PageRank push or l2 flow diffusion from sourceNodes, then the sweep cut of least conductance. Streams the nodes the diffusion reached. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> localClusteringStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "localClustering", "stats", config)
+        return Caller.call(db, tx, security, "localClustering", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -123,7 +123,7 @@ public class GmlLocalClustering {
     @Description("Seeded local community detection: a personalised-PageRank push or l2 flow diffusion from sourceNodes, then the sweep cut of least conductance. Streams the nodes the diffusion reached. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> localClusteringWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "localClustering", "write", config)
+        return Caller.call(db, tx, security, "localClustering", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

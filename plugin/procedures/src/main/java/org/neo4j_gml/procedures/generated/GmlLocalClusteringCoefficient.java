@@ -45,7 +45,7 @@ public class GmlLocalClusteringCoefficient {
     @Description("Local clustering coefficient of every node of the undirected graph: the share of its neighbour pairs that are linked. Streams the result rows.")
     public Stream<StreamRow> localClusteringCoefficientStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "localClusteringCoefficient", "stream", config)
+        return Caller.call(db, tx, security, "localClusteringCoefficient", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -75,7 +75,7 @@ public class GmlLocalClusteringCoefficient {
     @Description("Local clustering coefficient of every node of the undirected graph: the share of its neighbour pairs that are linked. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> localClusteringCoefficientStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "localClusteringCoefficient", "stats", config)
+        return Caller.call(db, tx, security, "localClusteringCoefficient", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -109,7 +109,7 @@ public class GmlLocalClusteringCoefficient {
     @Description("Local clustering coefficient of every node of the undirected graph: the share of its neighbour pairs that are linked. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> localClusteringCoefficientWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "localClusteringCoefficient", "write", config)
+        return Caller.call(db, tx, security, "localClusteringCoefficient", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

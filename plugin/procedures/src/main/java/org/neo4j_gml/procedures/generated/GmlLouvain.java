@@ -47,7 +47,7 @@ public class GmlLouvain {
     @Description("Louvain modularity optimisation: a communityId per node (igraph on CPU, vectorised torch local moving on CUDA). Streams the result rows.")
     public Stream<StreamRow> louvainStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "louvain", "stream", config)
+        return Caller.call(db, tx, security, "louvain", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -89,7 +89,7 @@ public class GmlLouvain {
     @Description("Louvain modularity optimisation: a communityId per node (igraph on CPU, vectorised torch local moving on CUDA). Returns summary statistics; writes nothing.")
     public Stream<StatsRow> louvainStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "louvain", "stats", config)
+        return Caller.call(db, tx, security, "louvain", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -135,7 +135,7 @@ public class GmlLouvain {
     @Description("Louvain modularity optimisation: a communityId per node (igraph on CPU, vectorised torch local moving on CUDA). Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> louvainWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "louvain", "write", config)
+        return Caller.call(db, tx, security, "louvain", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

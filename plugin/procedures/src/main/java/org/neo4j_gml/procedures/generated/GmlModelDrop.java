@@ -47,7 +47,7 @@ public class GmlModelDrop {
     @Description("Delete a stored model and yield its metadata. Streams the result rows.")
     public Stream<StreamRow> modelDropStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "model.drop", "stream", config)
+        return Caller.call(db, tx, security, "model.drop", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -55,7 +55,7 @@ public class GmlModelDrop {
     @Description("Delete a stored model and yield its metadata. Streams the result rows.")
     public Stream<StreamRow> modelDropStreamAlias(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "model.drop", "stream", config)
+        return Caller.call(db, tx, security, "model.drop", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 }

@@ -47,7 +47,7 @@ public class GmlModelList {
     @Description("Stored models (all, or the one named by modelName) with their metadata. Streams the result rows.")
     public Stream<StreamRow> modelListStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "model.list", "stream", config)
+        return Caller.call(db, tx, security, "model.list", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -55,7 +55,7 @@ public class GmlModelList {
     @Description("Stored models (all, or the one named by modelName) with their metadata. Streams the result rows.")
     public Stream<StreamRow> modelListStreamAlias(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "model.list", "stream", config)
+        return Caller.call(db, tx, security, "model.list", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 }

@@ -43,7 +43,7 @@ public class GmlModularity {
     @Description("Modularity of a given partition (communityProperty), per community. Streams the result rows.")
     public Stream<StreamRow> modularityStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "modularity", "stream", config)
+        return Caller.call(db, tx, security, "modularity", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -75,7 +75,7 @@ public class GmlModularity {
     @Description("Modularity of a given partition (communityProperty), per community. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> modularityStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "modularity", "stats", config)
+        return Caller.call(db, tx, security, "modularity", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 }

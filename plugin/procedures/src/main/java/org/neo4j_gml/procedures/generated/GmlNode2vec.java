@@ -45,7 +45,7 @@ public class GmlNode2vec {
     @Description("node2vec embeddings: second-order biased random walks (DeepWalk when returnFactor = inOutFactor = 1) and skip-gram with negative sampling. Streams the result rows.")
     public Stream<StreamRow> node2vecStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "node2vec", "stream", config)
+        return Caller.call(db, tx, security, "node2vec", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -73,7 +73,7 @@ public class GmlNode2vec {
     @Description("node2vec embeddings: second-order biased random walks (DeepWalk when returnFactor = inOutFactor = 1) and skip-gram with negative sampling. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> node2vecStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "node2vec", "stats", config)
+        return Caller.call(db, tx, security, "node2vec", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -107,7 +107,7 @@ public class GmlNode2vec {
     @Description("node2vec embeddings: second-order biased random walks (DeepWalk when returnFactor = inOutFactor = 1) and skip-gram with negative sampling. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> node2vecWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "node2vec", "write", config)
+        return Caller.call(db, tx, security, "node2vec", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

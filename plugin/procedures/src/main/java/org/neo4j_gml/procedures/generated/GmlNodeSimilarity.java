@@ -45,7 +45,7 @@ public class GmlNodeSimilarity {
     @Description("Similarity of out-neighbour sets (JACCARD, OVERLAP or COSINE; weighted sum-min/sum-max), each pair in both directions, topK per node. Streams the result rows.")
     public Stream<StreamRow> nodeSimilarityStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "nodeSimilarity", "stream", config)
+        return Caller.call(db, tx, security, "nodeSimilarity", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -79,7 +79,7 @@ public class GmlNodeSimilarity {
     @Description("Similarity of out-neighbour sets (JACCARD, OVERLAP or COSINE; weighted sum-min/sum-max), each pair in both directions, topK per node. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> nodeSimilarityStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "nodeSimilarity", "stats", config)
+        return Caller.call(db, tx, security, "nodeSimilarity", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -117,7 +117,7 @@ public class GmlNodeSimilarity {
     @Description("Similarity of out-neighbour sets (JACCARD, OVERLAP or COSINE; weighted sum-min/sum-max), each pair in both directions, topK per node. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> nodeSimilarityWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "nodeSimilarity", "write", config)
+        return Caller.call(db, tx, security, "nodeSimilarity", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

@@ -45,7 +45,7 @@ public class GmlPageRank {
     @Description("PageRank, unnormalised and computed Pregel-style as GDS does (per-node halting, maxIterations supersteps); personalised with sourceNodes. Streams the result rows.")
     public Stream<StreamRow> pageRankStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "pageRank", "stream", config)
+        return Caller.call(db, tx, security, "pageRank", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -79,7 +79,7 @@ public class GmlPageRank {
     @Description("PageRank, unnormalised and computed Pregel-style as GDS does (per-node halting, maxIterations supersteps); personalised with sourceNodes. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> pageRankStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "pageRank", "stats", config)
+        return Caller.call(db, tx, security, "pageRank", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -117,7 +117,7 @@ public class GmlPageRank {
     @Description("PageRank, unnormalised and computed Pregel-style as GDS does (per-node halting, maxIterations supersteps); personalised with sourceNodes. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> pageRankWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "pageRank", "write", config)
+        return Caller.call(db, tx, security, "pageRank", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

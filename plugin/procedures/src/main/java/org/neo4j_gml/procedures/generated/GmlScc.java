@@ -45,7 +45,7 @@ public class GmlScc {
     @Description("Strongly connected components: nodes that reach each other along relationship directions share a componentId. Streams the result rows.")
     public Stream<StreamRow> sccStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "scc", "stream", config)
+        return Caller.call(db, tx, security, "scc", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -77,7 +77,7 @@ public class GmlScc {
     @Description("Strongly connected components: nodes that reach each other along relationship directions share a componentId. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> sccStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "scc", "stats", config)
+        return Caller.call(db, tx, security, "scc", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -113,7 +113,7 @@ public class GmlScc {
     @Description("Strongly connected components: nodes that reach each other along relationship directions share a componentId. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> sccWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "scc", "write", config)
+        return Caller.call(db, tx, security, "scc", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

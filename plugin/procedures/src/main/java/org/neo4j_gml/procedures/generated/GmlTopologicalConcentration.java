@@ -45,7 +45,7 @@ public class GmlTopologicalConcentration {
     @Description("Topological Concentration per node (Wang et al. 2023): how much a node's K-hop neighbourhood overlaps its neighbours' (TC, exact) or the random-projection approximation ATC for large graphs; low values flag nodes where link prediction is weak. Streams the result rows.")
     public Stream<StreamRow> topologicalConcentrationStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "topologicalConcentration", "stream", config)
+        return Caller.call(db, tx, security, "topologicalConcentration", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -73,7 +73,7 @@ public class GmlTopologicalConcentration {
     @Description("Topological Concentration per node (Wang et al. 2023): how much a node's K-hop neighbourhood overlaps its neighbours' (TC, exact) or the random-projection approximation ATC for large graphs; low values flag nodes where link prediction is weak. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> topologicalConcentrationStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "topologicalConcentration", "stats", config)
+        return Caller.call(db, tx, security, "topologicalConcentration", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -105,7 +105,7 @@ public class GmlTopologicalConcentration {
     @Description("Topological Concentration per node (Wang et al. 2023): how much a node's K-hop neighbourhood overlaps its neighbours' (TC, exact) or the random-projection approximation ATC for large graphs; low values flag nodes where link prediction is weak. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> topologicalConcentrationWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "topologicalConcentration", "write", config)
+        return Caller.call(db, tx, security, "topologicalConcentration", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

@@ -45,7 +45,7 @@ public class GmlTriangleCount {
     @Description("Triangles through every node of the undirected graph; nodes above maxDegree get -1 and are left out. Streams the result rows.")
     public Stream<StreamRow> triangleCountStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "triangleCount", "stream", config)
+        return Caller.call(db, tx, security, "triangleCount", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -75,7 +75,7 @@ public class GmlTriangleCount {
     @Description("Triangles through every node of the undirected graph; nodes above maxDegree get -1 and are left out. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> triangleCountStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "triangleCount", "stats", config)
+        return Caller.call(db, tx, security, "triangleCount", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -109,7 +109,7 @@ public class GmlTriangleCount {
     @Description("Triangles through every node of the undirected graph; nodes above maxDegree get -1 and are left out. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> triangleCountWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "triangleCount", "write", config)
+        return Caller.call(db, tx, security, "triangleCount", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

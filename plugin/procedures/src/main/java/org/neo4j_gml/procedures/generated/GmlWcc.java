@@ -45,7 +45,7 @@ public class GmlWcc {
     @Description("Weakly connected components: nodes joined by relationships in either direction share a componentId. Streams the result rows.")
     public Stream<StreamRow> wccStream(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "wcc", "stream", config)
+        return Caller.call(db, tx, security, "wcc", "stream", config)
                 .map(m -> new StreamRow(m, tx));
     }
 
@@ -77,7 +77,7 @@ public class GmlWcc {
     @Description("Weakly connected components: nodes joined by relationships in either direction share a componentId. Returns summary statistics; writes nothing.")
     public Stream<StatsRow> wccStats(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "wcc", "stats", config)
+        return Caller.call(db, tx, security, "wcc", "stats", config)
                 .map(m -> new StatsRow(m, tx));
     }
 
@@ -113,7 +113,7 @@ public class GmlWcc {
     @Description("Weakly connected components: nodes joined by relationships in either direction share a componentId. Writes the result back to Neo4j and returns summary statistics.")
     public Stream<WriteRow> wccWrite(
             @Name(value = "config", defaultValue = "{}") Map<String, Object> config) {
-        return Caller.call(db, security, "wcc", "write", config)
+        return Caller.call(db, tx, security, "wcc", "write", config)
                 .map(m -> new WriteRow(m, tx));
     }
 }

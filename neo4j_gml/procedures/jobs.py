@@ -1,0 +1,150 @@
+"""Jobs: the running procedure calls of a service, with their phase, progress and cancel token.
+
+The runner moves a :class:`Job` through its phases (``queued`` -> ``read`` -> ``compute`` ->
+``write`` | ``stream`` -> ``done``) and counts rows written; :class:`JobRegistry` lists the jobs
+and cancels one by id (:meth:`Job.cancel`). A cancelled job stops at its next check (between phases, before each read
+chunk and write batch, at the algorithms' checkpoints); one still computing after
+``grace_seconds`` is interrupted in its thread (:func:`neo4j_gml.cancellation.interrupt`), again
+every ``grace_seconds`` until it leaves the compute phase.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j_gml import cancellation
+from neo4j_gml.cancellation import CancelToken
+
+PHASES = ("queued", "read", "compute", "computed", "write", "stream", "done")
+
+
+@dataclass
+class Job:
+    """One procedure call."""
+
+    procedure: str
+    mode: str
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    user: str | None = None
+    database: str | None = None
+    token: CancelToken = field(default_factory=CancelToken)
+    phase: str = "queued"
+    written: int = 0
+    total: int = 0
+    started: float = field(default_factory=time.time)
+    thread: int | None = None  # ident of the thread that runs it, once it runs
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def enter(self, phase: str, total: int = 0) -> None:
+        """Move to ``phase`` (after checking the token: a cancelled job goes no further)."""
+        self.token.raise_if_cancelled()
+        with self._lock:
+            self.phase = phase
+            if phase == "write":
+                self.written, self.total = 0, total
+
+    def add_written(self, rows: int) -> None:
+        with self._lock:
+            self.written += rows
+
+    def cancel(self, reason: str = "cancelled on request", grace_seconds: float = 1.0) -> bool:
+        """Cancel the job: it stops at its next check; if it is still computing after
+        ``grace_seconds`` its thread is interrupted, again every ``grace_seconds`` until it
+        leaves the compute phase (30 tries). False if it was cancelled already."""
+        if not self.token.cancel(reason):
+            return False
+        threading.Thread(
+            target=self._interrupt_while_computing, args=(grace_seconds,), daemon=True
+        ).start()
+        return True
+
+    def _interrupt_while_computing(self, grace_seconds: float) -> None:
+        # Checkpoints answer first; a compute phase still running after the grace is interrupted.
+        for _ in range(30):
+            time.sleep(grace_seconds)
+            if not self.computing():
+                return
+            self.interrupt_if_computing()
+
+    def finish(self) -> None:
+        """The job's result is complete (a cancel after this changes nothing)."""
+        with self._lock:
+            self.phase = "done"
+
+    def leave_compute(self) -> None:
+        """End the compute phase (under the lock the interrupter takes, so no interrupt is
+        aimed at this thread once it returns)."""
+        with self._lock:
+            if self.phase == "compute":
+                self.phase = "computed"
+
+    def computing(self) -> bool:
+        with self._lock:
+            return self.phase == "compute"
+
+    def interrupt_if_computing(self) -> bool:
+        """Raise Cancelled in the job's thread if it is computing now; whether it did."""
+        with self._lock:
+            if self.phase != "compute" or self.thread is None:
+                return False
+            return cancellation.interrupt(self.thread)
+
+    def describe(self) -> dict[str, Any]:
+        """A plain row for listings."""
+        with self._lock:
+            return {
+                "jobId": self.id,
+                "procedure": self.procedure,
+                "mode": self.mode,
+                "user": self.user,
+                "database": self.database,
+                "phase": self.phase,
+                "cancelled": self.token.cancelled,
+                "rowsWritten": self.written,
+                "rowsToWrite": self.total,
+                "seconds": round(time.time() - self.started, 3),
+            }
+
+
+class JobIdInUse(ValueError):
+    """A job with this id is running already."""
+
+
+class JobRegistry:
+    """The jobs of one service, by id."""
+
+    def __init__(self, grace_seconds: float = 1.0) -> None:
+        self.grace_seconds = grace_seconds
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    def add(self, job: Job) -> Job:
+        with self._lock:
+            if job.id in self._jobs:
+                raise JobIdInUse(f"config key 'jobId': a job with id '{job.id}' is running already")
+            self._jobs[job.id] = job
+        return job
+
+    def remove(self, job: Job) -> None:
+        with self._lock:
+            if self._jobs.get(job.id) is job:
+                del self._jobs[job.id]
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def list(self) -> list[Job]:
+        with self._lock:
+            return list(self._jobs.values())
+
+    def cancel(self, job_id: str, reason: str = "cancelled on request") -> Job | None:
+        """Cancel the job ``job_id``; the job, or None when there is none by that id."""
+        job = self.get(job_id)
+        if job is not None:
+            job.cancel(reason, self.grace_seconds)
+        return job
