@@ -33,7 +33,7 @@ import hmac
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
@@ -61,6 +61,7 @@ log = logging.getLogger("neo4j_gml.server")
 
 NDJSON = "application/x-ndjson"
 _CHUNK = 5000
+_PROGRESS_SECONDS = 0.1  # a progress line when something changed, at most this often
 
 
 class RunRequest(BaseModel):
@@ -269,13 +270,16 @@ async def _plain_response(send: Any, status: int, detail: str, extra: dict | Non
 
 
 class JobResponse(StreamingResponse):
-    """A job's NDJSON stream; if the response ends before the job's last line was sent (the
-    caller went away, the connection broke), the job is cancelled."""
+    """A job's NDJSON lines: progress while it runs (one a second at least, so a caller that went
+    away is noticed), then its rows and ``end``, or one ``error`` line. If the response ends
+    before its last line was sent (the caller went away, the connection broke), the job is
+    cancelled."""
 
-    def __init__(self, content: AsyncIterator[bytes], job: Job) -> None:
-        super().__init__(content, media_type=NDJSON)
+    def __init__(self, job: Job, future: asyncio.Future) -> None:
         self.job = job
+        self.future = future
         self.complete = False
+        super().__init__(self._lines(), media_type=NDJSON)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         try:
@@ -283,6 +287,33 @@ class JobResponse(StreamingResponse):
         finally:
             if not self.complete:
                 self.job.cancel("the caller went away before the result was sent")
+
+    async def _lines(self) -> AsyncIterator[bytes]:
+        job, future = self.job, self.future
+        last: dict[str, Any] | None = None
+        quiet = 0.0
+        while not future.done():
+            await asyncio.wait({future}, timeout=_PROGRESS_SECONDS)
+            quiet += _PROGRESS_SECONDS
+            now = {"phase": job.phase, "rowsWritten": job.written, "rowsToWrite": job.total}
+            if now != last or quiet >= 1.0:
+                last, quiet = now, 0.0
+                yield _line("progress", {"jobId": job.id, **now})
+        failure = future.exception()  # _run_job reports errors itself: a bug or an interrupt
+        kind, payload = ("error", _error_payload(job, failure)) if failure else future.result()
+        if kind == "error":
+            yield _line("error", payload)
+        elif isinstance(payload, pd.DataFrame):
+            count = 0
+            chunks = _frame_chunks(payload)
+            while (piece := await run_in_threadpool(next, chunks, None)) is not None:
+                count += piece.count(b"\n")
+                yield piece
+            yield _line("end", {"rows": count})
+        else:
+            yield _line("row", payload)
+            yield _line("end", {"rows": 1})
+        self.complete = True
 
 
 def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> FastAPI:
@@ -406,48 +437,9 @@ def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> 
             limiter.release()
 
         future.add_done_callback(finished)
-        response = JobResponse(_job_lines(job, future, lambda: response), job)
-        return response
+        return JobResponse(job, future)
 
     return app
-
-
-async def _job_lines(
-    job: Job, future: asyncio.Future, response: Callable[[], JobResponse]
-) -> AsyncIterator[bytes]:
-    """Progress lines while the job runs (one a second at least, so a caller that went away is
-    noticed), then its rows and ``end``, or one ``error`` line."""
-    last: dict[str, Any] | None = None
-    quiet = 0.0
-    while not future.done():
-        await asyncio.wait({future}, timeout=0.25)
-        quiet += 0.25
-        now = {"phase": job.phase, "rowsWritten": job.written, "rowsToWrite": job.total}
-        if now != last or quiet >= 1.0:
-            last, quiet = now, 0.0
-            yield _line("progress", {"jobId": job.id, **now})
-    outcome = future.exception()
-    if outcome is not None:  # _run_job reports errors itself; this is a bug or an interrupt
-        yield _line("error", _error_payload(job, outcome))
-        response().complete = True
-        return
-    kind, payload = future.result()
-    if kind == "error":
-        yield _line("error", payload)
-    elif isinstance(payload, pd.DataFrame):
-        count = 0
-        chunks = _frame_chunks(payload)
-        while True:
-            piece = await run_in_threadpool(next, chunks, None)
-            if piece is None:
-                break
-            count += piece.count(b"\n")
-            yield piece
-        yield _line("end", {"rows": count})
-    else:
-        yield _line("row", payload)
-        yield _line("end", {"rows": 1})
-    response().complete = True
 
 
 def _error_payload(job: Job, exc: BaseException) -> dict[str, Any]:
@@ -464,8 +456,6 @@ def _error_payload(job: Job, exc: BaseException) -> dict[str, Any]:
 
 def _classify(exc: BaseException) -> tuple[int, str]:
     """(status, message): user errors 400, refusals by Neo4j 400, cancels 499, the rest 500."""
-    if isinstance(exc, HTTPException):
-        return exc.status_code, str(exc.detail)
     if isinstance(exc, Cancelled):
         return 499, str(exc) or "cancelled"
     if isinstance(exc, ConfigError):

@@ -220,8 +220,9 @@ def leiden(
     level's modularity gain is below ``tolerance`` or after ``max_levels`` levels.
 
     The igraph back end calls ``Graph.community_leiden(objective_function='modularity',
-    resolution=gamma, beta=theta, n_iterations=-1)`` (iterated until stable); it reports one
-    level. Seeds become its ``initial_membership``. Time ``O(m log m)`` per pass on the torch
+    resolution=gamma, beta=theta, n_iterations=1)`` from the last partition until an iteration
+    changes nothing (what ``n_iterations=-1`` does, with a cancel checkpoint between); it
+    reports one level. Seeds become its ``initial_membership``. Time ``O(m log m)`` per pass on the torch
     path. Reference: V. A. Traag, L. Waltman, N. J. van Eck, "From Louvain to Leiden:
     guaranteeing well-connected communities", Sci. Rep. 9, 5233 (2019).
     """
@@ -270,15 +271,23 @@ def _louvain_igraph(src, dst, w, n, max_levels, gamma, random_seed):  # noqa: AN
 def _leiden_igraph(src, dst, w, n, gamma, theta, seeds, random_seed):  # noqa: ANN001, ANN202
     g = _igraph_of(src, dst, w, n)
     initial = None if seeds is None else _seed_partition(seeds, n, src.device).tolist()
+    # One iteration per call, each starting from the last partition, until one changes nothing:
+    # what n_iterations=-1 does inside igraph, with a cancel checkpoint between iterations.
+    membership = initial
     with _SeededIgraphRng(random_seed):
-        cl = g.community_leiden(
-            objective_function="modularity",
-            weights="weight",
-            resolution=gamma,
-            beta=theta,
-            initial_membership=initial,
-            n_iterations=-1,
-        )
+        while True:
+            checkpoint()
+            cl = g.community_leiden(
+                objective_function="modularity",
+                weights="weight",
+                resolution=gamma,
+                beta=theta,
+                initial_membership=membership,
+                n_iterations=1,
+            )
+            if membership is not None and cl.membership == membership:
+                break
+            membership = cl.membership
     comm = torch.as_tensor(cl.membership, dtype=torch.long)
     mod = modularity(src, dst, w, comm, gamma=gamma)
     return Communities(comm, [comm], [mod], ran_levels=1, backend="igraph")

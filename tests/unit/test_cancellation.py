@@ -1,0 +1,153 @@
+"""Cancelling a running procedure: the token, the checkpoints, the thread interrupt, and every
+registry procedure stopping within 5 s of a cancel (target of the database contract).
+
+Runs the runner on in-memory graphs (no Neo4j); what a cancel does to reads and writes against
+a real Neo4j is in ``tests/reliability/test_contract.py``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from neo4j_gml import cancellation
+from neo4j_gml.cancellation import Cancelled, CancelToken
+from neo4j_gml.graph import Graph
+from neo4j_gml.procedures import registry, runner
+from neo4j_gml.procedures.jobs import Job, JobIdInUse, JobRegistry
+
+
+def test_checkpoint_raises_only_for_the_current_cancelled_token() -> None:
+    token = CancelToken()
+    cancellation.checkpoint()  # no current token: nothing
+    with cancellation.active(token):
+        cancellation.checkpoint()
+        assert token.cancel("stop now") and not token.cancel("again")
+        with pytest.raises(Cancelled, match="cancelled: stop now"):
+            cancellation.checkpoint()
+    cancellation.checkpoint()  # the block ended: no current token again
+    assert issubclass(Cancelled, BaseException) and not issubclass(Cancelled, Exception)
+
+
+def test_interrupt_stops_a_python_loop_without_checkpoints() -> None:
+    stopped: list[BaseException] = []
+    started = threading.Event()
+
+    def busy() -> None:
+        started.set()
+        try:
+            x = 0
+            while True:  # no checkpoint, and an `except Exception` that must not swallow it
+                try:  # noqa: SIM105
+                    x += 1
+                except Exception:  # noqa: BLE001, S110
+                    pass
+        except Cancelled as exc:
+            stopped.append(exc)
+
+    thread = threading.Thread(target=busy, daemon=True)
+    thread.start()
+    started.wait(5)
+    assert cancellation.interrupt(thread.ident)
+    thread.join(5)
+    assert not thread.is_alive() and len(stopped) == 1
+
+
+def test_job_phases_registry_and_ids() -> None:
+    jobs = JobRegistry(grace_seconds=0.05)
+    job = jobs.add(Job("pageRank", "write", id="j1"))
+    with pytest.raises(JobIdInUse, match="'j1' is running already"):
+        jobs.add(Job("wcc", "stream", id="j1"))
+    job.enter("write", total=10)
+    job.add_written(4)
+    assert job.describe()["rowsWritten"] == 4 and job.describe()["phase"] == "write"
+    assert jobs.cancel("j1", "because").token.cancelled
+    with pytest.raises(Cancelled, match="because"):
+        job.enter("done")
+    assert jobs.cancel("nope") is None
+    jobs.remove(job)
+    assert jobs.list() == []
+
+
+def _graph(n: int = 20_000, m: int = 100_000) -> Graph:
+    rng = np.random.default_rng(11)
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    return Graph.from_edges(
+        torch.as_tensor(src),
+        torch.as_tensor(dst),
+        torch.as_tensor(rng.random(m) + 0.5),
+        num_nodes=n,
+        node_ids=np.arange(n) + 100,
+        node_properties={
+            "x": rng.random(n),
+            "v": rng.random((n, 8)),
+            "c": rng.integers(0, 50, n).astype(np.float64),
+        },
+    )
+
+
+EXTRA = {
+    "conductance": {"communityProperty": "c"},
+    "modularity": {"communityProperty": "c"},
+    "fastRP": {"embeddingDimension": 128, "iterationWeights": [0.0, 1.0, 1.0, 1.0]},
+    "influenceMaximization.celf": {"seedSetSize": 20},
+    "kmeans": {"nodeProperty": "v", "k": 20},
+    "knn": {"nodeProperties": ["v"]},
+    "localClustering": {"sourceNodes": [100, 101]},
+    "graphSage.train": {"modelName": "cancel-sage", "featureProperties": ["v"], "epochs": 50},
+    "linkPrediction.train": {"modelName": "cancel-lp", "epochs": 200},
+    "linkPrediction.gnn.train": {"modelName": "cancel-gnn", "epochs": 200},
+    "node2vec": {"walksPerNode": 20},
+}
+NEEDS_A_MODEL = {"graphSage", "linkPrediction.predict", "model.list", "model.drop"}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in registry.procedures() if p.name not in NEEDS_A_MODEL)
+)
+def test_every_procedure_stops_within_five_seconds_of_a_cancel(
+    name: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GML_MODEL_DIR", str(tmp_path))
+    proc = registry.get(name)
+    mode = "stream" if "stream" in proc.modes else proc.modes[0]
+    graph = _shared_graph()
+    job = Job(name, mode)
+    outcome: list[object] = []
+
+    def work() -> None:
+        try:
+            outcome.append(
+                runner.run(
+                    name, mode, {"device": "cpu", **EXTRA.get(name, {})}, graph=graph, job=job
+                )
+            )
+        except BaseException as exc:  # noqa: BLE001
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while job.phase != "compute" and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    job.cancel("test cancel", grace_seconds=1.0)
+    thread.join(5)
+    assert not thread.is_alive(), f"{name} still runs 5 s after the cancel"
+    if isinstance(outcome[0], BaseException):  # finished before the cancel, or cancelled
+        assert isinstance(outcome[0], Cancelled | ValueError), repr(outcome[0])
+    assert time.monotonic() - t0 < 5
+
+
+_CACHE: dict[str, Graph] = {}
+
+
+def _shared_graph() -> Graph:
+    if "g" not in _CACHE:
+        _CACHE["g"] = _graph()
+    return _CACHE["g"]
