@@ -37,11 +37,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     cancel.set_defaults(func=_cancel)
 
 
-def _service(method: str, path: str) -> dict[str, Any] | None:
-    """The service's JSON answer; None for 404; RuntimeError with its words otherwise."""
-    base = (os.environ.get("GML_SERVICE_URL") or DEFAULT_URL).rstrip("/")
+def service_request(
+    method: str, path: str, url: str | None = None, token: str | None = None
+) -> dict[str, Any] | None:
+    """The service's JSON answer to ``method path`` (``url`` and ``token`` default to
+    ``GML_SERVICE_URL`` and ``GML_SERVICE_TOKEN``); None for 404; RuntimeError with the
+    service's words otherwise."""
+    base = (url or os.environ.get("GML_SERVICE_URL") or DEFAULT_URL).rstrip("/")
     request = urllib.request.Request(base + path, method=method)
-    token = os.environ.get("GML_SERVICE_TOKEN")
+    token = token if token is not None else os.environ.get("GML_SERVICE_TOKEN")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     try:
@@ -62,7 +66,7 @@ def _service(method: str, path: str) -> dict[str, Any] | None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    answer = _service("GET", "/jobs") or {}
+    answer = service_request("GET", "/jobs") or {}
     rows = answer.get("jobs", [])
     if args.format == "json":
         print(json.dumps(answer, indent=2))
@@ -79,7 +83,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _cancel(args: argparse.Namespace) -> int:
-    row = _service("POST", f"/jobs/{urllib.parse.quote(args.job_id, safe='')}/cancel")
+    row = service_request("POST", f"/jobs/{urllib.parse.quote(args.job_id, safe='')}/cancel")
     if row is None:
         raise RuntimeError(f"no job with id '{args.job_id}' is running (neo4j-gml jobs list)")
     print(f"cancelled {row['jobId']} ({row['procedure']}.{row['mode']}, phase {row['phase']})")

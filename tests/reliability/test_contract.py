@@ -25,6 +25,7 @@ import neo4j
 import numpy as np
 import pytest
 
+from neo4j_gml.commands.jobs import service_request
 from neo4j_gml.io import write as io_write
 from neo4j_gml.procedures import registry
 
@@ -48,16 +49,7 @@ def count(driver: neo4j.Driver, text: str, **params: object) -> int:
 
 
 def service(gml, method: str, path: str) -> dict | None:  # noqa: ANN001
-    request = urllib.request.Request(gml.service_url + path, method=method)
-    if gml.token:
-        request.add_header("Authorization", f"Bearer {gml.token}")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return None
-        raise
+    return service_request(method, path, gml.service_url, gml.token or "")
 
 
 def jobs(gml) -> list[dict]:  # noqa: ANN001
