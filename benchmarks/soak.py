@@ -80,6 +80,7 @@ WCC = {"nodeLabels": ["S"], "relationshipTypes": ["R"]}
 NODE_SIM = {"nodeLabels": ["P", "F"], "relationshipTypes": ["HAS"], "topK": 3}
 PR_PROPERTY, WCC_PROPERTY, SIM_TYPE = "soak_pr", "soak_wcc", "SIM"
 WRITE_BATCH = 2_000  # rows per write transaction: several batches, so "mid-write" is a moment
+WRITERS = 4  # writer threads of a write (the default concurrency)
 
 #: kind -> (Cypher, config); ``$c`` is the config.
 CALLS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -138,6 +139,9 @@ class Call:
     code: str = ""
     message: str = ""
     outcome: str = ""  # "ok", a REFUSALS entry, or "unclear"
+    job_id: str = ""  # a cancel target's jobId; for a cancel, the jobId it cancels
+    cancel_phase: str = ""  # a cancel that found its job: the job's phase then
+    cancel_rows: tuple[int, int] = (0, 0)  # ... and its rows written, of rows to write
 
     @property
     def seconds(self) -> float:
@@ -231,11 +235,14 @@ def load_graph(driver: neo4j.Driver, nodes: int) -> dict[str, int]:
 # ------------------------------------------------------------------------------ sessions
 
 
-def _run_cypher(session: neo4j.Session, text: str, params: dict, timeout: float | None) -> None:
+def _run_cypher(
+    session: neo4j.Session, text: str, params: dict, timeout: float | None
+) -> list[neo4j.Record]:
     query = neo4j.Query(text, timeout=timeout) if timeout else text
     result = session.run(query, params)
-    list(result)
+    records = list(result)
     result.consume()
+    return records
 
 
 def _record_error(call: Call, exc: BaseException) -> None:
@@ -282,7 +289,8 @@ def session_loop(soak: Soak, index: int) -> None:
         if target is not None:
             variant = "cancel"
             text, params = (
-                "CALL gml.job.cancel($id) YIELD cancelled RETURN cancelled",
+                "CALL gml.job.cancel($id) YIELD cancelled, phase, rowsWritten, rowsToWrite "
+                "RETURN cancelled, phase, rowsWritten, rowsToWrite",
                 {"id": target[0]},
             )
         else:
@@ -299,11 +307,15 @@ def session_loop(soak: Soak, index: int) -> None:
                     soak.pending_cancels.append((config["jobId"], soak.now() + rng.uniform(0.2, 3)))
             params = {"c": config}
         call = Call(kind, variant, soak.now())
+        call.job_id = target[0] if target else (config or {}).get("jobId", "")
         try:
             if session is None:
                 session = soak.driver.session()
-            _run_cypher(session, text, params, timeout)
+            records = _run_cypher(session, text, params, timeout)
             call.ok = True
+            if target is not None and records and records[0]["cancelled"]:
+                call.cancel_phase = records[0]["phase"]
+                call.cancel_rows = (records[0]["rowsWritten"], records[0]["rowsToWrite"])
         except Exception as exc:  # noqa: BLE001 - every outcome is recorded and classified
             _record_error(call, exc)
             if not isinstance(exc, neo4j.exceptions.ClientError) and session is not None:
@@ -444,6 +456,50 @@ def classify(call: Call, faults: list[Fault]) -> str:
         ):
             return "neo4j down"
     return "unclear"
+
+
+#: Phases after which a job of that mode checks its token again before it ends: a job
+#: cancelled in one of them must not end well (stats jobs end right after computing). A write
+#: cancelled in its write phase may end well only when the batches left were all in flight
+#: already (at most :data:`WRITERS` batches): no batch starts after the cancel.
+_MUST_STOP = {
+    "stream": ("queued", "read", "compute", "computed"),
+    "write": ("queued", "read", "compute", "computed"),
+    "stats": ("queued", "read"),
+}
+
+
+def cancels(calls: list[Call]) -> dict[str, Any]:
+    """Pair each acknowledged ``gml.job.cancel`` with its target call: how the targets ended,
+    by the phase their job was in, and the targets that ended well though they had to stop."""
+    targets = {c.job_id: c for c in calls if c.variant == "cancel-target"}
+    by_phase: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    violations, in_write = [], []
+    for c in calls:
+        if c.variant != "cancel" or not c.cancel_phase:
+            continue
+        target = targets.get(c.job_id)
+        if target is None:  # cannot happen: every cancelled id is a target's
+            by_phase[c.cancel_phase]["no target"] += 1
+            continue
+        by_phase[c.cancel_phase][target.outcome] += 1
+        mode = target.kind.rsplit(".", 1)[1]
+        done, total = c.cancel_rows
+        slack = WRITERS * CALLS[target.kind][1].get("batchSize", 0)
+        late = c.cancel_phase == "write" and total - done > slack
+        if c.cancel_phase == "write":
+            in_write.append(f"{target.kind} at {done}/{total} rows: {target.outcome}")
+        if target.ok and (c.cancel_phase in _MUST_STOP[mode] or late):
+            violations.append(
+                f"{target.kind} job {c.job_id} cancelled in phase '{c.cancel_phase}' "
+                f"({done}/{total} rows written) at {c.t1:.1f} s, ended well at {target.t1:.1f} s"
+            )
+    return {
+        "acknowledged": sum(sum(v.values()) for v in by_phase.values()),
+        "targets_by_phase": {k: dict(v) for k, v in by_phase.items()},
+        "in_write_phase": in_write,
+        "violations": violations,
+    }
 
 
 def _shape(message: str) -> str:
@@ -664,14 +720,32 @@ def recovery(calls: list[Call], fault: Fault) -> float | None:
     return min(ends) - fault.up_at if ends else None
 
 
-def service_tracebacks(log: Path | None) -> int:
-    """Tracebacks in the service's log (each is a failure the service did not expect)."""
+def service_tracebacks(log: Path | None) -> list[dict[str, Any]]:
+    """The tracebacks in the service's log (each a failure the service did not expect), one per
+    chain of chained exceptions, grouped by the log line before them and their last exception."""
     try:
-        return (
-            log.read_text(errors="replace").count("Traceback (most recent call last)") if log else 0
-        )
+        lines = log.read_text(errors="replace").splitlines() if log else []
     except OSError:
-        return 0
+        return []
+    chains: list[list[str]] = []  # [logged line, last exception line]
+    for i, line in enumerate(lines):
+        if not line.startswith("Traceback (most recent call last)"):
+            continue
+        end = i + 1
+        while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t"):
+            end += 1
+        exception = lines[end].strip()[:300] if end < len(lines) else "?"
+        before = [x for x in lines[max(0, i - 3) : i] if x.strip()]
+        chained = bool(before) and before[-1].startswith(("The above exception", "During handling"))
+        if chained and chains:
+            chains[-1][1] = exception
+        else:
+            chains.append([_shape(before[-1])[:200] if before else "", exception])
+    groups = collections.Counter((logged, exception) for logged, exception in chains)
+    return [
+        {"count": n, "logged": logged, "exception": exception}
+        for (logged, exception), n in groups.most_common()
+    ]
 
 
 def markdown(meta: dict[str, Any], summary: dict[str, Any], result: dict[str, Any]) -> str:
@@ -722,6 +796,16 @@ def markdown(meta: dict[str, Any], summary: dict[str, Any], result: dict[str, An
             )
     lines += [
         "",
+        f"Cancels acknowledged (`cancelled` true): {meta['cancels']['acknowledged']}; their "
+        "targets ended, by the job's phase at the cancel: "
+        + "; ".join(
+            f"{phase}: " + ", ".join(f"{k} {v}" for k, v in sorted(ends.items()))
+            for phase, ends in sorted(meta["cancels"]["targets_by_phase"].items())
+        )
+        + ". Cancelled while writing: "
+        + ("; ".join(meta["cancels"]["in_write_phase"]) or "none")
+        + ".",
+        "",
         "## Faults injected",
         "",
         "| # | at (s) | killed (SIGKILL) | pid | what was running | back after (s) "
@@ -739,9 +823,11 @@ def markdown(meta: dict[str, Any], summary: dict[str, Any], result: dict[str, An
     lines += [
         "",
         "First ok call after: from the restart to the end of the first successful procedure "
-        "call started after it. Service log: "
-        f"{meta['service_tracebacks']} tracebacks.",
+        "call started after it. Tracebacks in the service log: "
+        f"{sum(t['count'] for t in meta['service_tracebacks'])}.",
     ]
+    for t in meta["service_tracebacks"]:
+        lines.append(f"- {t['count']}x after `{t['logged']}`: `{t['exception']}`")
     lines += [
         "",
         f"## Consistency: {'OK' if result['ok'] else '**FAILED**'}",
@@ -894,6 +980,16 @@ def main(argv: list[str] | None = None) -> int:
         if not service_answers(service_url):
             stack.start_service(timeout=180)
         result = consistency(stack, admin)
+        paired = cancels(calls)
+        result["checks"].append(
+            {
+                "check": "a job cancelled before it could finish did not end well",
+                "ok": not paired["violations"],
+                "detail": "; ".join(paired["violations"][:10])
+                or f"{paired['acknowledged']} acknowledged cancels paired with their calls",
+            }
+        )
+        result["ok"] = result["ok"] and not paired["violations"]
         if soak.fault_errors:
             result["ok"] = False
             result["checks"].append(
@@ -918,6 +1014,7 @@ def main(argv: list[str] | None = None) -> int:
             "faults": [{**asdict(f), "first_ok_after_s": recovery(calls, f)} for f in fault_list],
             "service_tracebacks": service_tracebacks(stack.service_log),
             "refusals": refusal_messages(calls),
+            "cancels": paired,
             "fault_errors": soak.fault_errors,
             "unclear": unclear_messages(calls),
         }

@@ -275,7 +275,7 @@ def _describe_id(value: Any) -> str:
     return f"{kind} {value!r}"[:120]
 
 
-def _id_column(values: list[Any], *, key: str, column: str) -> np.ndarray:
+def id_column(values: list[Any], *, key: str, column: str) -> np.ndarray:
     """The node ids of a Cypher projection's ``column`` as ``int64``, or a :class:`ConfigError`
     naming ``key``, the column and the first value that is not an integer (1-based row).
 
@@ -505,7 +505,7 @@ def _read_cypher(
     )
     if "id" not in keys:
         raise ConfigError(f"config key 'nodeQuery' must return a column `id`; it returns {keys}")
-    ids = _id_column([r["id"] for r in records], key="nodeQuery", column="id")
+    ids = id_column([r["id"] for r in records], key="nodeQuery", column="id")
     node_ids, first = np.unique(ids, return_index=True)
     prop_names = [k for k in keys if k != "id"]
     wanted = dict.fromkeys(prop_names, NO_DEFAULT)
@@ -539,8 +539,8 @@ def _read_cypher(
                 f"config key 'relationshipQuery' must return columns `source` and `target`; "
                 f"it returns {rel_keys}"
             )
-    src = _id_column([r["source"] for r in rel_records], key="relationshipQuery", column="source")
-    dst = _id_column([r["target"] for r in rel_records], key="relationshipQuery", column="target")
+    src = id_column([r["source"] for r in rel_records], key="relationshipQuery", column="source")
+    dst = id_column([r["target"] for r in rel_records], key="relationshipQuery", column="target")
     weights = None
     if "weight" in rel_keys or projection.weight_property is not None:
         column = projection.weight_property or "weight"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +24,7 @@ import torch
 from neo4j_gml import cancellation
 from neo4j_gml.graph import Graph, resolve_device
 from neo4j_gml.io.connection import Connection
-from neo4j_gml.io.read import Projection, ReadReport, read_graph
+from neo4j_gml.io.read import Projection, ReadReport, id_column, read_graph
 from neo4j_gml.io.user_query import run_user_query
 from neo4j_gml.io.write import (
     create_vector_index,
@@ -45,7 +45,9 @@ def _millis(since: float) -> int:
 
 
 @contextmanager
-def _progress(label: str, total: int | None, enabled: bool, count: Any = None) -> Iterator[Any]:
+def _progress(
+    label: str, total: int | None, enabled: bool, count: Callable[[int], None] | None = None
+) -> Iterator[Any]:
     """A rich progress bar (drawn on stderr) when stdout is a terminal; ``count`` (a callback
     taking a number of rows, e.g. a job's counter) is called too."""
     if not enabled or not sys.stdout.isatty():
@@ -170,13 +172,15 @@ def _read_pairs(
         return
     if driver is None:
         raise ConfigError(f"config key '{key}' needs a Neo4j connection")
-    records, _ = run_user_query(driver, database, cfg[key], cfg.get("parameters"), key=key)
-    try:
-        cfg["pairs"] = [[int(r["source"]), int(r["target"])] for r in records]
-    except (KeyError, TypeError, ValueError) as exc:
+    records, columns = run_user_query(driver, database, cfg[key], cfg.get("parameters"), key=key)
+    if not {"source", "target"} <= set(columns):
         raise ConfigError(
-            f"config key '{key}': the query must return integer columns 'source' and 'target'"
-        ) from exc
+            f"config key '{key}': the query must return integer columns 'source' and 'target'; "
+            f"it returns {columns}"
+        )
+    src = id_column([r["source"] for r in records], key=key, column="source")
+    dst = id_column([r["target"] for r in records], key=key, column="target")
+    cfg["pairs"] = np.stack([src, dst], axis=1).tolist()
 
 
 def stream_frame(done: Computed) -> pd.DataFrame:

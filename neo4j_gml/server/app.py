@@ -32,7 +32,6 @@ import asyncio
 import hmac
 import json
 import logging
-import threading
 from collections.abc import AsyncIterator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -475,7 +474,6 @@ def _classify(exc: BaseException) -> tuple[int, str]:
 
 def _run_job(access: Neo4jAccess, job: Job, body: RunRequest) -> tuple[str, Any]:
     """Run one job in this thread: ``("ok", rows or row)`` or ``("error", payload)``."""
-    job.thread = threading.get_ident()
     try:
         driver, _ = access.for_user(body.user)
         result = run(

@@ -614,3 +614,15 @@ def test_twenty_concurrent_sessions_succeed_or_get_a_clear_busy_refusal(
             monkeypatch.delenv("GML_SERVICE_MAX_QUEUE")
             gml.restart_service()
     assert query(gml_db, LOAD_CALLS[3]) == [{"c": 500}]
+
+
+def test_pairs_query_ids_must_be_integers(gml, gml_db) -> None:  # noqa: ANN001
+    gml_db.execute_query(RING)
+    for bad, shown in (("id(a) + 0.5", "float"), ("true", "boolean true"), ("'x'", "string 'x'")):
+        pairs = f"MATCH (a:N {{i: 0}}), (b:N {{i: 1}}) RETURN {bad} AS source, id(b) AS target"
+        with pytest.raises(neo4j.exceptions.ClientError) as err:
+            query(gml_db, "CALL gml.linkScore.stream({nodeLabels: ['N'], pairsQuery: $q})", q=pairs)
+        assert "config key 'pairsQuery': column `source` must hold integer node ids" in (
+            err.value.message
+        )
+        assert f"found {shown}" in err.value.message
