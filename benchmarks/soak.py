@@ -4,6 +4,9 @@
     .venv/bin/python -m benchmarks.soak --sessions 20 --seconds 30
     .venv/bin/python -m benchmarks.soak --keep-home              # keep the Neo4j home and logs
 
+Run it from the repository root: it starts and kills the service with the integration tests'
+``GmlStack`` (``tests/integration/conftest.py``).
+
 It starts its own Neo4j 5.26 with the gml plugin (temporary home, free Bolt port on 127.0.0.1,
 ``neo4j_gml.local_neo4j.start``) and its own ``neo4j-gml serve`` (free port on 127.0.0.1, a
 random token, ``GML_SERVICE_MAX_JOBS`` 2 and ``GML_SERVICE_MAX_QUEUE`` 32 unless set), loads a
@@ -941,6 +944,14 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(args.sessions)
         ]
         faults = threading.Thread(target=fault_loop, args=(soak, env), daemon=True)
+
+        def stop_callers() -> None:
+            # Stopped early (Ctrl-C, SIGTERM): let a restart in progress finish, so that what it
+            # starts is stopped too.
+            soak.stop.set()
+            faults.join(120)
+
+        _CLEANUPS.append(stop_callers)
         for t in [*threads, faults]:
             t.start()
         while soak.now() < args.seconds:

@@ -32,7 +32,7 @@ import asyncio
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
@@ -98,18 +98,32 @@ class JobLimiter:
             self._loop = asyncio.get_running_loop()
         return self._sem
 
-    async def acquire(self) -> None:
+    def reserve(self) -> None:
+        """Take a place in the queue now, or HTTP 503 when the queue is full."""
         sem = self._semaphore()
         if sem.locked() and self.waiting >= self.queue:
             raise HTTPException(
                 503, f"the service is busy: {self.running} jobs running, {self.waiting} queued"
             )
         self.waiting += 1
-        try:
-            await sem.acquire()
-        finally:
-            self.waiting -= 1
+
+    def unreserve(self) -> None:
+        """Give back a place in the queue that never became a slot."""
+        self.waiting -= 1
+
+    async def take(self) -> None:
+        """Turn a reserved place into a slot, waiting for one (cancelling keeps the place)."""
+        await self._semaphore().acquire()
+        self.waiting -= 1
         self.running += 1
+
+    async def acquire(self) -> None:
+        self.reserve()
+        try:
+            await self.take()
+        except BaseException:
+            self.unreserve()
+            raise
 
     def release(self) -> None:
         """Free a slot; safe to call from a job's thread."""
@@ -269,14 +283,29 @@ async def _plain_response(send: Any, status: int, detail: str, extra: dict | Non
 
 
 class JobResponse(StreamingResponse):
-    """A job's NDJSON lines: progress while it runs (one a second at least, so a caller that went
-    away is noticed), then its rows and ``end``, or one ``error`` line. If the response ends
-    before its last line was sent (the caller went away, the connection broke), the job is
-    cancelled."""
+    """A job's NDJSON lines: progress while it waits for a slot and while it runs (one a second
+    at least, so a caller that went away is noticed), then its rows and ``end``, or one
+    ``error`` line. Headers go out at once, so a caller whose job was queued when the service
+    died learns that it died, not that it was never there.
 
-    def __init__(self, job: Job, future: asyncio.Future) -> None:
+    The job holds a reserved place in ``limiter``'s queue when the response is made; ``start``
+    runs it once it has a slot and returns its future (whose completion frees the slot). If the
+    response ends before its last line was sent (the caller went away, the connection broke),
+    the job is cancelled, and a place or slot it never used is given back (``dropped`` is then
+    called with the job)."""
+
+    def __init__(
+        self,
+        job: Job,
+        limiter: JobLimiter,
+        start: Callable[[], asyncio.Future],
+        dropped: Callable[[Job], None],
+    ) -> None:
         self.job = job
-        self.future = future
+        self.limiter = limiter
+        self.start = start
+        self.dropped = dropped
+        self.state = "queued"  # -> "slot" (a slot, not yet running) -> "started"
         self.complete = False
         super().__init__(self._lines(), media_type=NDJSON)
 
@@ -286,18 +315,49 @@ class JobResponse(StreamingResponse):
         finally:
             if not self.complete:
                 self.job.cancel("the caller went away before the result was sent")
+            if self.state == "queued":
+                self.limiter.unreserve()
+            elif self.state == "slot":
+                self.limiter.release()
+            if self.state != "started":
+                self.state = "started"
+                self.dropped(self.job)
 
-    async def _lines(self) -> AsyncIterator[bytes]:
-        job, future = self.job, self.future
+    def _taken(self) -> None:
+        self.state = "slot"
+
+    async def _progress(
+        self, future: asyncio.Future, until_cancelled: bool = False
+    ) -> AsyncIterator[bytes]:
+        """Progress lines until ``future`` is done (or, with ``until_cancelled``, the job is
+        cancelled): on a change, at most every :data:`_PROGRESS_SECONDS`, once a second anyway."""
+        job = self.job
         last: dict[str, Any] | None = None
         quiet = 0.0
-        while not future.done():
+        while not future.done() and not (until_cancelled and job.token.cancelled):
             await asyncio.wait({future}, timeout=_PROGRESS_SECONDS)
             quiet += _PROGRESS_SECONDS
             now = {"phase": job.phase, "rowsWritten": job.written, "rowsToWrite": job.total}
             if now != last or quiet >= 1.0:
                 last, quiet = now, 0.0
                 yield _line("progress", {"jobId": job.id, **now})
+
+    async def _lines(self) -> AsyncIterator[bytes]:
+        job = self.job
+        slot = asyncio.ensure_future(self._take())
+        try:
+            async for line in self._progress(slot, until_cancelled=True):
+                yield line
+        finally:
+            slot.cancel()
+        if self.state == "queued":  # cancelled while it waited: it never runs
+            yield _line("error", _error_payload(job, Cancelled(f"cancelled: {job.token.reason}")))
+            self.complete = True
+            return
+        future = self.start()
+        self.state = "started"
+        async for line in self._progress(future):
+            yield line
         failure = future.exception()  # _run_job reports errors itself: a bug or an interrupt
         kind, payload = ("error", _error_payload(job, failure)) if failure else future.result()
         if kind == "error":
@@ -313,6 +373,10 @@ class JobResponse(StreamingResponse):
             yield _line("row", payload)
             yield _line("end", {"rows": 1})
         self.complete = True
+
+    async def _take(self) -> None:
+        await self.limiter.take()
+        self._taken()  # in the same step as the slot was taken: never lost
 
 
 def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> FastAPI:
@@ -424,19 +488,25 @@ def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> 
         except JobIdInUse as exc:
             raise HTTPException(409, str(exc)) from None
         try:
-            await limiter.acquire()
-        except BaseException:
+            limiter.reserve()
+        except HTTPException:
             registry_of_jobs.remove(job)
             raise
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(executor, _run_job, neo4j_access(), job, body)
+        access = neo4j_access()
 
-        def finished(_: asyncio.Future) -> None:
-            registry_of_jobs.remove(job)
-            limiter.release()
+        def start() -> asyncio.Future:
+            future = asyncio.get_running_loop().run_in_executor(
+                executor, _run_job, access, job, body
+            )
 
-        future.add_done_callback(finished)
-        return JobResponse(job, future)
+            def finished(_: asyncio.Future) -> None:
+                registry_of_jobs.remove(job)
+                limiter.release()
+
+            future.add_done_callback(finished)
+            return future
+
+        return JobResponse(job, limiter, start, registry_of_jobs.remove)
 
     return app
 
@@ -482,6 +552,10 @@ def _run_job(access: Neo4jAccess, job: Job, body: RunRequest) -> tuple[str, Any]
         job.finish()
         return "ok", result
     except BaseException as exc:  # noqa: BLE001 - every failure is reported in-band
-        if not isinstance(exc, Cancelled | ConfigError | ValueError | neo4j.exceptions.Neo4jError):
+        payload = _error_payload(job, exc)
+        expected = Cancelled | ConfigError | ValueError | neo4j.exceptions.Neo4jError
+        if isinstance(exc, WriteError | neo4j.exceptions.DriverError):  # Neo4j went away
+            log.warning("procedure %s.%s failed: %s", job.procedure, job.mode, payload["message"])
+        elif not isinstance(exc, expected):  # a bug: keep the traceback
             log.exception("procedure %s.%s failed", job.procedure, job.mode)
-        return "error", _error_payload(job, exc)
+        return "error", payload

@@ -626,3 +626,38 @@ def test_pairs_query_ids_must_be_integers(gml, gml_db) -> None:  # noqa: ANN001
             err.value.message
         )
         assert f"found {shown}" in err.value.message
+
+
+def test_a_queued_job_can_be_cancelled_and_a_dead_service_is_named(gml, big) -> None:  # noqa: ANN001
+    slots = service(gml, "GET", "/jobs")["maxJobs"]
+    running = [
+        _in_background(lambda k=k: query(big, betweenness(f"slot-{k}"))) for k in range(slots)
+    ]
+    wait_for(
+        lambda: all(_phase(gml, f"slot-{k}") == "compute" for k in range(slots)), 120, "full slots"
+    )
+    queued, outcome = _in_background(lambda: query(big, betweenness("queued-one")))
+    wait_for(lambda: _phase(gml, "queued-one") == "queued", 30, "the queued job")
+    t0 = time.monotonic()
+    assert service(gml, "POST", "/jobs/queued-one/cancel")["phase"] == "queued"
+    queued.join(10)
+    assert time.monotonic() - t0 < 5
+    assert "cancelled on request" in outcome[0].message
+    assert all(_phase(gml, f"slot-{k}") == "compute" for k in range(slots))  # untouched
+    if gml.owns_service:  # one more waits; then the service dies under all of them
+        waiting, lost = _in_background(lambda: query(big, betweenness("queued-two")))
+        wait_for(lambda: _phase(gml, "queued-two") == "queued", 30, "the queued job")
+        try:
+            gml.kill_service()
+            waiting.join(30)
+        finally:
+            gml.restart_service()
+        assert "ended the result stream before its end" in lost[0].message
+        assert "'queued' phase" in lost[0].message
+    else:
+        for k in range(slots):
+            service(gml, "POST", f"/jobs/slot-{k}/cancel")
+    for thread, _ in running:
+        thread.join(30)
+    wait_idle(gml)
+    assert count(big, "MATCH (n:B) WHERE n.bw IS NOT NULL RETURN count(n) AS c") == 0

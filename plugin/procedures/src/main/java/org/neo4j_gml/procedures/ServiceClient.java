@@ -139,7 +139,7 @@ public final class ServiceClient {
         try {
             response = client().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new GmlServiceException(unreachable(settings, callName, String.valueOf(e.getMessage())));
+            throw new GmlServiceException(unreachable(settings, callName, why(e)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GmlServiceException(callName + ": interrupted while waiting for the neo4j_gml service");
@@ -211,7 +211,14 @@ public final class ServiceClient {
         if (cause instanceof ConnectException) {
             return new GmlServiceException(unreachable(settings, callName, "connection refused"));
         }
-        return new GmlServiceException(unreachable(settings, callName, String.valueOf(cause)));
+        // Connected, then the connection broke before any answer: the service died or restarted.
+        return new GmlServiceException(callName + ": the connection to the neo4j_gml service at "
+                + settings.url() + " broke before it answered (" + why(cause) + "); was the service"
+                + " stopped? Nothing was written by this call before it answered.");
+    }
+
+    private static String why(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** {@code GET <url>/health}: the service's version, or {@code null} when it does not answer. */
@@ -366,7 +373,7 @@ public final class ServiceClient {
                 }
                 if (item instanceof Exception e) {
                     close();
-                    throw new GmlServiceException(brokenStream(String.valueOf(e.getMessage())));
+                    throw new GmlServiceException(brokenStream(why(e)));
                 }
                 String line = (String) item;
                 if (line.isBlank()) continue;
