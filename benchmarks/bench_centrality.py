@@ -25,7 +25,7 @@ import torch
 
 from neo4j_gml.algorithms.centrality.betweenness import betweenness_centrality
 from neo4j_gml.algorithms.centrality.pagerank import page_rank
-from neo4j_gml.graph import Graph, resolve_device
+from neo4j_gml.core.graph import Graph, resolve_device
 
 
 def power_law_edges(relationships: int, seed: int = 0, per_node: int = 10):

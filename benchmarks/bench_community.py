@@ -28,7 +28,7 @@ import torch
 
 from neo4j_gml.algorithms.community.louvain import leiden, louvain
 from neo4j_gml.algorithms.community.metrics import modularity, undirected_arcs
-from neo4j_gml.graph import Graph, resolve_device
+from neo4j_gml.core.graph import Graph, resolve_device
 
 
 def planted_edges(

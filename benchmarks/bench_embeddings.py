@@ -36,7 +36,7 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("GML_DATA_DIR", ROOT.parent / "shared" / "data")) / "planetoid"

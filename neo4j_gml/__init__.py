@@ -7,7 +7,7 @@ them back as node and relationship properties::
     df = neo4j_gml.run("degree", "stream", {"nodeLabels": ["Person"]})
 """
 
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 __version__ = "0.1.0"
 

@@ -10,7 +10,7 @@ A *home* folder holds everything of one DBMS::
     <home>/plugins  procedure jars (also put on the JVM class path)
 
 :func:`start` also builds the ``gml.*`` procedure plugin (``plugin/procedures``, see
-:mod:`neo4j_gml.server.plugin_jar`) when its jar is missing or stale and copies it into
+:mod:`neo4j_gml.build.plugin_jar`) when its jar is missing or stale and copies it into
 ``<home>/plugins`` (``NEO4J_GML_PLUGIN=0``: without it).
 
 Settings in ``<home>/conf/neo4j.conf`` are passed to Neo4j unvalidated (unknown keys, e.g. a
@@ -45,17 +45,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from neo4j_gml.build.paths import PLUGIN_DIR
+from neo4j_gml.core.constants import DEFAULT_PASSWORD, DEFAULT_PORT, DEFAULT_USER
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _REPO_ROOT = _PACKAGE_DIR.parent
-
-#: The folder with the Maven build of the launcher (``plugin/pom.xml``); override with
-#: ``NEO4J_GML_PLUGIN_DIR``.
-PLUGIN_DIR: Path = Path(
-    os.environ.get(
-        "NEO4J_GML_PLUGIN_DIR",
-        _REPO_ROOT / "plugin" if (_REPO_ROOT / "plugin").is_dir() else Path.cwd() / "plugin",
-    )
-)
 
 #: Default DBMS home: ``.neo4j-home`` in the repository checkout (or the current directory when the
 #: package is not run from a checkout); override with ``NEO4J_GML_HOME``.
@@ -65,16 +59,6 @@ DEFAULT_HOME: Path = Path(
         (_REPO_ROOT if (_REPO_ROOT / "plugin").is_dir() else Path.cwd()) / ".neo4j-home",
     )
 )
-
-#: Password set for user ``neo4j`` when neither ``password`` nor ``NEO4J_PASSWORD`` is given
-#: (Neo4j requires at least 8 characters). Only for a local development DBMS on 127.0.0.1.
-DEFAULT_PASSWORD = "neo4j-gml-password"
-
-#: Default Bolt port; ``0`` picks any free port.
-DEFAULT_PORT = 7687
-
-#: Default user.
-DEFAULT_USER = "neo4j"
 
 LAUNCHER_MAIN = "org.neo4j_gml.launcher.Launcher"
 
@@ -445,7 +429,7 @@ def start(
         build_launcher()
         for sub in ("data", "logs", "run", "plugins", "conf"):
             (home_dir / sub).mkdir(parents=True, exist_ok=True)
-        from neo4j_gml.server.plugin_jar import install_plugin
+        from neo4j_gml.build.plugin_jar import install_plugin
 
         install_plugin(home_dir)  # the gml.* procedures (NEO4J_GML_PLUGIN=0: without)
         extra_classpath = [*(extra_classpath or []), *_gds_plugins(home_dir, with_gds)]

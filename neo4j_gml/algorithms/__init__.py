@@ -1,1 +1,1 @@
-"""Algorithms algorithms: pure functions over neo4j_gml.graph.Graph."""
+"""Algorithms algorithms: pure functions over neo4j_gml.core.graph.Graph."""

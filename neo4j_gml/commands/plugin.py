@@ -33,7 +33,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from neo4j_gml.server.plugin_jar import build_plugin
+    from neo4j_gml.build.plugin_jar import build_plugin
 
     print(build_plugin(force=args.force))
     return 0

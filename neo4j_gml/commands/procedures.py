@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.procedures.registry import MODES
 
 

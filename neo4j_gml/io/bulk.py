@@ -18,7 +18,7 @@ import weakref
 import neo4j
 import numpy as np
 
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
 
 #: The layout version this side speaks; ``gml.io.protocol()`` must answer the same.
 PROTOCOL = 2

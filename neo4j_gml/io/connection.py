@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import neo4j
 
-from neo4j_gml.local_neo4j import DEFAULT_PASSWORD, DEFAULT_PORT, DEFAULT_USER
+from neo4j_gml.core.constants import DEFAULT_PASSWORD, DEFAULT_PORT, DEFAULT_USER
 
 DEFAULT_URI = f"bolt://127.0.0.1:{DEFAULT_PORT}"
 

@@ -8,7 +8,7 @@ name can never end the identifier early and inject Cypher.
 
 from __future__ import annotations
 
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
 
 MAX_NAME_LENGTH = 16383
 

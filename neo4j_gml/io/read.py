@@ -1,4 +1,4 @@
-"""Reading a projection of a Neo4j graph into a :class:`~neo4j_gml.graph.Graph`.
+"""Reading a projection of a Neo4j graph into a :class:`~neo4j_gml.core.graph.Graph`.
 
 Two kinds of projection, as in GDS:
 
@@ -29,12 +29,12 @@ from typing import Any
 import neo4j
 import numpy as np
 
-from neo4j_gml.cancellation import CancelToken
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import CancelToken
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 from neo4j_gml.io import bulk
 from neo4j_gml.io.names import quote
 from neo4j_gml.io.user_query import run_user_query
-from neo4j_gml.procedures.config import ConfigError
 
 NO_DEFAULT = object()
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import neo4j
 
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
 
 
 def run_user_query(

@@ -26,7 +26,7 @@ import neo4j
 import numpy as np
 import torch
 
-from neo4j_gml.cancellation import Cancelled, CancelToken
+from neo4j_gml.core.cancellation import Cancelled, CancelToken
 from neo4j_gml.io import bulk
 from neo4j_gml.io.names import quote
 
@@ -86,7 +86,7 @@ def _run_batches(
     with ``packed``, for the ``gml.io`` procedures) and ``constants`` passed whole.
 
     ``cancel`` is checked before every batch: once it is set no further batch starts, and
-    :class:`~neo4j_gml.cancellation.Cancelled` says how many rows had landed."""
+    :class:`~neo4j_gml.core.cancellation.Cancelled` says how many rows had landed."""
     total = len(next(iter(columns.values()))) if columns else 0
     ranges = _batches(total, batch_size)
 

@@ -23,7 +23,8 @@ from typing import Any
 
 import neo4j
 
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 from neo4j_gml.io.names import quote
 from neo4j_gml.io.read import Projection, ReadReport, _node_property_spec, read_graph
 from neo4j_gml.pipeline.loader import PROJECTION_KEY_NAMES, Pipeline, Step
@@ -38,7 +39,6 @@ from neo4j_gml.pipeline.records import (
     spool,
 )
 from neo4j_gml.procedures import registry
-from neo4j_gml.procedures.config import ConfigError
 from neo4j_gml.procedures.runner import compute, stream_frame, summary_row, write_result
 
 Progress = Callable[[str], None]

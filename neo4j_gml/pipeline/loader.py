@@ -20,9 +20,9 @@ from typing import Any
 import jsonschema
 import yaml
 
+from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.io.connection import Connection
 from neo4j_gml.procedures import registry
-from neo4j_gml.procedures.config import ConfigError
 from neo4j_gml.procedures.registry import PROJECTION_KEYS
 
 PROJECTION_KEY_NAMES = frozenset(k.name for k in PROJECTION_KEYS)

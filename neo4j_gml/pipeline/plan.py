@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import neo4j
 
+from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.io.names import quote
 from neo4j_gml.pipeline.execute import _projection_key
 from neo4j_gml.pipeline.loader import Pipeline
 from neo4j_gml.pipeline.records import RECORD_LABELS
 from neo4j_gml.procedures import registry
-from neo4j_gml.procedures.config import ConfigError
 from neo4j_gml.procedures.estimate import MemoryEstimate, estimate_memory, human_bytes
 
 

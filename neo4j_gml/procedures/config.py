@@ -13,9 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-
-class ConfigError(ValueError):
-    """A configuration value is unknown, missing, of the wrong type or out of range."""
+from neo4j_gml.core.errors import ConfigError
 
 
 class _Required:

@@ -146,7 +146,7 @@ def check_fits(
     proc: Procedure, cfg: Mapping[str, Any], estimate: MemoryEstimate, device: Any
 ) -> None:
     """Raise :class:`ConfigError` when ``estimate`` exceeds what ``device`` has free."""
-    from neo4j_gml.procedures.config import ConfigError
+    from neo4j_gml.core.errors import ConfigError
 
     free = available_bytes(device)
     if estimate.total_bytes <= free:

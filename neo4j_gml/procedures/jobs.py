@@ -4,7 +4,7 @@ The runner moves a :class:`Job` through its phases (``queued`` -> ``read`` -> ``
 ``write`` | ``stream`` -> ``done``) and counts rows written; :class:`JobRegistry` lists the jobs
 and cancels one by id (:meth:`Job.cancel`). A cancelled job stops at its next check (between phases, before each read
 chunk and write batch, at the algorithms' checkpoints); one still computing after
-``grace_seconds`` is interrupted in its thread (:func:`neo4j_gml.cancellation.interrupt`), again
+``grace_seconds`` is interrupted in its thread (:func:`neo4j_gml.core.cancellation.interrupt`), again
 every ``grace_seconds`` until it leaves the compute phase.
 """
 
@@ -16,8 +16,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j_gml import cancellation
-from neo4j_gml.cancellation import CancelToken
+from neo4j_gml.core import cancellation
+from neo4j_gml.core.cancellation import CancelToken
 
 PHASES = ("queued", "read", "compute", "computed", "write", "stream", "done")
 

@@ -17,8 +17,9 @@ from typing import Any
 
 import torch
 
-from neo4j_gml.graph import ORIENTATIONS, Graph
-from neo4j_gml.procedures.config import REQUIRED, ConfigError, Key
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import ORIENTATIONS, Graph
+from neo4j_gml.procedures.config import REQUIRED, Key
 
 MODES = ("stream", "stats", "write")
 

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from neo4j_gml import cancellation
-from neo4j_gml.graph import Graph, resolve_device
+from neo4j_gml.core import cancellation
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph, resolve_device
 from neo4j_gml.io.connection import Connection
 from neo4j_gml.io.read import Projection, ReadReport, id_column, read_graph
 from neo4j_gml.io.user_query import run_user_query
@@ -33,7 +34,6 @@ from neo4j_gml.io.write import (
     write_relationships,
 )
 from neo4j_gml.procedures import registry
-from neo4j_gml.procedures.config import ConfigError
 from neo4j_gml.procedures.estimate import check_fits, estimate_memory
 from neo4j_gml.procedures.jobs import Job
 from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result
@@ -354,7 +354,7 @@ def run(
     Neo4j must be read or written; ``graph`` skips the read. ``database`` defaults to
     ``NEO4J_DATABASE`` or the server's default database. ``job`` (see :mod:`.jobs`) lets another
     thread follow and cancel the run; a cancelled run raises
-    :class:`~neo4j_gml.cancellation.Cancelled` and writes no batch after the cancel.
+    :class:`~neo4j_gml.core.cancellation.Cancelled` and writes no batch after the cancel.
     """
     proc = registry.get(name)
     job = job if job is not None else Job(name, mode)

@@ -46,10 +46,10 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from neo4j_gml import __version__
-from neo4j_gml.cancellation import Cancelled
+from neo4j_gml.core.cancellation import Cancelled
+from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.io.write import WriteError
 from neo4j_gml.procedures import registry
-from neo4j_gml.procedures.config import ConfigError
 from neo4j_gml.procedures.jobs import Job, JobIdInUse, JobRegistry
 from neo4j_gml.procedures.runner import rows_of, run
 from neo4j_gml.procedures.summary import summary_columns

@@ -23,10 +23,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import neo4j  # noqa: E402
 import numpy as np  # noqa: E402
 
+from neo4j_gml.core.errors import ConfigError  # noqa: E402
 from neo4j_gml.io.names import quote  # noqa: E402
 from neo4j_gml.pipeline.records import RECORD_LABELS, RunRecord, StepRecord, load_run  # noqa: E402
 from neo4j_gml.procedures import registry  # noqa: E402
-from neo4j_gml.procedures.config import ConfigError  # noqa: E402
 
 METRIC = re.compile(r"auc|precision|recall|hits|mrr|f1|accuracy|ndcg|loss", re.IGNORECASE)
 SAMPLE = 100_000

@@ -13,8 +13,8 @@ import pytest
 
 import neo4j_gml
 from neo4j_gml.algorithms.centrality.celf import celf
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 
 
 def two_stars() -> Graph:

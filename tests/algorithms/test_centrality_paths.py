@@ -15,8 +15,8 @@ import torch
 import neo4j_gml
 from neo4j_gml.algorithms.centrality.betweenness import betweenness_centrality, sample_sources
 from neo4j_gml.algorithms.centrality.closeness import closeness_centrality, harmonic_centrality
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 
 TOL = 1e-6
 

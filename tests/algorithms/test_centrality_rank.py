@@ -18,8 +18,8 @@ from neo4j_gml.algorithms.centrality.eigenvector import eigenvector_centrality
 from neo4j_gml.algorithms.centrality.hits import hits
 from neo4j_gml.algorithms.centrality.pagerank import article_rank, page_rank
 from neo4j_gml.algorithms.centrality.scalers import scale
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 
 EXACT = 1e-12
 CONVERGED = 1e-6

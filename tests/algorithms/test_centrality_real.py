@@ -14,7 +14,7 @@ import pytest
 from neo4j_gml.algorithms.centrality.betweenness import betweenness_centrality
 from neo4j_gml.algorithms.centrality.closeness import closeness_centrality
 from neo4j_gml.algorithms.centrality.kcore import core_numbers
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "snap" / "email-Eu-core.txt"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import neo4j_gml
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures import registry
 from neo4j_gml.procedures.summary import summary_columns
 

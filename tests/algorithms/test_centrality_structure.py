@@ -14,7 +14,7 @@ import torch
 import neo4j_gml
 from neo4j_gml.algorithms.centrality.biconnected import articulation_points, bridges
 from neo4j_gml.algorithms.centrality.kcore import core_numbers
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 def undirected(nxg: nx.Graph, n: int) -> Graph:

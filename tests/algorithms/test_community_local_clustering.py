@@ -12,8 +12,8 @@ import torch
 import neo4j_gml
 from neo4j_gml.algorithms.community import local_clustering as lc
 from neo4j_gml.algorithms.community.metrics import undirected_arcs
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 
 
 def planted(p_in: float, p_out: float, seed: int = 1) -> tuple[Graph, nx.Graph]:

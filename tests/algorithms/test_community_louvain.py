@@ -13,8 +13,8 @@ import torch
 import neo4j_gml
 from neo4j_gml.algorithms.community.louvain import apply_seeds, leiden, louvain
 from neo4j_gml.algorithms.community.metrics import modularity, nmi, undirected_arcs
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 
 
 @pytest.fixture(autouse=True)

@@ -16,8 +16,8 @@ from neo4j_gml.algorithms.community.partition_quality import (
     conductance_per_community,
     modularity_per_community,
 )
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 
 
 def weighted_planted(seed: int = 0) -> tuple[Graph, nx.Graph, torch.Tensor]:

@@ -11,8 +11,8 @@ import torch
 import neo4j_gml
 from neo4j_gml.algorithms.community.label_propagation import label_propagation
 from neo4j_gml.algorithms.community.scc import strongly_connected_components
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 
 
 def partition(labels: list[int]) -> set[frozenset[int]]:

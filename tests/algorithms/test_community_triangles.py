@@ -8,7 +8,7 @@ import torch
 
 import neo4j_gml
 from neo4j_gml.algorithms.community import triangles as tri
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 def graph_and_nx(seed: int) -> tuple[Graph, nx.Graph]:

@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from neo4j_gml.algorithms.embedding.fastrp import fast_rp, fastrp_initial_vectors
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures.registry import get
 
 

@@ -14,8 +14,8 @@ from neo4j_gml.algorithms.embedding.graphsage import (
     sample_neighbours,
     train_graphsage,
 )
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ import torch
 
 from neo4j_gml.algorithms.embedding.random_walk import random_walks, walk_chunks
 from neo4j_gml.algorithms.embedding.skipgram import skipgram
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures.registry import get
 
 # undirected: a triangle 1-2-3 with pendant 0 on 1 and pendant 4 on 3

@@ -16,7 +16,7 @@ import neo4j_gml
 from neo4j_gml.algorithms.similarity import knn as knn_module
 from neo4j_gml.algorithms.similarity.knn import knn
 from neo4j_gml.algorithms.similarity.knn_descent import knn_descent
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 @pytest.fixture(autouse=True)

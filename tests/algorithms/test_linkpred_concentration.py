@@ -17,7 +17,7 @@ from neo4j_gml.algorithms.linkpred.concentration import (
     approximate_concentration,
     topological_concentration,
 )
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 def _nx_tc(g: nx.Graph, hops: int, beta: float) -> list[float]:

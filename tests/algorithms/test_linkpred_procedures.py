@@ -17,8 +17,8 @@ import neo4j_gml
 from neo4j_gml import models
 from neo4j_gml.algorithms.linkpred import adjacency
 from neo4j_gml.algorithms.linkpred.pipeline import pair_features
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 
 
 @pytest.fixture(autouse=True)

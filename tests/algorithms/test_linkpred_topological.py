@@ -17,8 +17,8 @@ import torch
 import neo4j_gml
 from neo4j_gml.algorithms.linkpred import adjacency
 from neo4j_gml.algorithms.linkpred.topological import link_scores, two_hop_candidates
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 
 
 def _graph(seed: int = 1, n: int = 40, p: float = 0.12) -> tuple[nx.Graph, Graph]:

@@ -10,8 +10,8 @@ import torch
 
 import neo4j_gml.algorithms.similarity.node_similarity as ns_mod
 from neo4j_gml.algorithms.similarity.node_similarity import node_similarity
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures.registry import get
 
 

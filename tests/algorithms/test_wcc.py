@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from neo4j_gml.algorithms.community import wcc
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 def _random_graph(seed: int, n: int = 300, m: int = 260) -> Graph:

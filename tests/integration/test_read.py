@@ -8,8 +8,8 @@ import neo4j
 import numpy as np
 import pytest
 
+from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.io.read import Projection, read_graph
-from neo4j_gml.procedures.config import ConfigError
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.usefixtures("io_path")]
 

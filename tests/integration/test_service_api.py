@@ -14,7 +14,7 @@ import pytest
 from fastapi import HTTPException
 from fastapi.testclient import TestClient
 
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures import runner
 from neo4j_gml.server import app as app_module
 from neo4j_gml.server.app import JobLimiter, create_app

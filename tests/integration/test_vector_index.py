@@ -7,7 +7,7 @@ import networkx as nx
 import pytest
 
 import neo4j_gml
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
 
 pytestmark = pytest.mark.neo4j
 

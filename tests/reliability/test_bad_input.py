@@ -10,8 +10,8 @@ import re
 import neo4j
 import pytest
 
+from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.io.read import Projection, read_graph
-from neo4j_gml.procedures.config import ConfigError
 from neo4j_gml.procedures.runner import run
 
 pytestmark = pytest.mark.neo4j

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 import torch
 
-from neo4j_gml import cancellation
-from neo4j_gml.cancellation import Cancelled, CancelToken
-from neo4j_gml.graph import Graph
+from neo4j_gml.core import cancellation
+from neo4j_gml.core.cancellation import Cancelled, CancelToken
+from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures import registry, runner
 from neo4j_gml.procedures.jobs import Job, JobIdInUse, JobRegistry
 
@@ -151,3 +151,30 @@ def _shared_graph() -> Graph:
     if "g" not in _CACHE:
         _CACHE["g"] = _graph()
     return _CACHE["g"]
+
+
+def test_interrupt_waits_while_the_thread_imports(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a module whose import takes a while: an interrupt then would leave it half-initialised
+    (tmp_path / "slow_module_for_cancel.py").write_text(
+        "import time\nfor _ in range(40):\n    time.sleep(0.01)\nDONE = True\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    seen: list[bool] = []
+    started = threading.Event()
+
+    def work() -> None:
+        started.set()
+        import slow_module_for_cancel  # noqa: F401, PLC0415
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    started.wait(5)
+    time.sleep(0.1)
+    seen.append(cancellation.importing(thread.ident))
+    seen.append(cancellation.interrupt(thread.ident))
+    thread.join(5)
+    import slow_module_for_cancel  # noqa: PLC0415
+
+    assert seen == [True, False] and slow_module_for_cancel.DONE

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from neo4j_gml.server import plugin_jar
+from neo4j_gml.build import plugin_jar
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import neo4j_gml
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures import registry
-from neo4j_gml.procedures.config import ConfigError
 
 
 def test_unknown_key_is_named_with_the_valid_ones() -> None:

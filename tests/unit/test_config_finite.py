@@ -6,8 +6,9 @@ import math
 
 import pytest
 
+from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.procedures import registry
-from neo4j_gml.procedures.config import ConfigError, Key
+from neo4j_gml.procedures.config import Key
 
 INF = math.inf
 

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from neo4j_gml.server import plugin_jar, settings
+from neo4j_gml.build import plugin_jar
+from neo4j_gml.server import settings
 
 REPO = Path(__file__).resolve().parents[2]
 DOCKER = REPO / "docker"

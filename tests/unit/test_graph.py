@@ -6,7 +6,7 @@ import networkx as nx
 import pytest
 import torch
 
-from neo4j_gml.graph import Graph, resolve_device
+from neo4j_gml.core.graph import Graph, resolve_device
 
 
 def test_csr_rows_are_sorted_out_neighbours() -> None:

@@ -1,1 +1,1 @@
-"""Centrality algorithms: pure functions over neo4j_gml.graph.Graph."""
+"""Centrality algorithms: pure functions over neo4j_gml.core.graph.Graph."""

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import torch
 
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 # Entries of an n x B working matrix per batch. On the CPU a cache-sized batch is fastest
 # (measured: 16-64 columns beat 800 by about 1.4x on a 5,000-node graph); a GPU wants wide

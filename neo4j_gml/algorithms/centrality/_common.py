@@ -6,8 +6,8 @@ import warnings
 
 import torch
 
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
 
 
 def check_weights(graph: Graph, *, allow_negative: bool = True, allow_zero: bool = True) -> None:

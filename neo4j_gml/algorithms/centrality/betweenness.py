@@ -6,8 +6,8 @@ import torch
 
 from neo4j_gml.algorithms.centrality._bfs import bfs, counted_adjacency, source_batches
 from neo4j_gml.algorithms.centrality._common import check_weights
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 _ARC_BATCH_ELEMENTS = 1 << 22
 

@@ -8,7 +8,7 @@ import torch
 
 from neo4j_gml.algorithms.centrality._undirected import arcs_of, undirected_csr
 from neo4j_gml.algorithms.community.wcc import weakly_connected_components
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 @dataclass

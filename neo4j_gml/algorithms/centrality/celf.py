@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import torch
 
 from neo4j_gml.algorithms.centrality._bfs import batch_width
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 import torch
 
 from neo4j_gml.algorithms.centrality._bfs import bfs, counted_adjacency, source_batches
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 
 def _distance_sums(graph: Graph) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

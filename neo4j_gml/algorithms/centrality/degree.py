@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 def degree_centrality(graph: Graph, *, weighted: bool = False) -> torch.Tensor:

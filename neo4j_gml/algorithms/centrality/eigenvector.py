@@ -6,8 +6,8 @@ import torch
 
 from neo4j_gml.algorithms.centrality._common import Propagator, check_weights
 from neo4j_gml.algorithms.centrality.pagerank import RankResult
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 
 def eigenvector_centrality(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from neo4j_gml.algorithms.centrality._undirected import arcs_of, undirected_csr
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 def core_numbers(graph: Graph) -> torch.Tensor:

@@ -11,8 +11,8 @@ from neo4j_gml.algorithms.centrality._common import (
     check_weights,
     transition_weights,
 )
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 
 @dataclass

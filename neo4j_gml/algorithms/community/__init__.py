@@ -1,1 +1,1 @@
-"""Community algorithms: pure functions over neo4j_gml.graph.Graph."""
+"""Community algorithms: pure functions over neo4j_gml.core.graph.Graph."""

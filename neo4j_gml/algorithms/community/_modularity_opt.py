@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import torch
 
-from neo4j_gml.cancellation import checkpoint
+from neo4j_gml.core.cancellation import checkpoint
 
 NEG_INF = float("-inf")
 

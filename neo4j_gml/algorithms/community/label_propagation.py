@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 
 def label_propagation(

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 import torch
 
 from neo4j_gml.algorithms.community.metrics import undirected_arcs
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 METHODS = ("PPR", "FLOW")
 

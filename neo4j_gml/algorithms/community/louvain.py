@@ -24,8 +24,8 @@ from neo4j_gml.algorithms.community._modularity_opt import (
     refine,
 )
 from neo4j_gml.algorithms.community.metrics import modularity, undirected_arcs
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 BACKENDS = ("auto", "torch", "igraph")
 

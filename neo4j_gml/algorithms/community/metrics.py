@@ -11,7 +11,7 @@ import math
 
 import torch
 
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 def undirected_arcs(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 
 from neo4j_gml.algorithms.community.metrics import per_community_modularity, undirected_arcs
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 def _labelled(values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -7,7 +7,7 @@ import torch
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 def _shortcut(parent: torch.Tensor) -> torch.Tensor:

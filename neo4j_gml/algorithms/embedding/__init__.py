@@ -1,1 +1,1 @@
-"""Embedding algorithms: pure functions over neo4j_gml.graph.Graph."""
+"""Embedding algorithms: pure functions over neo4j_gml.core.graph.Graph."""

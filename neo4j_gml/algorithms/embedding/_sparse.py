@@ -6,7 +6,7 @@ import warnings
 
 import torch
 
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 def adjacency(graph: Graph, values: torch.Tensor) -> torch.Tensor:

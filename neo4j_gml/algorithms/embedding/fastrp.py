@@ -10,8 +10,8 @@ import torch
 
 from neo4j_gml.algorithms.embedding._hashrng import sparse_signs, uniform
 from neo4j_gml.algorithms.embedding._sparse import adjacency
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 SPARSITY = 3  # entries are +-sqrt(3/d) with probability 1/6 each, 0 with probability 2/3
 _ENTRY_PROBABILITY = 1.0 / (2 * SPARSITY)

@@ -12,8 +12,8 @@ from torch import nn
 
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
 from neo4j_gml.algorithms.embedding.random_walk import random_walks
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 AGGREGATORS = ("MEAN", "POOL")
 ACTIVATIONS = ("SIGMOID", "RELU")

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 import torch
 
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
-from neo4j_gml.cancellation import checkpoint
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.graph import Graph
 
 _MAX_ATTEMPTS = 100  # rejection rounds before the remaining walkers take their last draw
 

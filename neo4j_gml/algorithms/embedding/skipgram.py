@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 import torch
 
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
-from neo4j_gml.cancellation import checkpoint
+from neo4j_gml.core.cancellation import checkpoint
 
 _BATCH_PAIRS = 1 << 14
 _ROW_CAP = 8.0  # occurrences of one row per batch whose gradients are summed in full

@@ -1,1 +1,1 @@
-"""Linkpred algorithms: pure functions over neo4j_gml.graph.Graph."""
+"""Linkpred algorithms: pure functions over neo4j_gml.core.graph.Graph."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import torch
 
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from neo4j_gml.algorithms.linkpred import adjacency
 from neo4j_gml.algorithms.linkpred.adjacency import Adjacency, common_neighbors
 from neo4j_gml.algorithms.linkpred.metrics import evaluate, hits_at_k
 from neo4j_gml.algorithms.linkpred.split import EdgeSplit
-from neo4j_gml.cancellation import checkpoint
+from neo4j_gml.core.cancellation import checkpoint
 
 ENCODERS = ("GCN", "SAGE")
 DECODERS = ("NCN", "DOT")

@@ -23,7 +23,7 @@ from neo4j_gml.algorithms.linkpred.gnn import TrainReport
 from neo4j_gml.algorithms.linkpred.metrics import evaluate, hits_at_k
 from neo4j_gml.algorithms.linkpred.split import EdgeSplit, sample_non_edges
 from neo4j_gml.algorithms.linkpred.topological import link_scores
-from neo4j_gml.cancellation import checkpoint
+from neo4j_gml.core.cancellation import checkpoint
 
 LINK_FEATURES = ("HADAMARD", "COSINE", "L2")
 CLASSIFIERS = ("LOGISTIC_REGRESSION", "MLP")

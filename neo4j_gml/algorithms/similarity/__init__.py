@@ -1,1 +1,1 @@
-"""Similarity algorithms: pure functions over neo4j_gml.graph.Graph."""
+"""Similarity algorithms: pure functions over neo4j_gml.core.graph.Graph."""

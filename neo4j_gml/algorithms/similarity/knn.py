@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import torch
 
-from neo4j_gml.cancellation import checkpoint
+from neo4j_gml.core.cancellation import checkpoint
 
 METRICS = ("DEFAULT", "COSINE", "EUCLIDEAN", "PEARSON", "JACCARD", "OVERLAP")
 _BLOCK_ELEMENTS = 1 << 24  # entries of one float64 (rows x n) similarity block per property

@@ -13,7 +13,7 @@ from neo4j_gml.algorithms.similarity.knn import (
     similarity_of_blocks,
     similarity_of_pairs,
 )
-from neo4j_gml.cancellation import checkpoint
+from neo4j_gml.core.cancellation import checkpoint
 
 INITIAL_SAMPLERS = ("UNIFORM", "RANDOMWALK")
 # largest graph for which method AUTO computes the exact result; NN-Descent above. Measured on

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from neo4j_gml.algorithms.similarity._pairs import top_overall, top_per_source
-from neo4j_gml.graph import Graph
+from neo4j_gml.core.graph import Graph
 
 METRICS = ("JACCARD", "OVERLAP", "COSINE")
 _WEDGE_BUDGET = 1 << 23  # (u, t, v) triples expanded at once

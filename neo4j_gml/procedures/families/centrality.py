@@ -16,8 +16,9 @@ from neo4j_gml.algorithms.centrality.hits import hits
 from neo4j_gml.algorithms.centrality.kcore import core_numbers
 from neo4j_gml.algorithms.centrality.pagerank import RankResult, article_rank, page_rank
 from neo4j_gml.algorithms.centrality.scalers import SCALERS, scale
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import REQUIRED, ConfigError, Key
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
+from neo4j_gml.procedures.config import REQUIRED, Key
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 
 register(

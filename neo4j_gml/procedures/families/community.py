@@ -19,8 +19,9 @@ from neo4j_gml.algorithms.community.triangles import (
     triangle_count,
 )
 from neo4j_gml.algorithms.community.wcc import weakly_connected_components
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import REQUIRED, ConfigError, Key
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
+from neo4j_gml.procedures.config import REQUIRED, Key
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 
 

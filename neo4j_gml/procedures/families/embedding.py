@@ -20,8 +20,9 @@ from neo4j_gml.algorithms.embedding.graphsage import (
 )
 from neo4j_gml.algorithms.embedding.random_walk import walk_chunks
 from neo4j_gml.algorithms.embedding.skipgram import skipgram
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import REQUIRED, ConfigError, Key
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
+from neo4j_gml.procedures.config import REQUIRED, Key
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 
 

@@ -65,8 +65,9 @@ from neo4j_gml.algorithms.linkpred.pipeline import (
 from neo4j_gml.algorithms.linkpred.predict import predict_links
 from neo4j_gml.algorithms.linkpred.split import EdgeSplit, SplitError, split_edges
 from neo4j_gml.algorithms.linkpred.topological import link_scores, two_hop_candidates
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import REQUIRED, ConfigError, Key
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
+from neo4j_gml.procedures.config import REQUIRED, Key
 from neo4j_gml.procedures.families.embedding import feature_matrix
 from neo4j_gml.procedures.registry import (
     NodeValues,

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from neo4j_gml import models
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import REQUIRED, ConfigError, Key
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
+from neo4j_gml.procedures.config import REQUIRED, Key
 from neo4j_gml.procedures.registry import Procedure, Rows, register
 
 _ROW_COLUMNS = {

@@ -14,8 +14,9 @@ from neo4j_gml.algorithms.similarity.knn_descent import (
 from neo4j_gml.algorithms.similarity.knn_descent import knn_descent
 from neo4j_gml.algorithms.similarity.node_similarity import METRICS as NS_METRICS
 from neo4j_gml.algorithms.similarity.node_similarity import node_similarity
-from neo4j_gml.graph import Graph
-from neo4j_gml.procedures.config import ConfigError, Key
+from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.graph import Graph
+from neo4j_gml.procedures.config import Key
 from neo4j_gml.procedures.registry import Procedure, RelationshipValues, register
 
 

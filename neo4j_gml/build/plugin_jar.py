@@ -19,13 +19,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from neo4j_gml.build.paths import PLUGIN_DIR
+
 JAR_NAME = "neo4j-gml-procedures.jar"
 
 
 def _plugin_dir() -> Path:
-    from neo4j_gml import local_neo4j
-
-    return local_neo4j.PLUGIN_DIR
+    return PLUGIN_DIR
 
 
 def plugin_jar() -> Path:

@@ -30,6 +30,7 @@ cancelled: the caller's transaction was terminated
 from __future__ import annotations
 
 import ctypes
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,12 +98,26 @@ def checkpoint() -> None:
         raise Cancelled(f"cancelled: {token.reason}")
 
 
+def importing(thread_ident: int) -> bool:
+    """Whether the thread ``thread_ident`` is inside an ``import`` now (an exception raised
+    there would leave a half-initialised module behind for every later importer)."""
+    frame = sys._current_frames().get(thread_ident)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def interrupt(thread_ident: int) -> bool:
     """Raise :class:`Cancelled` in the thread ``thread_ident`` at its next Python instruction.
 
     A thread inside one long C call (a single library routine) sees it when that call returns.
-    Returns whether the thread was found.
+    A thread that is importing a module is left alone (the caller tries again later). Returns
+    whether the exception was set.
     """
+    if importing(thread_ident):
+        return False
     found = ctypes.pythonapi.PyThreadState_SetAsyncExc(
         ctypes.c_ulong(thread_ident), ctypes.py_object(Cancelled)
     )
