@@ -22,7 +22,7 @@ import pandas as pd
 import torch
 
 from neo4j_gml.core import cancellation
-from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.errors import ConfigError, ParameterError
 from neo4j_gml.core.graph import Graph, resolve_device
 from neo4j_gml.io.connection import Connection
 from neo4j_gml.io.read import Projection, ReadReport, id_column, read_graph
@@ -143,11 +143,33 @@ def compute(
     graph = graph.to(device)
     pre = _millis(started)
     started = time.perf_counter()
-    with _computing(job):
+    with _computing(job), _parameter_errors_as_config_errors():
         result = proc.compute(graph, cfg)
         if device.type == "cuda":
             torch.cuda.synchronize(device)
     return Computed(proc, cfg, graph, result, report, pre, _millis(started))
+
+
+#: Algorithm parameters whose config key is not their camelCase name.
+_CONFIG_KEY_OF = {"weights": "relationshipWeightProperty", "sources": "sourceNodes"}
+
+
+def config_key_of(parameter: str) -> str:
+    """The config key an algorithm parameter comes from: ``damping_factor`` -> ``dampingFactor``,
+    ``weights`` -> ``relationshipWeightProperty``."""
+    if parameter in _CONFIG_KEY_OF:
+        return _CONFIG_KEY_OF[parameter]
+    head, *rest = parameter.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@contextmanager
+def _parameter_errors_as_config_errors() -> Iterator[None]:
+    """An algorithm's :class:`ParameterError` becomes a :class:`ConfigError` naming the key."""
+    try:
+        yield
+    except ParameterError as exc:
+        raise ConfigError(f"config key '{config_key_of(exc.parameter)}': {exc.problem}") from None
 
 
 @contextmanager

@@ -15,7 +15,7 @@ import torch
 import neo4j_gml
 from neo4j_gml.algorithms.centrality.betweenness import betweenness_centrality, sample_sources
 from neo4j_gml.algorithms.centrality.closeness import closeness_centrality, harmonic_centrality
-from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.errors import ConfigError, ParameterError
 from neo4j_gml.core.graph import Graph
 
 TOL = 1e-6
@@ -77,8 +77,10 @@ def test_betweenness_sampling_sums_over_sampled_sources():
 def test_betweenness_bad_weights_and_empty():
     for bad in (float("nan"), -1.0, 0.0):
         g = Graph.from_edges([0, 1], [1, 2], [1.0, bad])
-        with pytest.raises(ConfigError, match="relationshipWeightProperty"):
+        with pytest.raises(ParameterError, match="weights"):  # the algorithm names its input
             betweenness_centrality(g, weighted=True)
+        with pytest.raises(ConfigError, match="relationshipWeightProperty"):  # the procedure: key
+            neo4j_gml.run("betweenness", "stream", {"relationshipWeightProperty": "w"}, graph=g)
     empty = Graph.from_edges([], [], num_nodes=0)
     assert betweenness_centrality(empty).numel() == 0
     assert len(neo4j_gml.run("betweenness", "stream", {}, graph=empty)) == 0

@@ -18,7 +18,7 @@ from neo4j_gml.algorithms.centrality.eigenvector import eigenvector_centrality
 from neo4j_gml.algorithms.centrality.hits import hits
 from neo4j_gml.algorithms.centrality.pagerank import article_rank, page_rank
 from neo4j_gml.algorithms.centrality.scalers import scale
-from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.errors import ConfigError, ParameterError
 from neo4j_gml.core.graph import Graph
 
 EXACT = 1e-12
@@ -103,8 +103,10 @@ def test_pagerank_stats_convergence_and_parallel_arcs():
 
 def test_pagerank_bad_input():
     g = Graph.from_edges([0, 1], [1, 0], [1.0, float("nan")])
-    with pytest.raises(ConfigError, match="relationshipWeightProperty"):
+    with pytest.raises(ParameterError, match="weights"):
         page_rank(g, weighted=True)
+    with pytest.raises(ParameterError, match="damping_factor"):
+        page_rank(g, damping_factor=1.0)
     with pytest.raises(ConfigError, match="sourceNodes"):
         neo4j_gml.run("pageRank", "stream", {"sourceNodes": [99]}, graph=tiny())
     with pytest.raises(ConfigError, match="dampingFactor"):

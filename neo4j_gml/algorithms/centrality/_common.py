@@ -6,12 +6,12 @@ import warnings
 
 import torch
 
-from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.core.errors import ParameterError
 from neo4j_gml.core.graph import Graph
 
 
 def check_weights(graph: Graph, *, allow_negative: bool = True, allow_zero: bool = True) -> None:
-    """Raise :class:`ConfigError` naming ``relationshipWeightProperty`` for unusable weights.
+    """Raise :class:`ParameterError` (parameter ``weights``) for unusable weights.
 
     NaN is never allowed; negative (and, with ``allow_zero=False``, zero) weights only where the
     algorithm can take them.
@@ -20,15 +20,11 @@ def check_weights(graph: Graph, *, allow_negative: bool = True, allow_zero: bool
     if w is None or w.numel() == 0:
         return
     if bool(torch.isnan(w).any()):
-        raise ConfigError("config key 'relationshipWeightProperty': weights must not be NaN")
+        raise ParameterError("weights", "weights must not be NaN")
     if not allow_negative and bool((w < 0).any()):
-        raise ConfigError(
-            "config key 'relationshipWeightProperty': this algorithm needs non-negative weights"
-        )
+        raise ParameterError("weights", "this algorithm needs non-negative weights")
     if not allow_zero and bool((w <= 0).any()):
-        raise ConfigError(
-            "config key 'relationshipWeightProperty': this algorithm needs positive weights"
-        )
+        raise ParameterError("weights", "this algorithm needs positive weights")
 
 
 def transition_weights(graph: Graph, weighted: bool, extra: float = 0.0) -> torch.Tensor:

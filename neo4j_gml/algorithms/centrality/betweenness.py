@@ -123,7 +123,7 @@ def betweenness_centrality(
     (:func:`sample_sources`) and ``sampling_seed``; as in GDS, the sum over those sources is
     returned without rescaling.
 
-    Weights must be positive and not NaN (:class:`ConfigError` otherwise).
+    Weights must be positive and not NaN (:class:`~neo4j_gml.core.errors.ParameterError` otherwise).
     Time ``O(S * depth * m)`` for ``S`` sources (``depth`` = BFS depth, or the largest hop count of
     a shortest path when weighted); memory ``O(n * B)`` (``O(m * B)`` weighted) per batch of
     ``B`` sources. Reference: U. Brandes, "A faster algorithm for betweenness centrality" (2001).

@@ -12,6 +12,7 @@ from neo4j_gml.algorithms.centrality._common import (
     transition_weights,
 )
 from neo4j_gml.core.cancellation import checkpoint
+from neo4j_gml.core.errors import ParameterError
 from neo4j_gml.core.graph import Graph
 
 
@@ -59,6 +60,15 @@ def _pregel_rank(
     return RankResult(scores, max_iterations, False)
 
 
+def _check_rank_parameters(damping_factor: float, max_iterations: int, tolerance: float) -> None:
+    if not 0.0 <= damping_factor < 1.0:
+        raise ParameterError("damping_factor", f"must be in [0, 1), got {damping_factor}")
+    if max_iterations < 1:
+        raise ParameterError("max_iterations", f"must be at least 1, got {max_iterations}")
+    if not tolerance >= 0.0:
+        raise ParameterError("tolerance", f"must be a non-negative number, got {tolerance}")
+
+
 def page_rank(
     graph: Graph,
     *,
@@ -84,6 +94,7 @@ def page_rank(
     Time ``O(max_iterations * (n + m))`` with one sparse matrix-vector product over the arcs per superstep;
     memory ``O(n + m)``. Reference: Page, Brin, Motwani, Winograd (1999); GDS manual, PageRank.
     """
+    _check_rank_parameters(damping_factor, max_iterations, tolerance)
     if weighted:
         check_weights(graph)
     share = transition_weights(graph, weighted)
@@ -108,6 +119,7 @@ def article_rank(
     Same supersteps, halting and cost as :func:`page_rank`. Reference: Li, Willett (2009),
     "ArticleRank"; GDS manual, ArticleRank.
     """
+    _check_rank_parameters(damping_factor, max_iterations, tolerance)
     if weighted:
         check_weights(graph)
     n = graph.num_nodes

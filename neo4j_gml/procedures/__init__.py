@@ -1,0 +1,1 @@
+"""Procedures: one spec per procedure, the registry, the runner, jobs and estimates."""
