@@ -20,6 +20,7 @@ import torch
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import ORIENTATIONS, Graph
 from neo4j_gml.procedures.config import REQUIRED, Key
+from neo4j_gml.procedures.spec import EmbeddingConfig, ProcedureConfig, RelationshipConfig
 
 MODES = ("stream", "stats", "write")
 
@@ -142,8 +143,11 @@ class Procedure:
         name: ``pageRank``, ``wcc``, ``closeness.harmonic``...
         description: one sentence.
         category: ``centrality``, ``community``, ``embedding``, ``similarity``, ``linkpred``...
-        keys: the procedure's own config keys.
-        compute: ``(graph, config) -> Result``; ``config`` is the validated map.
+        config: the procedure's typed configuration class (:mod:`neo4j_gml.procedures.spec`):
+            its fields are every key the procedure takes; ``compute`` receives an instance.
+        keys: the procedure's own config keys, for a procedure without a ``config`` class
+            (``compute`` then receives the validated map).
+        compute: ``(graph, config) -> Result``.
         result: ``'node'``, ``'relationship'`` or ``'rows'``.
         column: the stream column of a node or relationship value (``score``, ``componentId``,
             ``embedding``, ``similarity``...).
@@ -153,7 +157,6 @@ class Procedure:
         default_orientation: used when the config leaves ``orientation`` unset.
         weighted: whether ``relationshipWeightProperty`` is accepted.
         modes: the supported modes.
-        needs_graph: ``False`` for procedures that read Neo4j themselves (rare).
         relationship_columns: stream names of the two ends of a relationship result.
         rows_columns: column names and types of a ``'rows'`` result.
         extra_columns: more stream columns of a node result (``NodeValues.extra``) and types.
@@ -169,7 +172,8 @@ class Procedure:
     name: str
     description: str
     category: str
-    compute: Callable[[Graph, dict], Result]
+    compute: Callable[[Graph, Any], Result]
+    config: type[ProcedureConfig] | None = None
     keys: tuple[Key, ...] = ()
     result: str = "node"
     column: str = "score"
@@ -197,6 +201,8 @@ class Procedure:
 
     def all_keys(self) -> tuple[Key, ...]:
         """Projection, run, write and own keys; the procedure's own keys win on a clash."""
+        if self.config is not None:
+            return self.config.keys_of()
         write = REL_WRITE_KEYS if self.result == "relationship" else NODE_WRITE_KEYS
         if self.result == "node" and self.column_type == "floatList":
             write = (*write, *EMBEDDING_WRITE_KEYS)
@@ -205,7 +211,7 @@ class Procedure:
             merged[key.name] = key
         return tuple(merged.values())
 
-    def validate(self, config: Mapping[str, Any] | None, mode: str) -> dict:
+    def validate(self, config: Mapping[str, Any] | None, mode: str) -> Any:
         """The full typed configuration for ``mode``; raises :class:`ConfigError`."""
         from neo4j_gml.procedures.config import validate
 
@@ -213,9 +219,16 @@ class Procedure:
             raise ConfigError(
                 f"procedure '{self.name}' has no mode '{mode}'; its modes are {list(self.modes)}"
             )
-        cfg = validate(config, self.all_keys(), what=f"gml.{self.name}.{mode}")
-        if cfg["orientation"] is None:
-            cfg["orientation"] = self.default_orientation
+        what = f"gml.{self.name}.{mode}"
+        cfg: Any
+        if self.config is not None:
+            cfg = self.config.parse(config, mode, what=what)
+            if cfg.orientation is None:
+                cfg = cfg.replace(orientation=self.default_orientation)
+        else:
+            cfg = validate(config, self.all_keys(), what=what)
+            if cfg["orientation"] is None:
+                cfg["orientation"] = self.default_orientation
         if cfg["relationshipWeightProperty"] is not None and not self.weighted:
             raise ConfigError(
                 f"config key 'relationshipWeightProperty' is not supported by '{self.name}'"
@@ -259,6 +272,21 @@ def register(procedure: Procedure) -> Procedure:
     for key in procedure.keys:
         if key.default is REQUIRED and key.name in ("writeProperty",):
             raise ValueError("writeProperty is checked per mode, not REQUIRED")
+    config = procedure.config
+    if config is not None:
+        wants: type[ProcedureConfig] = (
+            RelationshipConfig
+            if procedure.result == "relationship"
+            else EmbeddingConfig
+            if procedure.result == "node" and procedure.column_type == "floatList"
+            else ProcedureConfig
+        )
+        names = {k.name for k in config.keys_of()}
+        if not issubclass(config, wants) or "writeProperty" not in names:
+            raise ValueError(
+                f"procedure '{procedure.name}': its config {config.__name__} must derive from "
+                f"{wants.__name__} (and have writeProperty) for a '{procedure.result}' result"
+            )
     _REGISTRY[procedure.name] = procedure
     return procedure
 

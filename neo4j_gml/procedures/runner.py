@@ -37,6 +37,7 @@ from neo4j_gml.procedures import registry
 from neo4j_gml.procedures.estimate import check_fits, estimate_memory
 from neo4j_gml.procedures.jobs import Job
 from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result
+from neo4j_gml.procedures.spec import ProcedureConfig
 from neo4j_gml.procedures.summary import _plain, summarize
 
 
@@ -136,7 +137,7 @@ def compute(
         if missing:
             raise ConfigError(f"the given graph lacks the node properties {missing}")
         report = ReadReport(graph.num_nodes, graph.num_relationships, 0, 0)
-    _read_pairs(proc, cfg, driver, database)
+    cfg = _read_pairs(proc, cfg, driver, database)
     if proc.category != "model":
         need = estimate_memory(proc, cfg, graph.num_nodes, graph.num_relationships)
         check_fits(proc, cfg, need, device)
@@ -185,13 +186,20 @@ def _computing(job: Job) -> Iterator[None]:
         job.leave_compute()
 
 
+def with_value(cfg: Any, key: str, value: Any) -> Any:
+    """A copy of a validated config (typed or a map) with ``key`` set to ``value``."""
+    if isinstance(cfg, ProcedureConfig):
+        return cfg.replace(**{cfg.attribute_of(key): value})
+    return {**cfg, key: value}
+
+
 def _read_pairs(
-    proc: Procedure, cfg: dict, driver: neo4j.Driver | None, database: str | None
-) -> None:
-    """Run the procedure's pairs query (if it has one and it is set) into ``cfg['pairs']``."""
+    proc: Procedure, cfg: Any, driver: neo4j.Driver | None, database: str | None
+) -> Any:
+    """``cfg`` with ``pairs`` from the procedure's pairs query, if it has one and it is set."""
     key = proc.pairs_query_key
     if key is None or not cfg.get(key):
-        return
+        return cfg
     if driver is None:
         raise ConfigError(f"config key '{key}' needs a Neo4j connection")
     records, columns = run_user_query(driver, database, cfg[key], cfg.get("parameters"), key=key)
@@ -202,7 +210,7 @@ def _read_pairs(
         )
     src = id_column([r["source"] for r in records], key=key, column="source")
     dst = id_column([r["target"] for r in records], key=key, column="target")
-    cfg["pairs"] = np.stack([src, dst], axis=1).tolist()
+    return with_value(cfg, "pairs", np.stack([src, dst], axis=1).tolist())
 
 
 def stream_frame(done: Computed) -> pd.DataFrame:

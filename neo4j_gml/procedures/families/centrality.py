@@ -1,8 +1,12 @@
-"""Centrality procedures: a score per node."""
+"""Centrality procedures: a score per node.
+
+Each procedure has a typed config class (:mod:`neo4j_gml.procedures.spec`); ``compute``
+receives an instance of it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import torch
 
@@ -18,29 +22,19 @@ from neo4j_gml.algorithms.centrality.pagerank import RankResult, article_rank, p
 from neo4j_gml.algorithms.centrality.scalers import SCALERS, scale
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
-from neo4j_gml.procedures.config import REQUIRED, Key
+from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
+from neo4j_gml.procedures.spec import NodeConfig, ProcedureConfig, option
 
-register(
-    Procedure(
-        name="degree",
-        description="Degree centrality: number (or positive weight sum) of relationships per node "
-        "in the projection's orientation (NATURAL = outgoing).",
-        category="centrality",
-        compute=lambda g, c: NodeValues(
-            degree_centrality(g, weighted=c["relationshipWeightProperty"] is not None)
-        ),
-    )
-)
+spec = dataclass(frozen=True, kw_only=True, eq=False)
 
 
 # ---------------------------------------------------------------------------- shared pieces
-def _weighted(cfg: dict[str, Any]) -> bool:
-    return cfg["relationshipWeightProperty"] is not None
+def _weighted(cfg: ProcedureConfig) -> bool:
+    return cfg.relationship_weight_property is not None
 
 
-def _sources(graph: Graph, cfg: dict[str, Any], key: str = "sourceNodes") -> torch.Tensor | None:
-    ids = cfg.get(key) or []
+def _sources(graph: Graph, ids: list[int], key: str = "sourceNodes") -> torch.Tensor | None:
     if not ids:
         return None
     try:
@@ -49,58 +43,77 @@ def _sources(graph: Graph, cfg: dict[str, Any], key: str = "sourceNodes") -> tor
         raise ConfigError(f"config key '{key}': {exc.args[0]}") from None
 
 
-def _scaled(result: RankResult, cfg: dict[str, Any]) -> NodeValues:
-    return NodeValues(
-        scale(result.scores, cfg["scaler"]),
-        stats={"ranIterations": result.ran_iterations, "didConverge": result.did_converge},
-    )
-
-
-def _scaler_key() -> Key:
-    return Key("scaler", "str", "NONE", "scale the scores: " + ", ".join(SCALERS), choices=SCALERS)
-
-
 _ITERATION_STATS = {"ranIterations": "int", "didConverge": "bool"}
 
 
-def _rank_keys(max_iterations: int = 20) -> tuple[Key, ...]:
-    return (
-        Key(
-            "dampingFactor",
-            "float",
-            0.85,
-            "probability of following a relationship",
-            min=0.0,
-            max=1.0,
-            check=lambda v: "must be below 1" if v >= 1 else None,
-        ),
-        Key("maxIterations", "int", max_iterations, "supersteps, the first one included", min=1),
-        Key(
-            "tolerance",
-            "float",
-            1e-7,
-            "a node stops sending once its change is at most this",
-            min=0.0,
-        ),
-        Key("sourceNodes", "int_list", [], "Neo4j ids of the nodes to personalise on"),
-        _scaler_key(),
+@spec
+class DegreeConfig(NodeConfig):
+    """Degree centrality: no keys of its own."""
+
+
+register(
+    Procedure(
+        name="degree",
+        description="Degree centrality: number (or positive weight sum) of relationships per node "
+        "in the projection's orientation (NATURAL = outgoing).",
+        category="centrality",
+        config=DegreeConfig,
+        compute=lambda g, c: NodeValues(degree_centrality(g, weighted=_weighted(c))),
+    )
+)
+
+
+@spec
+class IterativeConfig(NodeConfig):
+    """Power-iteration keys shared by eigenvector, pageRank and articleRank."""
+
+    max_iterations: int = option("maxIterations", 20, "supersteps, the first one included", min=1)
+    tolerance: float = option(
+        "tolerance", 1e-7, "a node stops sending once its change is at most this", min=0.0
+    )
+    source_nodes: list[int] = option("sourceNodes", [], "Neo4j ids of the nodes to personalise on")
+    scaler: str = option(
+        "scaler", "NONE", "scale the scores: " + ", ".join(SCALERS), choices=SCALERS
+    )
+
+
+@spec
+class RankConfig(IterativeConfig):
+    """pageRank and articleRank."""
+
+    damping_factor: float = option(
+        "dampingFactor",
+        0.85,
+        "probability of following a relationship",
+        min=0.0,
+        max=1.0,
+        check=lambda v: "must be below 1" if v >= 1 else None,
+    )
+
+
+def _scaled(result: RankResult, cfg: IterativeConfig) -> NodeValues:
+    return NodeValues(
+        scale(result.scores, cfg.scaler),
+        stats={"ranIterations": result.ran_iterations, "didConverge": result.did_converge},
     )
 
 
 # ---------------------------------------------------------------------------- PageRank family
 def _damped_rank(algorithm):  # noqa: ANN001, ANN202
     """The compute of a damped rank procedure (pageRank, articleRank): config -> kwargs, scaled."""
-    return lambda g, c: _scaled(
-        algorithm(
-            g,
-            damping_factor=c["dampingFactor"],
-            max_iterations=c["maxIterations"],
-            tolerance=c["tolerance"],
-            weighted=_weighted(c),
-            sources=_sources(g, c),
-        ),
-        c,
-    )
+
+    def compute(graph: Graph, cfg: RankConfig) -> NodeValues:
+        result = algorithm(
+            graph,
+            damping_factor=cfg.damping_factor,
+            max_iterations=cfg.max_iterations,
+            tolerance=cfg.tolerance,
+            weighted=_weighted(cfg),
+            sources=_sources(graph, cfg.source_nodes),
+        )
+        return _scaled(result, cfg)
+
+    return compute
 
 
 register(
@@ -109,7 +122,7 @@ register(
         description="PageRank, unnormalised and computed Pregel-style as GDS does (per-node "
         "halting, maxIterations supersteps); personalised with sourceNodes.",
         category="centrality",
-        keys=_rank_keys(),
+        config=RankConfig,
         stats_columns=_ITERATION_STATS,
         compute=_damped_rank(page_rank),
     )
@@ -121,11 +134,23 @@ register(
         description="ArticleRank: PageRank with messages divided by outDegree + average "
         "outDegree, which lowers the influence of low-degree nodes.",
         category="centrality",
-        keys=_rank_keys(),
+        config=RankConfig,
         stats_columns=_ITERATION_STATS,
         compute=_damped_rank(article_rank),
     )
 )
+
+
+def _eigenvector(graph: Graph, cfg: IterativeConfig) -> NodeValues:
+    result = eigenvector_centrality(
+        graph,
+        max_iterations=cfg.max_iterations,
+        tolerance=cfg.tolerance,
+        weighted=_weighted(cfg),
+        sources=_sources(graph, cfg.source_nodes),
+    )
+    return _scaled(result, cfg)
+
 
 register(
     Procedure(
@@ -133,26 +158,31 @@ register(
         description="Eigenvector centrality by power iteration on A + I, L2-normalised each "
         "superstep, as GDS computes it.",
         category="centrality",
-        keys=tuple(k for k in _rank_keys() if k.name != "dampingFactor"),
+        config=IterativeConfig,
         stats_columns=_ITERATION_STATS,
-        compute=lambda g, c: _scaled(
-            eigenvector_centrality(
-                g,
-                max_iterations=c["maxIterations"],
-                tolerance=c["tolerance"],
-                weighted=_weighted(c),
-                sources=_sources(g, c),
-            ),
-            c,
-        ),
+        compute=_eigenvector,
     )
 )
 
 
-def _hits(graph: Graph, cfg: dict[str, Any]) -> NodeValues:
-    if cfg["authProperty"] == cfg["hubProperty"]:
-        raise ConfigError("config keys 'authProperty' and 'hubProperty' must differ")
-    result = hits(graph, iterations=cfg["hitsIterations"])
+@spec
+class HitsConfig(NodeConfig):
+    hits_iterations: int = option(
+        "hitsIterations", 20, "rounds of authority and hub updates", min=1
+    )
+    auth_property: str = option(
+        "authProperty", "auth", "name of the authority score column/property"
+    )
+    hub_property: str = option("hubProperty", "hub", "name of the hub score column/property")
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if self.auth_property == self.hub_property:
+            raise ConfigError("config keys 'authProperty' and 'hubProperty' must differ")
+
+
+def _hits(graph: Graph, cfg: HitsConfig) -> NodeValues:
+    result = hits(graph, iterations=cfg.hits_iterations)
     return NodeValues(
         result.auth,
         extra={"auth": result.auth, "hub": result.hub},
@@ -166,11 +196,7 @@ register(
         description="HITS hubs and authorities (L2-normalised): score and auth are the authority "
         "score, hub the hub score; write mode also writes them to authProperty and hubProperty.",
         category="centrality",
-        keys=(
-            Key("hitsIterations", "int", 20, "rounds of authority and hub updates", min=1),
-            Key("authProperty", "str", "auth", "name of the authority score column/property"),
-            Key("hubProperty", "str", "hub", "name of the hub score column/property"),
-        ),
+        config=HitsConfig,
         stats_columns=_ITERATION_STATS,
         extra_columns={"auth": "float", "hub": "float"},
         write_extra={"auth": "authProperty", "hub": "hubProperty"},
@@ -181,32 +207,41 @@ register(
 
 
 # ---------------------------------------------------------------------------- shortest paths
+@spec
+class BetweennessConfig(NodeConfig):
+    sampling_size: int | None = option(
+        "samplingSize", None, "number of source nodes to sample (all if null)", min=0
+    )
+    sampling_seed: int | None = option(
+        "samplingSeed", None, "seed for choosing the sampled source nodes"
+    )
+
+
 register(
     Procedure(
         name="betweenness",
         description="Betweenness centrality (Brandes, unnormalised): shortest paths through each "
         "node; weighted with relationshipWeightProperty; undirected counts each pair once.",
         category="centrality",
-        keys=(
-            Key(
-                "samplingSize",
-                "int?",
-                None,
-                "number of source nodes to sample (all if null)",
-                min=0,
-            ),
-            Key("samplingSeed", "int?", None, "seed for choosing the sampled source nodes"),
-        ),
+        config=BetweennessConfig,
         compute=lambda g, c: NodeValues(
             betweenness_centrality(
                 g,
                 weighted=_weighted(c),
-                sampling_size=c["samplingSize"],
-                sampling_seed=c["samplingSeed"],
+                sampling_size=c.sampling_size,
+                sampling_seed=c.sampling_seed,
             )
         ),
     )
 )
+
+
+@spec
+class ClosenessConfig(NodeConfig):
+    use_wasserman_faust: bool = option(
+        "useWassermanFaust", False, "scale by (reachable - 1) / (N - 1)"
+    )
+
 
 register(
     Procedure(
@@ -214,10 +249,10 @@ register(
         description="Closeness centrality over outgoing distances: (reachable - 1) / sum of "
         "distances, optionally with the Wasserman-Faust correction.",
         category="centrality",
-        keys=(Key("useWassermanFaust", "bool", False, "scale by (reachable - 1) / (N - 1)"),),
+        config=ClosenessConfig,
         weighted=False,
         compute=lambda g, c: NodeValues(
-            closeness_centrality(g, use_wasserman_faust=c["useWassermanFaust"])
+            closeness_centrality(g, use_wasserman_faust=c.use_wasserman_faust)
         ),
     )
 )
@@ -228,6 +263,7 @@ register(
         description="Harmonic centrality: sum of 1/distance to the nodes reached along "
         "outgoing relationships, divided by N - 1.",
         category="centrality",
+        config=DegreeConfig,
         weighted=False,
         compute=lambda g, c: NodeValues(harmonic_centrality(g)),
     )
@@ -241,6 +277,7 @@ register(
         description="K-core decomposition: each node's core value, the largest k such that it "
         "lies in a subgraph where every node has at least k neighbours.",
         category="centrality",
+        config=DegreeConfig,
         column="coreValue",
         column_type="int",
         stats_columns={"degeneracy": "int"},
@@ -270,6 +307,7 @@ register(
         description="Articulation points: nodes whose removal disconnects their component; "
         "stream and write cover only those nodes (articulationPoint = 1).",
         category="centrality",
+        config=DegreeConfig,
         column="articulationPoint",
         column_type="int",
         stats_columns={"articulationPointCount": "int"},
@@ -295,6 +333,7 @@ register(
         description="Bridges: relationships whose removal disconnects their component, "
         "streamed as from, to (Neo4j ids).",
         category="centrality",
+        config=DegreeConfig,
         result="rows",
         rows_columns={"from": "int", "to": "int"},
         stats_columns={"bridgeCount": "int"},
@@ -307,13 +346,29 @@ register(
 
 
 # ---------------------------------------------------------------------------- influence
-def _celf(graph: Graph, cfg: dict[str, Any]) -> NodeValues:
+@spec
+class CelfConfig(NodeConfig):
+    seed_set_size: int = option("seedSetSize", REQUIRED, "number of seed nodes to choose", min=1)
+    monte_carlo_simulations: int = option(
+        "monteCarloSimulations", 100, "cascades simulated per estimate", min=1
+    )
+    propagation_probability: float = option(
+        "propagationProbability",
+        0.1,
+        "chance that an active node activates a neighbour",
+        min=0.0,
+        max=1.0,
+    )
+    random_seed: int | None = option("randomSeed", None, "seed of the simulated cascades")
+
+
+def _celf(graph: Graph, cfg: CelfConfig) -> NodeValues:
     result = celf(
         graph,
-        seed_set_size=cfg["seedSetSize"],
-        monte_carlo_simulations=cfg["monteCarloSimulations"],
-        propagation_probability=cfg["propagationProbability"],
-        random_seed=cfg["randomSeed"],
+        seed_set_size=cfg.seed_set_size,
+        monte_carlo_simulations=cfg.monte_carlo_simulations,
+        propagation_probability=cfg.propagation_probability,
+        random_seed=cfg.random_seed,
     )
     n = graph.num_nodes
     spread = torch.zeros(n, dtype=torch.float64, device=graph.device)
@@ -330,19 +385,7 @@ register(
         "seedSetSize nodes of greatest expected spread, each with its marginal spread.",
         category="centrality",
         column="spread",
-        keys=(
-            Key("seedSetSize", "int", REQUIRED, "number of seed nodes to choose", min=1),
-            Key("monteCarloSimulations", "int", 100, "cascades simulated per estimate", min=1),
-            Key(
-                "propagationProbability",
-                "float",
-                0.1,
-                "chance that an active node activates a neighbour",
-                min=0.0,
-                max=1.0,
-            ),
-            Key("randomSeed", "int?", None, "seed of the simulated cascades"),
-        ),
+        config=CelfConfig,
         stats_columns={"totalSpread": "float"},
         weighted=False,
         compute=_celf,
