@@ -258,6 +258,8 @@ class Procedure:
             for name in [value] if isinstance(value, str) else list(value):
                 if name not in names:
                     names.append(name)
+        if isinstance(cfg, ProcedureConfig):
+            names += [n for n in cfg.extra_node_properties() if n not in names]
         return names
 
 

@@ -230,6 +230,11 @@ class ProcedureConfig(Mapping[str, Any]):
                 "config keys 'nodeQuery' and 'relationshipQuery' must be given together"
             )
 
+    def extra_node_properties(self) -> list[str]:
+        """Node properties this run reads beyond those its ``property_keys`` name (e.g. the
+        feature properties a stored model was trained on); none by default."""
+        return []
+
     @classmethod
     def attribute_of(cls, key: str) -> str:
         """The attribute name of config key ``key``."""
