@@ -17,6 +17,7 @@ from neo4j_gml.algorithms.centrality.closeness import closeness_centrality, harm
 from neo4j_gml.algorithms.centrality.degree import degree_centrality
 from neo4j_gml.algorithms.centrality.eigenvector import eigenvector_centrality
 from neo4j_gml.algorithms.centrality.hits import hits
+from neo4j_gml.algorithms.centrality.katz import katz_centrality
 from neo4j_gml.algorithms.centrality.kcore import core_numbers
 from neo4j_gml.algorithms.centrality.pagerank import RankResult, article_rank, page_rank
 from neo4j_gml.algorithms.centrality.scalers import SCALERS, scale
@@ -161,6 +162,48 @@ register(
         config=IterativeConfig,
         stats_columns=_ITERATION_STATS,
         compute=_eigenvector,
+    )
+)
+
+
+@spec
+class KatzConfig(NodeConfig):
+    alpha: float = option(
+        "alpha", 0.1, "attenuation of each further step of a walk", min=0.0, min_exclusive=True
+    )
+    beta: float = option("beta", 1.0, "every node's base score")
+    max_iterations: int = option("maxIterations", 1000, "most supersteps", min=1)
+    tolerance: float = option(
+        "tolerance", 1e-6, "stop once the summed change is below nodeCount * tolerance", min=0.0
+    )
+    normalized: bool = option("normalized", True, "scale the scores to unit L2 norm")
+
+
+def _katz(graph: Graph, cfg: KatzConfig) -> NodeValues:
+    result = katz_centrality(
+        graph,
+        alpha=cfg.alpha,
+        beta=cfg.beta,
+        max_iterations=cfg.max_iterations,
+        tolerance=cfg.tolerance,
+        normalized=cfg.normalized,
+        weighted=_weighted(cfg),
+    )
+    return NodeValues(
+        result.scores,
+        stats={"ranIterations": result.ran_iterations, "didConverge": result.did_converge},
+    )
+
+
+register(
+    Procedure(
+        name="katz",
+        description="Katz centrality: attenuated counts of the walks ending at each node "
+        "(alpha per step, beta per node), as NetworkX computes it; L2-normalised by default.",
+        category="centrality",
+        config=KatzConfig,
+        stats_columns=_ITERATION_STATS,
+        compute=_katz,
     )
 )
 
