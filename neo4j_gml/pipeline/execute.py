@@ -164,7 +164,7 @@ def _run_step(
     cfg = proc.validate(config, step.mode)
     graph = None
     started = time.perf_counter()
-    if proc.category != "model":
+    if proc.reads_graph:
         needed = _step_properties(step.procedure, cfg)
         extra = _later_properties(pipeline, step.index, _projection_key(cfg), existing, labels)
         graph = cache.get(cfg, needed, extra)

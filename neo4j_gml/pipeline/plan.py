@@ -103,7 +103,7 @@ def plan(pipeline: Pipeline, counter: Counter) -> list[PlannedStep]:
     for step in pipeline.steps:
         proc = registry.get(step.procedure)
         cfg = step.validated
-        if proc.category == "model":
+        if not proc.reads_graph:
             read, nodes, rels, upper = 0, 0, 0, False
         else:
             read = reads.setdefault(_projection_key(cfg), len(reads) + 1)

@@ -164,6 +164,8 @@ class Procedure:
             write mode (e.g. ``{'hub': 'hubProperty'}``).
         replace_relationships: write mode first deletes every relationship of the
             ``writeRelationshipType`` (so a rerun replaces earlier results instead of adding).
+        reads_graph: ``False`` for procedures that need no projection (the model catalogue:
+            ``model.list``, ``model.drop``); the runner then reads nothing from Neo4j.
         pairs_query_key: a config key holding a Cypher query that returns ``source`` and
             ``target`` (Neo4j ids); the runner runs it (with ``parameters``) before compute and
             puts its rows into ``cfg['pairs']`` as ``[[source, target], ...]``.
@@ -189,6 +191,7 @@ class Procedure:
     write_extra: Mapping[str, str] = field(default_factory=dict)
     replace_relationships: bool = False
     pairs_query_key: str | None = None
+    reads_graph: bool = True
 
     def stream_columns(self) -> dict[str, str]:
         """Column name -> type of a stream row (types: int, float, floatList, intList, ...)."""

@@ -126,7 +126,7 @@ def compute(
     job.enter("read")
     started = time.perf_counter()
     report = ReadReport()
-    if proc.category == "model":
+    if not proc.reads_graph:
         graph = empty_graph()
     elif graph is None:
         if driver is None:
@@ -138,7 +138,7 @@ def compute(
             raise ConfigError(f"the given graph lacks the node properties {missing}")
         report = ReadReport(graph.num_nodes, graph.num_relationships, 0, 0)
     cfg = _read_pairs(proc, cfg, driver, database)
-    if proc.category != "model":
+    if proc.reads_graph:
         need = estimate_memory(proc, cfg, graph.num_nodes, graph.num_relationships)
         check_fits(proc, cfg, need, device)
     graph = graph.to(device)
@@ -388,7 +388,7 @@ def run(
     """
     proc = registry.get(name)
     job = job if job is not None else Job(name, mode)
-    needs_db = (graph is None and proc.category != "model") or mode == "write"
+    needs_db = (graph is None and proc.reads_graph) or mode == "write"
     own_driver = None
     if driver is None and needs_db:
         connection = Connection.from_env(database=database)
