@@ -1,11 +1,12 @@
 """A Neo4j Bloom 2.x perspective that shows what the procedures wrote.
 
 :func:`read_schema` reads the labels, relationship types, their properties, counts and the
-value ranges of the styled properties from Neo4j; :func:`perspective` turns that into the JSON
-that Bloom imports (Perspectives -> Import), with the structure of an exported perspective:
-top-level ``name``, ``categories``, ``labels``, ``relationshipTypes``, ``palette``,
-``templates``, ``hiddenCategories``, ``hideUncategorisedData``, ``metadata``; one category per
-label with ``labels``, ``properties``, ``captionKeys`` and ``styleRules``.
+value ranges of the styled properties from Neo4j (through :mod:`neo4j_gml.io.schema`);
+:func:`perspective` turns that into the JSON that Bloom imports (Perspectives -> Import), with
+the structure of an exported perspective: top-level ``name``, ``categories``, ``labels``,
+``relationshipTypes``, ``palette``, ``templates``, ``hiddenCategories``,
+``hideUncategorisedData``, ``metadata``; one category per label with ``labels``,
+``properties``, ``captionKeys`` and ``styleRules``.
 
 The rules: a **range** rule sizes nodes by a centrality property (smallest value -> size 1,
 largest -> size 4) and a **unique-values** rule colours them by a community property (one
@@ -20,8 +21,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import neo4j
-
+from neo4j_gml.io import schema as db_schema
+from neo4j_gml.io.driver import Driver
 from neo4j_gml.io.names import quote
 from neo4j_gml.pipeline.loader import Pipeline
 from neo4j_gml.pipeline.records import RECORD_LABELS, RUN_LABEL, STEP_LABEL
@@ -73,63 +74,43 @@ def _data_type(types: list[str] | None) -> str:
 
 
 def read_schema(
-    driver: neo4j.Driver,
+    driver: Driver,
     database: str | None = None,
     size_by: str | None = None,
     color_by: str | None = None,
 ) -> GraphSchema:
     """Labels, types, properties, counts, path segments and the styled properties' values."""
-
-    def rows(query: str, **params: Any) -> list[neo4j.Record]:
-        return driver.execute_query(query, parameters_=params, database_=database)[0]
-
     labels: dict[str, dict[str, str]] = {}
-    for r in rows("CALL db.labels() YIELD label RETURN label"):
-        labels[r["label"]] = {}
-    for r in rows(
-        "CALL db.schema.nodeTypeProperties() YIELD nodeLabels, propertyName, propertyTypes "
-        "RETURN nodeLabels, propertyName, propertyTypes"
-    ):
-        for label in r["nodeLabels"] or []:
-            if r["propertyName"]:
-                labels.setdefault(label, {})[r["propertyName"]] = _data_type(r["propertyTypes"])
+    for label in db_schema.labels(driver, database):
+        labels[label] = {}
+    for node_labels, prop, prop_types in db_schema.node_type_properties(driver, database):
+        for label in node_labels:
+            if prop:
+                labels.setdefault(label, {})[prop] = _data_type(prop_types)
     types: dict[str, dict[str, str]] = {
-        r["t"]: {} for r in rows("CALL db.relationshipTypes() YIELD relationshipType AS t RETURN t")
+        t: {} for t in db_schema.relationship_types(driver, database)
     }
-    for r in rows(
-        "CALL db.schema.relTypeProperties() YIELD relType, propertyName, propertyTypes "
-        "RETURN relType, propertyName, propertyTypes"
-    ):
-        name = r["relType"].strip(":`")
-        if r["propertyName"]:
-            types.setdefault(name, {})[r["propertyName"]] = _data_type(r["propertyTypes"])
+    for name, prop, prop_types in db_schema.relationship_type_properties(driver, database):
+        if prop:
+            types.setdefault(name, {})[prop] = _data_type(prop_types)
     schema = GraphSchema(labels, types)
     for label in labels:
-        q = f"MATCH (n:{quote(label, key='label')}) RETURN count(n) AS c"
-        schema.label_counts[label] = rows(q)[0]["c"]
+        schema.label_counts[label] = db_schema.count_nodes(driver, database, label, key="label")
     for rtype in types:
-        q = f"MATCH ()-[r:{quote(rtype, key='type')}]->() RETURN count(r) AS c"
-        schema.relationship_counts[rtype] = rows(q)[0]["c"]
-    sample = rows(
-        "MATCH (a)-[r]->(b) WITH a, r, b LIMIT 100000 "
-        "UNWIND labels(a) AS s UNWIND labels(b) AS t "
-        "RETURN DISTINCT s, type(r) AS r, t ORDER BY s, r, t"
-    )
-    schema.segments = [(x["s"], x["r"], x["t"]) for x in sample]
+        schema.relationship_counts[rtype] = db_schema.count_relationships(
+            driver, database, rtype, key="type"
+        )
+    schema.segments = db_schema.path_segments(driver, database)
     for label, props in labels.items():
-        q = f"MATCH (n:{quote(label, key='label')}) WHERE n[$p] IS NOT NULL "
         size = pick(props, size_by, SIZE_CANDIDATES)
         if size and props.get(size) in ("number", "integer"):
-            r = rows(q + "RETURN min(n[$p]) AS lo, max(n[$p]) AS hi", p=size)[0]
-            schema.ranges[(label, size)] = (float(r["lo"]), float(r["hi"]))
+            lo, hi = db_schema.property_range(driver, database, label, size)
+            schema.ranges[(label, size)] = (float(lo), float(hi))
         color = pick(props, color_by, COLOR_CANDIDATES)
         if color and color in props:
-            found = rows(
-                q + "RETURN n[$p] AS v, count(*) AS c ORDER BY c DESC, v LIMIT $k",
-                p=color,
-                k=MAX_UNIQUE_VALUES,
+            schema.values[(label, color)] = db_schema.frequent_values(
+                driver, database, label, color, MAX_UNIQUE_VALUES
             )
-            schema.values[(label, color)] = [x["v"] for x in found]
     return schema
 
 

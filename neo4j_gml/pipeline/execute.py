@@ -21,12 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import neo4j
-
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
-from neo4j_gml.io.names import quote
+from neo4j_gml.io import schema
+from neo4j_gml.io.driver import Driver, verify_connectivity
 from neo4j_gml.io.read import Projection, ReadReport, _node_property_spec, read_graph
+from neo4j_gml.io.replace import delete_relationship_type
 from neo4j_gml.pipeline.loader import PROJECTION_KEY_NAMES, Pipeline, Step
 from neo4j_gml.pipeline.records import (
     RECORD_LABELS,
@@ -68,7 +68,7 @@ def _written_property(step: Step) -> str | None:
 class _GraphCache:
     """Graphs read for the steps, keyed by projection; see the module docstring."""
 
-    def __init__(self, driver: neo4j.Driver, database: str | None) -> None:
+    def __init__(self, driver: Driver, database: str | None) -> None:
         self.driver, self.database = driver, database
         self.graphs: dict[str, tuple[Graph, ReadReport]] = {}
         self.reads = 0
@@ -105,12 +105,9 @@ class _GraphCache:
             del self.graphs[key]
 
 
-def _resolve_labels(driver: neo4j.Driver, database: str | None) -> list[str] | None:
+def _resolve_labels(driver: Driver, database: str | None) -> list[str] | None:
     """Labels that ``['*']`` should mean: all but the run records', if records exist."""
-    records, _, _ = driver.execute_query(
-        "CALL db.labels() YIELD label RETURN collect(label) AS labels", database_=database
-    )
-    labels = records[0]["labels"]
+    labels = schema.labels(driver, database)
     if not RECORD_LABELS & set(labels):
         return None
     return sorted(set(labels) - RECORD_LABELS)
@@ -154,7 +151,7 @@ def _run_step(
     step: Step,
     rec: StepRecord,
     cache: _GraphCache,
-    driver: neo4j.Driver,
+    driver: Driver,
     database: str | None,
     labels: list[str] | None,
     existing: set[str],
@@ -181,7 +178,7 @@ def _run_step(
         row = summary_row(done, time.perf_counter())
     else:
         if proc.result == "relationship" and step.replace:
-            rec.summary["relationshipsDeleted"] = _delete_relationships(
+            rec.summary["relationshipsDeleted"] = delete_relationship_type(
                 driver, database, cfg["writeRelationshipType"]
             )
         row = write_result(done, driver, database)
@@ -194,16 +191,6 @@ def _run_step(
     rec.computeMillis = int(row.get("computeMillis", 0))
     rec.writeMillis = int(row.get("writeMillis", 0))
     rec.summary = {**rec.summary, **{k: v for k, v in row.items() if k != "configuration"}}
-
-
-def _delete_relationships(driver: neo4j.Driver, database: str | None, rtype: str) -> int:
-    """Delete every ``rtype`` relationship (in batches) before a step writes them anew."""
-    with driver.session(database=database) as session:
-        summary = session.run(
-            f"MATCH ()-[r:{quote(rtype, key='writeRelationshipType')}]->() "
-            "CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS"
-        ).consume()
-    return summary.counters.relationships_deleted
 
 
 def _describe(rec: StepRecord) -> str:
@@ -251,7 +238,7 @@ def _finish(run: RunRecord, status: str, error: str | None = None) -> RunRecord:
 def run_pipeline(
     pipeline: Pipeline,
     *,
-    driver: neo4j.Driver | None = None,
+    driver: Driver | None = None,
     database: str | None = None,
     progress: Progress | None = stderr_progress,
     should_stop: Callable[[], bool] = lambda: False,
@@ -275,7 +262,7 @@ def run_pipeline(
         database = connection.database
         try:
             own = driver = connection.driver()
-            driver.verify_connectivity()
+            verify_connectivity(driver)
         except Exception as exc:  # unreachable, bad credentials, ...
             if own is not None:
                 own.close()
@@ -293,7 +280,7 @@ def run_pipeline(
 
 def _save(
     pipeline: Pipeline,
-    driver: neo4j.Driver,
+    driver: Driver,
     database: str | None,
     run: RunRecord,
     spool_file: Path | None,
@@ -316,7 +303,7 @@ def _save(
 def _run_connected(
     pipeline: Pipeline,
     run: RunRecord,
-    driver: neo4j.Driver,
+    driver: Driver,
     database: str | None,
     say: Progress,
     should_stop: Callable[[], bool],
@@ -333,16 +320,13 @@ def _run_connected(
     _save(pipeline, driver, database, run, spool_file, final=False, say=say)
     try:
         labels = _resolve_labels(driver, database)
-        records, _, _ = driver.execute_query(
-            "CALL db.propertyKeys() YIELD propertyKey RETURN collect(propertyKey) AS keys",
-            database_=database,
-        )
+        keys = schema.property_keys(driver, database)
     except Exception as exc:  # Neo4j went away between connecting and the first step
         _finish(run, "failed", f"before the first step: {exc}")
         say(f"run {run.runId} failed: {run.error}")
         _save(pipeline, driver, database, run, spool_file, final=True, say=say)
         return run
-    existing = set(records[0]["keys"])
+    existing = set(keys)
     cache = _GraphCache(driver, database)
     total = len(pipeline.steps)
     say(f"run {run.runId}: pipeline '{pipeline.name}', {total} step(s)")

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import neo4j
-
 from neo4j_gml.core.errors import ConfigError
-from neo4j_gml.io.names import quote
+from neo4j_gml.io import schema
+from neo4j_gml.io.driver import Driver
 from neo4j_gml.pipeline.execute import _projection_key
 from neo4j_gml.pipeline.loader import Pipeline
 from neo4j_gml.pipeline.records import RECORD_LABELS
@@ -38,17 +37,12 @@ class PlannedStep:
     upper_bound: bool
 
 
-def _count(driver: neo4j.Driver, database: str | None, query: str) -> int:
-    records, _, _ = driver.execute_query(query, database_=database)
-    return int(records[0][0])
-
-
 class Counter:
     """Node and relationship counts of a projection, from Neo4j or fixed figures."""
 
     def __init__(
         self,
-        driver: neo4j.Driver | None,
+        driver: Driver | None,
         database: str | None = None,
         nodes: int | None = None,
         relationships: int | None = None,
@@ -67,32 +61,22 @@ class Counter:
             nodes = self.nodes
         elif labels:
             nodes = sum(
-                _count(
-                    self.driver,
-                    self.database,
-                    f"MATCH (n:{quote(x, key='nodeLabels')}) RETURN count(n)",
-                )
-                for x in labels
+                schema.count_nodes(self.driver, self.database, x, key="nodeLabels") for x in labels
             )
         else:
-            nodes = _count(self.driver, self.database, "MATCH (n) RETURN count(n)")
+            nodes = schema.count_nodes(self.driver, self.database)
             nodes -= sum(
-                _count(self.driver, self.database, f"MATCH (n:{x}) RETURN count(n)")
-                for x in sorted(RECORD_LABELS)
+                schema.count_nodes(self.driver, self.database, x) for x in sorted(RECORD_LABELS)
             )
         if self.relationships is not None:
             rels = self.relationships
         elif types:
             rels = sum(
-                _count(
-                    self.driver,
-                    self.database,
-                    f"MATCH ()-[r:{quote(t, key='relationshipTypes')}]->() RETURN count(r)",
-                )
+                schema.count_relationships(self.driver, self.database, t, key="relationshipTypes")
                 for t in types
             )
         else:
-            rels = _count(self.driver, self.database, "MATCH ()-[r]->() RETURN count(r)")
+            rels = schema.count_relationships(self.driver, self.database)
         return max(nodes, 0), rels, cypher
 
 

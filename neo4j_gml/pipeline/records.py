@@ -4,6 +4,9 @@ A run is saved when it starts, after each step and when it ends, always with ``M
 ``runId`` (and ``index`` for steps), so saving twice is harmless. A run whose record cannot be
 saved (Neo4j unreachable) is appended to a spool file, JSON lines, and saved by the next run that
 reaches Neo4j (:func:`flush_spool`).
+
+The queries are in :mod:`neo4j_gml.io.records`, which also defines the labels; this module holds
+the record objects and re-exports the labels, :func:`latest_run_id` and :func:`recent_runs`.
 """
 
 from __future__ import annotations
@@ -16,11 +19,31 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import neo4j
+from neo4j_gml.io import records as io_records
+from neo4j_gml.io.driver import Driver
+from neo4j_gml.io.records import (
+    RECORD_LABELS,
+    RUN_LABEL,
+    STEP_LABEL,
+    latest_run_id,
+    recent_runs,
+)
 
-RUN_LABEL = "GmlRun"
-STEP_LABEL = "GmlStep"
-RECORD_LABELS = frozenset({RUN_LABEL, STEP_LABEL})
+__all__ = [
+    "RECORD_LABELS",
+    "RUN_LABEL",
+    "STEP_LABEL",
+    "RunRecord",
+    "StepRecord",
+    "flush_spool",
+    "latest_run_id",
+    "load_run",
+    "new_run_id",
+    "now_iso",
+    "recent_runs",
+    "save_run",
+    "spool",
+]
 
 
 def now_iso() -> str:
@@ -84,39 +107,11 @@ class RunRecord:
         return cls(**{**data, "steps": steps})
 
 
-_SAVE = f"""
-MERGE (r:{RUN_LABEL} {{runId: $run.runId}})
-SET r.pipeline = $run.pipeline, r.file = $run.file, r.fileHash = $run.fileHash,
-    r.started = datetime($run.started),
-    r.ended = CASE WHEN $run.ended IS NULL THEN null ELSE datetime($run.ended) END,
-    r.status = $run.status, r.error = $run.error, r.host = $run.host, r.pid = $run.pid,
-    r.stepCount = size($steps)
-WITH r
-UNWIND $steps AS s
-MERGE (st:{STEP_LABEL} {{runId: $run.runId, index: s.index}})
-SET st += s.props,
-    st.started = CASE WHEN s.started IS NULL THEN null ELSE datetime(s.started) END,
-    st.ended = CASE WHEN s.ended IS NULL THEN null ELSE datetime(s.ended) END
-MERGE (r)-[:HAS_STEP]->(st)
-"""
-
-
-def _step_params(step: StepRecord) -> dict[str, Any]:
-    props = asdict(step)
-    started, ended = props.pop("started"), props.pop("ended")
-    props["config"] = json.dumps(props["config"], sort_keys=True, default=str)
-    props["summary"] = json.dumps(props["summary"], sort_keys=True, default=str)
-    return {"index": step.index, "started": started, "ended": ended, "props": props}
-
-
-def save_run(driver: neo4j.Driver, database: str | None, run: RunRecord) -> None:
+def save_run(driver: Driver, database: str | None, run: RunRecord) -> None:
     """Create or update the run's nodes (idempotent)."""
-    params = {k: v for k, v in asdict(run).items() if k != "steps"}
-    steps = [_step_params(s) for s in run.steps]
-    if steps:
-        driver.execute_query(_SAVE, run=params, steps=steps, database_=database)
-    else:  # UNWIND of nothing would drop the row before the run is written
-        driver.execute_query(_SAVE.split("WITH r")[0], run=params, steps=steps, database_=database)
+    params = asdict(run)
+    steps = params.pop("steps")
+    io_records.save_run(driver, database, params, steps)
 
 
 def spool(path: Path, run: RunRecord) -> None:
@@ -126,7 +121,7 @@ def spool(path: Path, run: RunRecord) -> None:
         f.write(json.dumps(run.to_json(), default=str) + "\n")
 
 
-def flush_spool(driver: neo4j.Driver, database: str | None, path: Path) -> int:
+def flush_spool(driver: Driver, database: str | None, path: Path) -> int:
     """Save every spooled run; the file is emptied once all are saved. Returns how many."""
     if not path.exists():
         return 0
@@ -137,58 +132,14 @@ def flush_spool(driver: neo4j.Driver, database: str | None, path: Path) -> int:
     return len(lines)
 
 
-def load_run(driver: neo4j.Driver, database: str | None, run_id: str) -> RunRecord:
+def load_run(driver: Driver, database: str | None, run_id: str) -> RunRecord:
     """The run ``run_id`` with its steps, read back from Neo4j; ``KeyError`` if absent."""
-    records, _, _ = driver.execute_query(
-        f"MATCH (r:{RUN_LABEL} {{runId: $id}}) "
-        f"OPTIONAL MATCH (r)-[:HAS_STEP]->(s:{STEP_LABEL}) "
-        "WITH r, s ORDER BY s.index "
-        "RETURN r {.*, started: toString(r.started), ended: toString(r.ended)} AS run, "
-        "collect(s {.*, started: toString(s.started), ended: toString(s.ended)}) AS steps",
-        id=run_id,
-        database_=database,
-    )
-    if not records:
-        raise KeyError(f"no (:{RUN_LABEL}) with runId '{run_id}'")
-    run = dict(records[0]["run"])
-    run.pop("stepCount", None)
+    run, stored_steps = io_records.load_run(driver, database, run_id)
     steps = []
-    for s in records[0]["steps"]:
-        s = dict(s)
-        s.pop("runId", None)
-        s["config"] = json.loads(s.get("config") or "{}")
-        s["summary"] = json.loads(s.get("summary") or "{}")
+    for s in stored_steps:
         known = StepRecord.__dataclass_fields__
         steps.append(StepRecord(**{k: v for k, v in s.items() if k in known}))
     known = RunRecord.__dataclass_fields__
     out = RunRecord(**{k: v for k, v in run.items() if k in known and k != "steps"})
     out.steps = steps
     return out
-
-
-def latest_run_id(driver: neo4j.Driver, database: str | None, pipeline: str | None = None) -> str:
-    """The runId of the most recent run (of ``pipeline`` when given)."""
-    records, _, _ = driver.execute_query(
-        f"MATCH (r:{RUN_LABEL}) WHERE $p IS NULL OR r.pipeline = $p "
-        "RETURN r.runId AS id ORDER BY r.started DESC LIMIT 1",
-        p=pipeline,
-        database_=database,
-    )
-    if not records:
-        raise KeyError("no pipeline runs are recorded in this database")
-    return records[0]["id"]
-
-
-def recent_runs(
-    driver: neo4j.Driver, database: str | None, pipeline: str | None = None, limit: int = 20
-) -> list[dict[str, Any]]:
-    """The latest runs (of ``pipeline`` when given), newest first, without their steps."""
-    records, _, _ = driver.execute_query(
-        f"MATCH (r:{RUN_LABEL}) WHERE $p IS NULL OR r.pipeline = $p "
-        "RETURN r.runId AS runId, r.pipeline AS pipeline, r.status AS status, "
-        "toString(r.started) AS started, r.error AS error ORDER BY r.started DESC LIMIT $k",
-        p=pipeline,
-        k=limit,
-        database_=database,
-    )
-    return [dict(r) for r in records]

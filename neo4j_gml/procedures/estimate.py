@@ -19,9 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import neo4j
-
-from neo4j_gml.io.names import quote
+from neo4j_gml.io import schema
+from neo4j_gml.io.driver import Driver
 from neo4j_gml.procedures.registry import Procedure
 
 BYTES = 8
@@ -92,37 +91,31 @@ def estimate_memory(
 
 
 def count_projection(
-    driver: neo4j.Driver, cfg: Mapping[str, Any], database: str | None = None
+    driver: Driver, cfg: Mapping[str, Any], database: str | None = None
 ) -> tuple[int, int]:
     """Node and relationship counts of a filter projection, from Neo4j's count store.
 
     Counts are upper bounds when several labels overlap or relationships leave the node set.
     A Cypher projection is counted by running its queries wrapped in ``count(*)``.
     """
-
-    def scalar(query: str, **params: Any) -> int:
-        records, _, _ = driver.execute_query(query, parameters_=params, database_=database)
-        return int(records[0][0])
-
     if cfg.get("nodeQuery"):
         params = dict(cfg.get("parameters") or {})
-        nodes = scalar(f"CALL {{ {cfg['nodeQuery']} }} RETURN count(*)", **params)
-        rels = scalar(f"CALL {{ {cfg['relationshipQuery']} }} RETURN count(*)", **params)
+        nodes = schema.count_query_rows(driver, database, cfg["nodeQuery"], params)
+        rels = schema.count_query_rows(
+            driver, database, cfg["relationshipQuery"], params, key="relationshipQuery"
+        )
         return nodes, rels
     labels = cfg.get("nodeLabels") or ["*"]
     types = cfg.get("relationshipTypes") or ["*"]
     if "*" in labels:
-        nodes = scalar("MATCH (n) RETURN count(n)")
+        nodes = schema.count_nodes(driver, database)
     else:
-        nodes = sum(
-            scalar(f"MATCH (n:{quote(x, key='nodeLabels')}) RETURN count(n)") for x in labels
-        )
+        nodes = sum(schema.count_nodes(driver, database, x, key="nodeLabels") for x in labels)
     if "*" in types:
-        rels = scalar("MATCH ()-[r]->() RETURN count(r)")
+        rels = schema.count_relationships(driver, database)
     else:
         rels = sum(
-            scalar(f"MATCH ()-[r:{quote(t, key='relationshipTypes')}]->() RETURN count(r)")
-            for t in types
+            schema.count_relationships(driver, database, t, key="relationshipTypes") for t in types
         )
     return nodes, rels
 

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import neo4j
 import numpy as np
 import pandas as pd
 import torch
@@ -25,6 +24,7 @@ from neo4j_gml.core import cancellation
 from neo4j_gml.core.errors import ConfigError, ParameterError
 from neo4j_gml.core.graph import Graph, resolve_device
 from neo4j_gml.io.connection import Connection
+from neo4j_gml.io.driver import Driver
 from neo4j_gml.io.read import Projection, ReadReport, id_column, read_graph
 from neo4j_gml.io.user_query import run_user_query
 from neo4j_gml.io.write import (
@@ -88,12 +88,15 @@ class Computed:
 def load_graph(
     proc: Procedure,
     cfg: Mapping[str, Any],
-    driver: neo4j.Driver,
+    driver: Driver,
     database: str | None,
     job: Job | None = None,
 ) -> tuple[Graph, ReadReport]:
-    """Read the projection that ``cfg`` describes, with the node properties ``proc`` needs."""
-    projection = Projection.from_config(cfg, proc.node_properties_needed(cfg))
+    """Read the projection that ``cfg`` describes, with the node properties ``proc`` needs
+    (those it allows to be missing, e.g. ``seedProperty``, read a missing value as NaN)."""
+    projection = Projection.from_config(
+        cfg, proc.node_properties_needed(cfg), proc.missing_allowed(cfg)
+    )
     with _progress("reading relationships", None, cfg.get("logProgress", False)) as tick:
         return read_graph(
             driver,
@@ -110,7 +113,7 @@ def compute(
     mode: str,
     config: Mapping[str, Any] | None,
     *,
-    driver: neo4j.Driver | None = None,
+    driver: Driver | None = None,
     graph: Graph | None = None,
     database: str | None = None,
     job: Job | None = None,
@@ -193,9 +196,7 @@ def with_value(cfg: Any, key: str, value: Any) -> Any:
     return {**cfg, key: value}
 
 
-def _read_pairs(
-    proc: Procedure, cfg: Any, driver: neo4j.Driver | None, database: str | None
-) -> Any:
+def _read_pairs(proc: Procedure, cfg: Any, driver: Driver | None, database: str | None) -> Any:
     """``cfg`` with ``pairs`` from the procedure's pairs query, if it has one and it is set."""
     key = proc.pairs_query_key
     if key is None or not cfg.get(key):
@@ -262,7 +263,7 @@ def summary_row(done: Computed, post_started: float) -> dict[str, Any]:
 
 
 def write_result(
-    done: Computed, driver: neo4j.Driver, database: str | None, job: Job | None = None
+    done: Computed, driver: Driver, database: str | None, job: Job | None = None
 ) -> dict[str, Any]:
     """Write a computed result back and return the write row. ``job``'s token is checked
     before every batch; its counter follows the rows written."""
@@ -332,7 +333,7 @@ def write_result(
     return row
 
 
-def _vector_index(done: Computed, driver: neo4j.Driver, database: str | None) -> str:
+def _vector_index(done: Computed, driver: Driver, database: str | None) -> str:
     """Create the vector index that ``vectorIndex: true`` asks for; returns its name."""
     cfg = done.config
     label = cfg.get("vectorIndexLabel")
@@ -372,7 +373,7 @@ def run(
     mode: str,
     config: Mapping[str, Any] | None = None,
     *,
-    driver: neo4j.Driver | None = None,
+    driver: Driver | None = None,
     graph: Graph | None = None,
     database: str | None = None,
     job: Job | None = None,

@@ -20,12 +20,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-import neo4j  # noqa: E402
 import numpy as np  # noqa: E402
 
 from neo4j_gml.core.errors import ConfigError  # noqa: E402
-from neo4j_gml.io.names import quote  # noqa: E402
-from neo4j_gml.pipeline.records import RECORD_LABELS, RunRecord, StepRecord, load_run  # noqa: E402
+from neo4j_gml.io import subgraph as io_subgraph  # noqa: E402
+from neo4j_gml.io.driver import Driver  # noqa: E402
+from neo4j_gml.pipeline.records import RunRecord, StepRecord, load_run  # noqa: E402
 from neo4j_gml.procedures import registry  # noqa: E402
 
 METRIC = re.compile(r"auc|precision|recall|hits|mrr|f1|accuracy|ndcg|loss", re.IGNORECASE)
@@ -76,20 +76,11 @@ def timing_chart(steps: list[StepRecord]) -> str:
     return _png(fig)
 
 
-def _label_match(config: dict[str, Any], var: str) -> str:
-    labels = [x for x in config.get("nodeLabels") or ["*"] if x != "*"]
-    if not labels or config.get("nodeQuery"):
-        return f"({var}) WHERE " + " AND ".join(f"NOT {var}:{x}" for x in sorted(RECORD_LABELS))
-    return (
-        f"({var}) WHERE ("
-        + " OR ".join(f"{var}:{quote(x, key='nodeLabels')}" for x in labels)
-        + ")"
-    )
-
-
-def _values(driver: neo4j.Driver, database: str | None, query: str, **params: Any) -> list:
-    records, _, _ = driver.execute_query(query, parameters_=params, database_=database)
-    return [r[0] for r in records]
+def _labels(config: dict[str, Any]) -> list[str]:
+    """The labels a step's projection reads; none (all data nodes) for ``*`` or Cypher."""
+    if config.get("nodeQuery"):
+        return []
+    return [x for x in config.get("nodeLabels") or ["*"] if x != "*"]
 
 
 def _flatten(summary: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -105,7 +96,7 @@ def _flatten(summary: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def step_section(driver: neo4j.Driver, database: str | None, step: StepRecord) -> str:
+def step_section(driver: Driver, database: str | None, step: StepRecord) -> str:
     """The charts and tables of one step."""
     out = [f"<h3>{html.escape(step.name)}: {html.escape(step.procedure)} {step.mode}</h3>"]
     out.append(
@@ -136,7 +127,7 @@ def step_section(driver: neo4j.Driver, database: str | None, step: StepRecord) -
     return "\n".join(out)
 
 
-def _written_chart(driver: neo4j.Driver, database: str | None, step: StepRecord) -> str:
+def _written_chart(driver: Driver, database: str | None, step: StepRecord) -> str:
     try:
         proc = registry.get(step.procedure)
     except ConfigError:
@@ -146,19 +137,12 @@ def _written_chart(driver: neo4j.Driver, database: str | None, step: StepRecord)
         return ""
     if proc.result == "relationship":
         rtype = step.config.get("writeRelationshipType")
-        vals = _values(
-            driver, database,
-            f"MATCH ()-[r:{quote(rtype, key='writeRelationshipType')}]->() "
-            "WHERE r[$p] IS NOT NULL RETURN r[$p] LIMIT $k", p=prop, k=SAMPLE,
-        )  # fmt: skip
+        vals = io_subgraph.relationship_property_values(driver, database, rtype, prop, SAMPLE)
         if not vals:
             return "<p>no written relationships found</p>"
         return _hist(np.asarray(vals, float), f"{rtype}.{prop} ({len(vals)} relationships)", prop)
-    match = _label_match(step.config, "n")
-    vals = _values(
-        driver, database, f"MATCH {match} AND n[$p] IS NOT NULL RETURN n[$p] LIMIT $k",
-        p=prop, k=SAMPLE,
-    )  # fmt: skip
+    labels = _labels(step.config)
+    vals = io_subgraph.node_property_values(driver, database, prop, SAMPLE, labels)
     if not vals:
         return "<p>no written values found</p>"
     if proc.column_type == "floatList" or isinstance(vals[0], list):
@@ -182,7 +166,7 @@ img { max-width: 100%; }
 """
 
 
-def render_report(run: RunRecord, driver: neo4j.Driver, database: str | None = None) -> str:
+def render_report(run: RunRecord, driver: Driver, database: str | None = None) -> str:
     """The report page of ``run``."""
     rows = "".join(
         f"<tr><td>{s.index + 1}</td><td>{html.escape(s.name)}</td><td>{html.escape(s.procedure)}"
@@ -213,6 +197,6 @@ def render_report(run: RunRecord, driver: neo4j.Driver, database: str | None = N
 """
 
 
-def build_report(driver: neo4j.Driver, run_id: str, database: str | None = None) -> str:
+def build_report(driver: Driver, run_id: str, database: str | None = None) -> str:
     """Load run ``run_id`` from Neo4j and render its report."""
     return render_report(load_run(driver, database, run_id), driver, database)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import neo4j
 import networkx as nx
 
-from neo4j_gml.io.names import quote
-from neo4j_gml.pipeline.records import RECORD_LABELS
+from neo4j_gml.io import subgraph as io_subgraph
+from neo4j_gml.io.driver import Driver
 
 CAPTIONS = ("name", "title", "caption", "label", "id")
 
@@ -43,14 +42,8 @@ class Subgraph:
         return {n: ((p[0] - x0) / w, (p[1] - y0) / h) for n, p in pos.items()}
 
 
-def _label_filter(label: str | None, var: str) -> str:
-    if label:
-        return f"{var}:{quote(label, key='label')}"
-    return var
-
-
 def fetch_subgraph(
-    driver: neo4j.Driver,
+    driver: Driver,
     size_by: str,
     color_by: str | None = None,
     *,
@@ -60,49 +53,19 @@ def fetch_subgraph(
     database: str | None = None,
 ) -> Subgraph:
     """The ``top`` nodes by ``size_by`` and up to ``neighbours`` neighbours of each."""
-    not_records = " AND ".join(f"NOT n:{x}" for x in sorted(RECORD_LABELS))
-
-    def rows(query: str, **params: Any) -> list[neo4j.Record]:
-        return driver.execute_query(query, parameters_=params, database_=database)[0]
-
-    n = _label_filter(label, "n")
-    top_ids = [
-        r["id"]
-        for r in rows(
-            f"MATCH ({n}) WHERE n[$p] IS NOT NULL AND {not_records} "
-            "RETURN id(n) AS id ORDER BY n[$p] DESC, id LIMIT $k",
-            p=size_by,
-            k=top,
-        )
-    ]
-    m = _label_filter(label, "m")
-    near = rows(
-        f"UNWIND $ids AS i MATCH (t) WHERE id(t) = i "
-        f"CALL {{ WITH t MATCH (t)--({m}) WHERE NOT m:GmlRun AND NOT m:GmlStep "
-        "RETURN DISTINCT m LIMIT $k } RETURN collect(DISTINCT id(m)) AS ids",
-        ids=top_ids,
-        k=neighbours,
-    )
-    ids = list(dict.fromkeys(top_ids + (near[0]["ids"] if near else [])))
+    top_ids = io_subgraph.top_node_ids(driver, database, size_by, top, label=label)
+    near = io_subgraph.neighbour_ids(driver, database, top_ids, neighbours, label=label)
+    ids = list(dict.fromkeys(top_ids + near))
     sub = Subgraph(size_by=size_by, color_by=color_by, top=top_ids)
-    for r in rows(
-        "UNWIND $ids AS i MATCH (n) WHERE id(n) = i "
-        "RETURN id(n) AS id, labels(n) AS labels, properties(n) AS props",
-        ids=ids,
-    ):
-        props = r["props"]
-        caption = next((str(props[c]) for c in CAPTIONS if c in props), str(r["id"]))
-        sub.nodes[r["id"]] = {
+    for node_id, labels, props in io_subgraph.nodes_by_id(driver, database, ids):
+        caption = next((str(props[c]) for c in CAPTIONS if c in props), str(node_id))
+        sub.nodes[node_id] = {
             "caption": caption,
-            "label": (r["labels"] or [""])[0],
+            "label": (labels or [""])[0],
             "size": props.get(size_by),
             "color": props.get(color_by) if color_by else None,
         }
-    for r in rows(
-        "UNWIND $ids AS i MATCH (a)-[]->(b) WHERE id(a) = i AND id(b) IN $ids "
-        "RETURN DISTINCT id(a) AS a, id(b) AS b",
-        ids=ids,
-    ):
-        if r["a"] != r["b"]:
-            sub.edges.append((r["a"], r["b"]))
+    for a, b in io_subgraph.edges_between(driver, database, ids):
+        if a != b:
+            sub.edges.append((a, b))
     return sub
