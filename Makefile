@@ -1,5 +1,6 @@
 # The two commands: `make demo` and `make test`. Each creates .venv, installs the package with
-# its dev tools, builds the Java launcher and plugin with Maven, and starts what it needs.
+# its dev tools, builds the Java launcher and plugin with Maven (the plugin build generates the
+# gml.* procedure classes from the registry), and starts what it needs.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -12,7 +13,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# Also writes the pipeline JSON Schema for editors (the examples' yaml-language-server lines point
+# at it); it is derived from the procedure specs and not committed.
 install: $(VENV)/.installed
+	$(PY) -m neo4j_gml.cli enrich --schema > neo4j_gml/pipeline/pipeline.schema.json.tmp
+	mv neo4j_gml/pipeline/pipeline.schema.json.tmp neo4j_gml/pipeline/pipeline.schema.json
 
 demo: install
 	$(PY) examples/demo.py
@@ -26,6 +31,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy neo4j_gml
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -36,4 +42,4 @@ bench: install
 
 clean:
 	-$(PY) -m neo4j_gml.cli neo4j stop
-	rm -rf $(VENV) plugin/*/target .neo4j-home
+	rm -rf $(VENV) plugin/*/target .neo4j-home neo4j_gml/pipeline/pipeline.schema.json

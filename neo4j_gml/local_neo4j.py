@@ -28,6 +28,7 @@ Usage from a shell (for manual testing)::
     python -m neo4j_gml.local_neo4j start [--home DIR] [--port N]
     python -m neo4j_gml.local_neo4j status
     python -m neo4j_gml.local_neo4j stop
+    python -m neo4j_gml.local_neo4j build     # (re)build the launcher and the plugin jar (CI)
 """
 
 from __future__ import annotations
@@ -563,7 +564,10 @@ def _main(argv: list[str] | None = None) -> int:
     elif args.action == "stop":
         print("stopped" if stop(args.home) else "not running")
     elif args.action == "build":
+        from neo4j_gml.build.plugin_jar import build_plugin
+
         print(build_launcher(force=True))
+        print(build_plugin(force=True))  # generates the gml.* classes from the registry first
     else:
         print(json.dumps(status(args.home), indent=2))
     return 0

@@ -1,21 +1,21 @@
-"""The JSON Schema of a pipeline file, generated from the procedure registry.
+"""The JSON Schema of a pipeline file, generated from the procedure registry (the specs).
 
-Editors that understand JSON Schema (VS Code's YAML extension, IntelliJ) complete and check
-pipeline files with it: point ``# yaml-language-server: $schema=...`` at the checked-in copy
-``neo4j_gml/pipeline/pipeline.schema.json`` (``neo4j-gml enrich --schema`` prints it). A test
-fails when the checked-in copy is stale.
+Nothing reads a stored copy: the loader validates every pipeline file against
+:func:`pipeline_schema` itself, so a new procedure or config key is in the schema at once. Editors
+that understand JSON Schema (VS Code's YAML extension, IntelliJ) complete and check pipeline files
+with a copy: ``neo4j-gml enrich --schema`` prints it, and ``make install`` writes
+``neo4j_gml/pipeline/pipeline.schema.json`` (not committed), which the examples'
+``# yaml-language-server: $schema=...`` lines point at.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from neo4j_gml.procedures.config import Key
 from neo4j_gml.procedures.registry import MODES, PROJECTION_KEYS, procedures
 
-SCHEMA_PATH = Path(__file__).with_name("pipeline.schema.json")
 SCHEMA_ID = "https://neo4j-gml.dev/schemas/pipeline.schema.json"
 
 _KIND_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -143,11 +143,5 @@ def pipeline_schema() -> dict[str, Any]:
 
 
 def schema_text() -> str:
-    """The schema as the checked-in file holds it."""
+    """The schema as ``neo4j-gml enrich --schema`` prints it (indented JSON)."""
     return json.dumps(pipeline_schema(), indent=2, sort_keys=False) + "\n"
-
-
-def write_schema(path: Path = SCHEMA_PATH) -> Path:
-    """(Re)write the checked-in schema file."""
-    path.write_text(schema_text())
-    return path

@@ -1,19 +1,24 @@
-"""The Java generated from the registry: committed sources are current; odd registrations work.
+"""The Java generated from the registry: the build generates it; odd registrations work.
 
-Oracles: the committed files (staleness), hand-written expected signatures, and ``javac`` itself
-(the generated class for a procedure with unknown column types and hostile text compiles against
-the Neo4j 5.26 jars).
+Oracles: the registry itself (the build's generated sources and the digest it keeps are the
+registry's; a fake ``mvn`` checks the sources exist before Maven runs), hand-written expected
+signatures, and ``javac`` itself (the generated class for a procedure with unknown column types and
+hostile text compiles against the Neo4j 5.26 jars).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from neo4j_gml import local_neo4j, plugin_codegen
+from neo4j_gml.build import plugin_jar
+from neo4j_gml.procedures import registry
 from neo4j_gml.procedures.registry import Procedure
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,9 +37,88 @@ def _odd_procedure() -> Procedure:
     )
 
 
-def test_committed_sources_are_current() -> None:
-    stale = plugin_codegen.stale_files(REPO)
-    assert stale == [], f"generated Java is stale: {stale}; run `neo4j-gml plugin generate`"
+FAKE_MVN = """#!/bin/sh
+# Stands in for Maven: the generated sources must be there when it runs; the "jar" lists them.
+gen="$GML_FAKE_PLUGIN/procedures/target/generated-sources/gml/org/neo4j_gml/procedures/generated"
+[ -f "$gen/Catalog.java" ] || { echo "no generated sources in $gen" >&2; exit 1; }
+echo "$@" >> "$GML_FAKE_PLUGIN/mvn.log"
+ls "$gen" > "$GML_FAKE_PLUGIN/procedures/target/neo4j-gml-procedures.jar"
+"""
+
+
+@pytest.fixture
+def fake_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A plugin Maven project with the real poms and hand-written Java, built by a fake mvn."""
+    plugin = tmp_path / "plugin"
+    (plugin / "procedures").mkdir(parents=True)
+    shutil.copy(REPO / "plugin/pom.xml", plugin / "pom.xml")
+    shutil.copy(REPO / "plugin/procedures/pom.xml", plugin / "procedures/pom.xml")
+    shutil.copytree(REPO / "plugin/procedures/src", plugin / "procedures/src")
+    mvn = tmp_path / "mvn"
+    mvn.write_text(FAKE_MVN)
+    mvn.chmod(mvn.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(plugin_jar, "PLUGIN_DIR", plugin)
+    monkeypatch.setenv("MAVEN", str(mvn))
+    monkeypatch.setenv("GML_FAKE_PLUGIN", str(plugin))
+    return plugin
+
+
+def test_no_generated_sources_are_committed() -> None:
+    legacy = SUPPORT / "generated"
+    assert not any(legacy.glob("*.java")), f"{legacy}: the build generates these; remove them"
+    assert not any((REPO / "plugin/procedures/src").rglob("Catalog.java"))
+
+
+def test_the_build_generates_the_registry_sources_and_rebuilds_when_it_changes(
+    fake_plugin: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gen = plugin_jar.generated_root() / plugin_codegen.PACKAGE_DIR
+    assert (
+        gen
+        == fake_plugin
+        / "procedures/target/generated-sources/gml/org/neo4j_gml/procedures/generated"
+    )
+    # The pom compiles exactly that folder (build-helper adds it as a source root).
+    pom = (fake_plugin / "procedures/pom.xml").read_text()
+    assert "<source>${project.build.directory}/generated-sources/gml</source>" in pom
+    assert plugin_jar.needs_build()
+    jar = plugin_jar.build_plugin()
+    assert jar == plugin_jar.plugin_jar() and jar.is_file()
+    assert plugin_codegen.stale_files(gen) == []  # the registry's sources, all of them
+    assert jar.read_text().split() == sorted(plugin_codegen.generate_sources())
+    assert "clean" not in (fake_plugin / "mvn.log").read_text().split()  # would remove them
+    assert not plugin_jar.needs_build()
+    assert plugin_jar.build_plugin() == jar  # up to date: Maven does not run again
+    assert len((fake_plugin / "mvn.log").read_text().splitlines()) == 1
+
+    registry.procedures()  # load the families before adding one
+    monkeypatch.setitem(registry._REGISTRY, "weird.thing", _odd_procedure())
+    assert plugin_jar.needs_build()  # no regeneration command: the registry changed, so rebuild
+    plugin_jar.build_plugin()
+    assert "GmlWeirdThing.java" in jar.read_text().split()
+    assert plugin_codegen.stale_files(gen) == []
+    assert not plugin_jar.needs_build()
+    monkeypatch.delitem(registry._REGISTRY, "weird.thing")
+    assert plugin_jar.needs_build()
+    plugin_jar.build_plugin()
+    assert not (gen / "GmlWeirdThing.java").exists()  # a removed procedure leaves no class
+    assert "GmlWeirdThing.java" not in jar.read_text().split()
+
+
+def test_hand_written_changes_rebuild_and_old_generated_copies_are_refused(
+    fake_plugin: Path,
+) -> None:
+    jar = plugin_jar.build_plugin()
+    assert not plugin_jar.needs_build()
+    core = fake_plugin / "procedures/src/main/java/org/neo4j_gml/procedures/GmlCore.java"
+    later = jar.stat().st_mtime + 10
+    os.utime(core, (later, later))
+    assert plugin_jar.needs_build()
+    legacy = fake_plugin / "procedures/src/main/java/org/neo4j_gml/procedures/generated"
+    legacy.mkdir()
+    (legacy / "Catalog.java").write_text("// stale copy")
+    with pytest.raises(RuntimeError, match="older checkout"):
+        plugin_jar.build_plugin()
 
 
 def test_write_sources_round_trip_and_removes_orphans(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ from neo4j_gml.pipeline.lock import LockedError, PipelineLock
 from neo4j_gml.pipeline.plan import Counter, format_plan, plan
 from neo4j_gml.pipeline.records import RunRecord, StepRecord
 from neo4j_gml.pipeline.scheduler import Scheduler, check_cron
-from neo4j_gml.pipeline.schema import SCHEMA_PATH, schema_text
+from neo4j_gml.pipeline.schema import pipeline_schema, schema_text
+from neo4j_gml.procedures.registry import procedures
 
 ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE = "bolt://127.0.0.1:1"
@@ -149,12 +150,15 @@ def test_environment_is_expanded_in_the_connection(monkeypatch: pytest.MonkeyPat
     assert problem.startswith("p.yaml:2:") and "GML_NOT_SET_X" in problem
 
 
-def test_checked_in_schema_is_current_and_accepts_the_examples() -> None:
-    assert SCHEMA_PATH.read_text() == schema_text(), (
-        "stale: neo4j-gml enrich --schema > neo4j_gml/pipeline/pipeline.schema.json"
-    )
-    schema = json.loads(SCHEMA_PATH.read_text())
+def test_schema_from_the_specs_accepts_the_examples(capsys: pytest.CaptureFixture) -> None:
+    assert main(["enrich", "--schema"]) == 0  # what editors get; nothing committed to go stale
+    printed = capsys.readouterr().out
+    assert printed == schema_text()
+    schema = json.loads(printed)
+    assert schema == pipeline_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
+    step = schema["properties"]["steps"]["items"]
+    assert step["properties"]["procedure"]["enum"] == [p.name for p in procedures()]
     files = sorted((ROOT / "examples").glob("*/pipeline.yaml"))
     assert files
     for file in files:
