@@ -19,6 +19,7 @@ Examples
 >>> with active(token):
 ...     checkpoint()  # nothing happens: not cancelled
 >>> token.cancel("the caller's transaction was terminated")
+True
 >>> with active(token):
 ...     try:
 ...         checkpoint()
@@ -57,6 +58,7 @@ class CancelToken:
 
     @property
     def cancelled(self) -> bool:
+        """Whether :meth:`cancel` was called."""
         return self._event.is_set()
 
     def raise_if_cancelled(self) -> None:
@@ -118,7 +120,7 @@ def interrupt(thread_ident: int) -> bool:
     """
     if importing(thread_ident):
         return False
-    found = ctypes.pythonapi.PyThreadState_SetAsyncExc(
+    found: int = ctypes.pythonapi.PyThreadState_SetAsyncExc(
         ctypes.c_ulong(thread_ident), ctypes.py_object(Cancelled)
     )
     if found > 1:  # cannot happen for a valid ident; undo as the C API asks

@@ -45,6 +45,11 @@ def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
 
     ``'auto'`` picks CUDA when it is available, else the CPU. Asking for CUDA where there is
     none is an error, never a silent fall-back to the CPU.
+
+    Examples
+    --------
+    >>> resolve_device("cpu")
+    device(type='cpu')
     """
     if device is None or device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -58,13 +63,28 @@ def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
 class Graph:
     """A directed (or symmetrised undirected) graph in CSR form.
 
-    Attributes:
-        indptr: ``int64[n + 1]``, row pointers.
-        indices: ``int64[m]``, target position of each arc, sorted within a row.
-        weights: ``float64[m]`` arc weights, or ``None`` for an unweighted graph.
-        node_ids: ``int64[n]``, the Neo4j internal id of each position.
-        orientation: ``'NATURAL'``, ``'REVERSE'`` or ``'UNDIRECTED'``.
-        node_properties: name -> ``float64[n]`` or ``float64[n, d]`` (lists of fixed length).
+    Attributes
+    ----------
+    indptr : torch.Tensor
+        ``int64[n + 1]``, row pointers.
+    indices : torch.Tensor
+        ``int64[m]``, target position of each arc, sorted within a row.
+    weights : torch.Tensor or None
+        ``float64[m]`` arc weights, or ``None`` for an unweighted graph.
+    node_ids : torch.Tensor
+        ``int64[n]``, the Neo4j internal id of each position.
+    orientation : str
+        ``'NATURAL'``, ``'REVERSE'`` or ``'UNDIRECTED'``.
+    node_properties : Mapping[str, torch.Tensor]
+        name -> ``float64[n]`` or ``float64[n, d]`` (lists of fixed length).
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 0, 1], [1, 2, 2], orientation="UNDIRECTED")  # a triangle
+    >>> g
+    Graph(nodes=3, arcs=6, orientation=UNDIRECTED, weighted=False, properties=[], device=cpu)
+    >>> g.indptr.tolist(), g.indices.tolist(), g.num_relationships
+    ([0, 2, 4, 6], [1, 2, 0, 2, 0, 1], 3)
     """
 
     indptr: torch.Tensor
@@ -94,6 +114,39 @@ class Graph:
         merges parallel arcs as GDS does: ``NONE`` keeps them, ``SINGLE`` keeps the first,
         ``SUM``/``MIN``/``MAX`` combine their weights and ``COUNT`` makes the weight their
         number. Runs in ``O(m log m)`` (one sort).
+
+        Parameters
+        ----------
+        source, target : TensorLike
+            Arc end positions.
+        weights : TensorLike or None
+            One weight per arc, or ``None`` for an unweighted graph.
+        num_nodes : int or None
+            ``n``; by default the largest position plus one (or the length of ``node_ids``).
+        node_ids : TensorLike or None
+            The Neo4j id of every position; by default the positions themselves.
+        orientation : str
+            One of :data:`ORIENTATIONS`.
+        aggregation : str
+            One of :data:`AGGREGATIONS`.
+        node_properties : Mapping[str, TensorLike] or None
+            name -> ``[n]`` or ``[n, d]`` values.
+
+        Returns
+        -------
+        Graph
+            The graph, on the CPU.
+
+        Raises
+        ------
+        ValueError
+            An unknown orientation or aggregation, or inputs of mismatched lengths or out of range.
+
+        Examples
+        --------
+        >>> g = Graph.from_edges([0, 0, 1], [1, 1, 2], [1.0, 2.0, 3.0], aggregation="SUM")
+        >>> g.weights.tolist(), g.num_arcs
+        ([3.0, 3.0], 2)
         """
         if orientation not in ORIENTATIONS:
             raise ValueError(f"orientation must be one of {ORIENTATIONS}, got {orientation!r}")
@@ -112,9 +165,10 @@ class Graph:
             if ids.numel() != n:
                 raise ValueError("node_ids must have num_nodes entries")
         else:
-            n = num_nodes
-            if n is None:
+            if num_nodes is None:
                 n = int(max(src.max().item(), dst.max().item())) + 1 if src.numel() else 0
+            else:
+                n = num_nodes
             ids = torch.arange(n, dtype=torch.long)
         if src.numel() and (
             min(src.min().item(), dst.min().item()) < 0
@@ -161,6 +215,7 @@ class Graph:
     # ------------------------------------------------------------------ shape
     @property
     def num_nodes(self) -> int:
+        """``n``, the number of nodes."""
         return self.indptr.numel() - 1
 
     @property
@@ -175,10 +230,12 @@ class Graph:
 
     @property
     def is_weighted(self) -> bool:
+        """Whether the graph carries relationship weights."""
         return self.weights is not None
 
     @property
     def device(self) -> torch.device:
+        """The device the graph's tensors are on."""
         return self.indptr.device
 
     def out_degree(self) -> torch.Tensor:
@@ -228,7 +285,14 @@ class Graph:
 
     # ------------------------------------------------------------------ ids
     def positions_of(self, neo4j_ids: TensorLike, *, what: str = "node id") -> torch.Tensor:
-        """Positions of the given Neo4j ids; an id not in the graph raises ``KeyError``."""
+        """Positions of the given Neo4j ids; an id not in the graph raises ``KeyError``.
+
+        Examples
+        --------
+        >>> g = Graph.from_edges([0], [1], node_ids=[10, 20])
+        >>> g.positions_of([20, 10]).tolist()
+        [1, 0]
+        """
         ids = self.node_ids.cpu().numpy()
         wanted = np.asarray(neo4j_ids, dtype=np.int64).reshape(-1)
         order = np.argsort(ids, kind="stable")

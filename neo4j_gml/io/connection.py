@@ -28,14 +28,14 @@ class Connection:
         Explicit, non-``None`` keyword arguments win over the environment; the defaults match
         the local server that ``neo4j-gml neo4j start`` runs.
         """
-        values = {
+        values: dict[str, str | None] = {
             "uri": os.environ.get("NEO4J_URI", DEFAULT_URI),
             "user": os.environ.get("NEO4J_USER", DEFAULT_USER),
             "password": os.environ.get("NEO4J_PASSWORD", DEFAULT_PASSWORD),
             "database": os.environ.get("NEO4J_DATABASE") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)
+        return cls(**values)  # type: ignore[arg-type]  # uri, user, password are never None
 
     def driver(self) -> neo4j.Driver:
         """A new driver; the caller closes it. Notifications (e.g. on ``id()``) are silenced."""

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any
 
 import neo4j
 import numpy as np
@@ -101,8 +102,9 @@ def _run_batches(
             except Cancelled:
                 failed.set()
                 raise
-        params = {
-            name: bulk.pack(col[lo:hi]) if packed else col[lo:hi] for name, col in columns.items()
+        params: dict[str, Any] = {
+            name: bulk.pack(np.asarray(col[lo:hi])) if packed else col[lo:hi]
+            for name, col in columns.items()
         }
         params.update(constants or {})
         try:
@@ -173,7 +175,9 @@ def _packable(columns: Mapping[str, np.ndarray | list]) -> dict[str, list] | Non
     widths: list[int] = []
     kinds: list[str] = []
     for col in columns.values():
-        kind = bulk.kind_of(col) if isinstance(col, np.ndarray) else None
+        if not isinstance(col, np.ndarray):
+            return None
+        kind = bulk.kind_of(col)
         if kind is None or col.ndim not in (1, 2):
             return None
         widths.append(0 if col.ndim == 1 else int(col.shape[1]))

@@ -59,7 +59,7 @@ class PipelineLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 holder = read_lock(self.path)
-                if not is_stale(holder):
+                if holder is not None and not is_stale(holder):
                     raise LockedError(
                         f"pipeline is already running (pid {holder['pid']} on {holder['host']}, "
                         f"lock {self.path})"

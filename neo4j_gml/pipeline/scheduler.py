@@ -91,7 +91,7 @@ class Scheduler:
         try:
             pipeline = load_pipeline(self.path)
         except PipelineError as exc:
-            entry = {
+            entry: dict[str, Any] = {
                 "event": "run",
                 "runId": new_run_id(),
                 "pipeline": str(self.path),

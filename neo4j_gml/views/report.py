@@ -137,6 +137,8 @@ def _written_chart(driver: Driver, database: str | None, step: StepRecord) -> st
         return ""
     if proc.result == "relationship":
         rtype = step.config.get("writeRelationshipType")
+        if not rtype:
+            return ""
         vals = io_subgraph.relationship_property_values(driver, database, rtype, prop, SAMPLE)
         if not vals:
             return "<p>no written relationships found</p>"

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import warnings
+from typing import cast
 
 import torch
 
 from neo4j_gml.core.errors import ParameterError
 from neo4j_gml.core.graph import Graph
+
+__all__ = [
+    "SPARSE_PRODUCT_MIN_ARCS",
+    "Propagator",
+    "check_weights",
+    "source_mask",
+    "sparse_csr",
+    "transition_weights",
+]
 
 
 def check_weights(graph: Graph, *, allow_negative: bool = True, allow_zero: bool = True) -> None:
@@ -78,6 +88,7 @@ class Propagator:
         self.graph = graph
 
     def into(self, x: torch.Tensor) -> torch.Tensor:
+        """``float64[n]``: for each node ``v``, the sum over arcs ``u -> v`` of ``value * x[u]``."""
         if not self.sparse:
             out = torch.zeros(self.n, dtype=torch.float64, device=x.device)
             return out.index_add_(0, self.dst, x[self.src] * self.values)
@@ -88,16 +99,17 @@ class Propagator:
             indptr = torch.zeros(n + 1, dtype=torch.long, device=x.device)
             indptr[1:] = torch.cumsum(torch.bincount(rows, minlength=n), 0)
             self._into = sparse_csr(indptr, self.src[order], self.values[order], n)
-        return torch.sparse.mm(self._into, x[:, None])[:, 0]
+        return cast(torch.Tensor, torch.sparse.mm(self._into, x[:, None]))[:, 0]
 
     def out_of(self, x: torch.Tensor) -> torch.Tensor:
+        """``float64[n]``: for each node ``u``, the sum over arcs ``u -> v`` of ``value * x[v]``."""
         if not self.sparse:
             out = torch.zeros(self.n, dtype=torch.float64, device=x.device)
             return out.index_add_(0, self.src, x[self.dst] * self.values)
         if self._out_of is None:
             g = self.graph
             self._out_of = sparse_csr(g.indptr, g.indices, self.values, self.n)
-        return torch.sparse.mm(self._out_of, x[:, None])[:, 0]
+        return cast(torch.Tensor, torch.sparse.mm(self._out_of, x[:, None]))[:, 0]
 
 
 def sparse_csr(

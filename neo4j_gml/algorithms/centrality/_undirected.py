@@ -6,6 +6,8 @@ import torch
 
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["arcs_of", "undirected_csr"]
+
 
 def undirected_csr(graph: Graph) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """``(indptr, src, dst)`` of the graph's arcs in both directions, self-loops dropped.

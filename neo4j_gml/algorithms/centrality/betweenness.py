@@ -9,15 +9,47 @@ from neo4j_gml.algorithms.centrality._common import check_weights
 from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["betweenness_centrality", "sample_sources"]
+
 _ARC_BATCH_ELEMENTS = 1 << 22
 
 
 def sample_sources(graph: Graph, size: int | None, seed: int | None) -> torch.Tensor:
-    """All positions, or ``size`` distinct source positions chosen as GDS's
+    """Source positions for sampled betweenness, chosen as GDS's ``RandomDegreeSelectionStrategy``.
+
+    All positions, or ``size`` distinct source positions chosen as GDS's
     ``RandomDegreeSelectionStrategy`` does: scanning nodes in order, each is taken with
     probability ``degree / maxDegree`` until ``size`` are taken; any shortfall is filled with
     uniformly drawn untaken nodes. Deterministic for a given ``seed`` (the random stream is
-    torch's, so the chosen nodes differ from GDS's)."""
+    torch's, so the chosen nodes differ from GDS's).
+
+    Parameters
+    ----------
+    graph : Graph
+        The graph; ``degree`` is its out-degree in the projection's orientation.
+    size : int or None
+        How many sources to take; ``None`` (or at least ``n``) takes every node.
+    seed : int or None
+        Seed of the random stream; ``None`` draws a fresh one.
+
+    Returns
+    -------
+    torch.Tensor
+        ``int64`` source positions in ascending order, on the graph's device.
+
+    References
+    ----------
+    GDS manual, Betweenness Centrality (``samplingSize``, ``samplingSeed``); U. Brandes and
+    C. Pich, "Centrality estimation in large networks", Int. J. Bifurcation and Chaos 17 (2007).
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2], [1, 2, 3], orientation="UNDIRECTED")
+    >>> sample_sources(g, None, None).tolist()
+    [0, 1, 2, 3]
+    >>> sample_sources(g, 2, 42).numel()
+    2
+    """
     n, dev = graph.num_nodes, graph.device
     if size is None or size >= n:
         return torch.arange(n, device=dev)
@@ -39,7 +71,9 @@ def sample_sources(graph: Graph, size: int | None, seed: int | None) -> torch.Te
     return taken.to(dev)
 
 
-def _unweighted_batch(graph: Graph, at: torch.Tensor, a: torch.Tensor, batch: torch.Tensor):
+def _unweighted_batch(
+    graph: Graph, at: torch.Tensor, a: torch.Tensor, batch: torch.Tensor
+) -> torch.Tensor:
     n = graph.num_nodes
     lv = bfs(at, batch, n)
     delta = torch.zeros_like(lv.sigma)
@@ -57,6 +91,7 @@ def _weighted_batch(graph: Graph, batch: torch.Tensor) -> torch.Tensor:
     indices so that each step touches only the (arc, source) pairs that matter."""
     n, dev = graph.num_nodes, graph.device
     src, dst, w = graph.sources(), graph.indices, graph.weights
+    assert w is not None  # only called for weighted graphs
     b = batch.numel()
     start = batch * b + torch.arange(b, device=dev)
     dist = torch.full((n * b,), float("inf"), dtype=torch.float64, device=dev)
@@ -106,27 +141,63 @@ def betweenness_centrality(
     sampling_size: int | None = None,
     sampling_seed: int | None = None,
 ) -> torch.Tensor:
-    """Unnormalised betweenness: for each node, the sum over source-target pairs of the share
-    of shortest paths that pass through it, as GDS's ``gds.betweenness``.
+    """Unnormalised betweenness centrality (Brandes), exact or over sampled sources.
 
+    For each node, the sum over source-target pairs of the share of shortest paths that pass
+    through it, as GDS's ``gds.betweenness``.
+
+    Parameters
+    ----------
+    graph : Graph
+        The graph; paths follow its orientation.
+    weighted : bool
+        Use the relationship weights as path lengths (positive, not NaN) instead of hop counts.
+    sampling_size : int or None
+        Use only that many source nodes, drawn with GDS's degree-biased strategy
+        (:func:`sample_sources`); ``None`` uses every node.
+    sampling_seed : int or None
+        Seed of the source sampling.
+
+    Returns
+    -------
+    torch.Tensor
+        ``float64[n]``: the betweenness of every node, in position order.
+
+    Raises
+    ------
+    ParameterError
+        ``weights`` when ``weighted`` and a weight is zero, negative or NaN.
+
+    Notes
+    -----
     Brandes' dependency accumulation over batches of sources. Unweighted, each batch runs a
     level-synchronous BFS by sparse-matrix products (:mod:`._bfs`), then accumulates
     ``delta(u) += sigma(u)/sigma(v) * (1 + delta(v))`` level by level with the same products.
     Weighted, shortest distances come from a batched Bellman-Ford that relaxes only arcs whose
     tail improved, the shortest-path arcs (``d(u) + w = d(v)``, compared exactly as GDS and
     NetworkX do) form one DAG per source, and sigma and delta are accumulated over the DAG
-    arcs grouped by hop level, each (arc, source) pair touched once per pass. Parallel arcs are distinct paths (a multigraph's path count).
+    arcs grouped by hop level, each (arc, source) pair touched once per pass. Parallel arcs are
+    distinct paths (a multigraph's path count).
 
     Directed graphs give ``nx.betweenness_centrality(G, normalized=False)``; an ``UNDIRECTED``
     graph counts each unordered pair once (the directed sum halved, NetworkX's undirected value).
-    ``sampling_size`` uses only that many source nodes, drawn with GDS's degree-biased strategy
-    (:func:`sample_sources`) and ``sampling_seed``; as in GDS, the sum over those sources is
-    returned without rescaling.
+    With ``sampling_size``, as in GDS, the sum over the sampled sources is returned without
+    rescaling.
 
-    Weights must be positive and not NaN (:class:`~neo4j_gml.core.errors.ParameterError` otherwise).
     Time ``O(S * depth * m)`` for ``S`` sources (``depth`` = BFS depth, or the largest hop count of
     a shortest path when weighted); memory ``O(n * B)`` (``O(m * B)`` weighted) per batch of
-    ``B`` sources. Reference: U. Brandes, "A faster algorithm for betweenness centrality" (2001).
+    ``B`` sources.
+
+    References
+    ----------
+    U. Brandes, "A faster algorithm for betweenness centrality", Journal of Mathematical
+    Sociology 25 (2001); GDS manual, Betweenness Centrality.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2], [1, 2, 3], orientation="UNDIRECTED")  # a path
+    >>> betweenness_centrality(g).tolist()
+    [0.0, 2.0, 2.0, 0.0]
     """
     n, dev = graph.num_nodes, graph.device
     bc = torch.zeros(n, dtype=torch.float64, device=dev)

@@ -10,6 +10,8 @@ from neo4j_gml.algorithms.centrality._undirected import arcs_of, undirected_csr
 from neo4j_gml.algorithms.community.wcc import weakly_connected_components
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["articulation_points", "bridges"]
+
 
 @dataclass
 class _Forest:
@@ -74,19 +76,41 @@ def _subtree_reach(f: _Forest, skip: torch.Tensor) -> tuple[torch.Tensor, torch.
 
 
 def articulation_points(graph: Graph) -> torch.Tensor:
-    """``bool[n]``: nodes whose removal disconnects their component (``gds.articulationPoints``).
+    """Nodes whose removal disconnects their component, as GDS's ``gds.articulationPoints``.
 
+    Parameters
+    ----------
+    graph : Graph
+        The graph; directions, self-loops and parallel relationships are ignored.
+
+    Returns
+    -------
+    torch.Tensor
+        ``bool[n]``: ``True`` for the articulation points. Same set as
+        ``nx.articulation_points``.
+
+    Notes
+    -----
     Tarjan-Vishkin on a BFS spanning forest with subtree intervals ``[pre, pre + size)``: the
     tree edges (each named by its child node) are joined (1) across every non-tree relationship
     whose ends are not ancestor and descendant, and (2) child to parent edge whenever the child's
     subtree has a relationship leaving the parent's subtree. The connected components of that
     auxiliary graph are the biconnected components, and a node is an articulation point iff the
-    tree edges touching it lie in two or more of them. Directions, self-loops and parallel
-    relationships are ignored. Same set as ``nx.articulation_points``.
+    tree edges touching it lie in two or more of them.
 
     Time ``O(n + m)`` work over ``O(depth)`` rounds plus one connected-components run, memory
-    ``O(n + m)``. Reference: Tarjan and Vishkin, "An efficient parallel biconnectivity
-    algorithm" (1985).
+    ``O(n + m)``.
+
+    References
+    ----------
+    R. E. Tarjan and U. Vishkin, "An efficient parallel biconnectivity algorithm", SIAM Journal
+    on Computing 14 (1985); GDS manual, Articulation Points.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2], [1, 2, 3], orientation="UNDIRECTED")  # a path
+    >>> articulation_points(g).tolist()
+    [False, True, True, False]
     """
     n, dev = graph.num_nodes, graph.device
     result = torch.zeros(n, dtype=torch.bool, device=dev)
@@ -124,14 +148,37 @@ def articulation_points(graph: Graph) -> torch.Tensor:
 
 
 def bridges(graph: Graph) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(source, target)`` positions of the bridges: relationships whose removal disconnects
-    their component (``gds.bridges``), each once, as ``(parent, child)`` of the BFS forest.
+    """The bridges: relationships whose removal disconnects their component (``gds.bridges``).
 
-    A tree edge ``(p, c)`` is a bridge iff no arc other than that one tree arc leaves the subtree
-    of ``c``; a parallel relationship therefore makes it no bridge. Directions and self-loops are
-    ignored. Same set as ``nx.bridges`` on simple graphs.
+    A tree edge ``(p, c)`` of the BFS forest is a bridge iff no arc other than that one tree arc
+    leaves the subtree of ``c``; a parallel relationship therefore makes it no bridge.
 
-    Time and memory as :func:`articulation_points`. Reference: Tarjan and Vishkin (1985).
+    Parameters
+    ----------
+    graph : Graph
+        The graph; directions and self-loops are ignored.
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``(source, target)``: ``int64`` positions of each bridge, once, as ``(parent, child)`` of
+        the BFS forest. Same set as ``nx.bridges`` on simple graphs.
+
+    Notes
+    -----
+    Time and memory as :func:`articulation_points`.
+
+    References
+    ----------
+    R. E. Tarjan and U. Vishkin, "An efficient parallel biconnectivity algorithm", SIAM Journal
+    on Computing 14 (1985); GDS manual, Bridges.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 2], [1, 2, 0, 3], orientation="UNDIRECTED")
+    >>> source, target = bridges(g)  # the triangle's edges are no bridges
+    >>> source.tolist(), target.tolist()
+    ([2], [3])
     """
     dev = graph.device
     none = torch.zeros(0, dtype=torch.long, device=dev)

@@ -6,6 +6,8 @@ import torch
 
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["degree_centrality"]
+
 
 def degree_centrality(graph: Graph, *, weighted: bool = False) -> torch.Tensor:
     """Number of arcs leaving each node in the graph's orientation, as GDS's ``gds.degree``.
@@ -14,7 +16,34 @@ def degree_centrality(graph: Graph, *, weighted: bool = False) -> torch.Tensor:
     (a self-loop counts twice, as in NetworkX). Weighted, it sums the *positive* weights of those
     arcs (GDS ignores relationships of zero or negative weight).
 
-    Returns ``float64[n]``. Time ``O(n + m)``.
+    Parameters
+    ----------
+    graph : Graph
+        The graph; arcs are counted in its orientation.
+    weighted : bool
+        Sum the positive relationship weights instead of counting arcs.
+
+    Returns
+    -------
+    torch.Tensor
+        ``float64[n]`` degree of every node.
+
+    Notes
+    -----
+    Time ``O(n + m)``.
+
+    References
+    ----------
+    L. C. Freeman, "Centrality in social networks: conceptual clarification", Social Networks 1
+    (1978); GDS manual, Degree Centrality.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 0, 1], [1, 2, 2], [2.0, 0.5, 1.0])
+    >>> degree_centrality(g).tolist()
+    [2.0, 1.0, 0.0]
+    >>> degree_centrality(g, weighted=True).tolist()
+    [2.5, 1.0, 0.0]
     """
     if not weighted or graph.weights is None:
         return graph.out_degree().to(torch.float64)

@@ -7,21 +7,47 @@ import torch
 from neo4j_gml.algorithms.centrality._undirected import arcs_of, undirected_csr
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["core_numbers"]
+
 
 def core_numbers(graph: Graph) -> torch.Tensor:
-    """Core number of every node (``gds.kcore``'s ``coreValue``): the largest ``k`` such that the
-    node belongs to a subgraph in which every node has degree at least ``k``.
+    """Core number of every node, as ``gds.kcore``'s ``coreValue``.
 
+    The core number is the largest ``k`` such that the node belongs to a subgraph in which every
+    node has degree at least ``k``.
+
+    Parameters
+    ----------
+    graph : Graph
+        The graph; directions are ignored (a directed graph is read as undirected) and parallel
+        relationships count in the degree (multigraph degree).
+
+    Returns
+    -------
+    torch.Tensor
+        ``int64[n]`` core number of every node.
+
+    Notes
+    -----
     Parallel peeling (Batagelj-Zaversnik by rounds): with ``k`` the smallest remaining degree,
     all remaining nodes of degree ``<= k`` are removed at once, their neighbours' degrees drop,
-    and this repeats; a removed node's core number is the ``k`` of its round. Directions are
-    ignored (a directed graph is read as undirected) and parallel relationships count in the
-    degree (multigraph degree). As in GDS, a self-loop adds 2 to its node's starting degree
-    (its two arcs) but is never peeled off, so it can raise that node's core value;
-    ``nx.core_number`` refuses self-loops. Equals ``nx.core_number`` on simple graphs.
+    and this repeats; a removed node's core number is the ``k`` of its round. As in GDS, a
+    self-loop adds 2 to its node's starting degree (its two arcs) but is never peeled off, so it
+    can raise that node's core value; ``nx.core_number`` refuses self-loops. Equals
+    ``nx.core_number`` on simple graphs.
 
-    Returns ``int64[n]``. Time ``O(rounds * n + m)``, memory ``O(n + m)``. Reference: Batagelj
-    and Zaversnik, "An O(m) algorithm for cores decomposition of networks" (2003).
+    Time ``O(rounds * n + m)``, memory ``O(n + m)``.
+
+    References
+    ----------
+    V. Batagelj and M. Zaversnik, "An O(m) algorithm for cores decomposition of networks"
+    (2003); GDS manual, K-Core Decomposition.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 2], [1, 2, 0, 3], orientation="UNDIRECTED")
+    >>> core_numbers(g).tolist()  # a triangle with a pendant node
+    [2, 2, 2, 1]
     """
     n, dev = graph.num_nodes, graph.device
     indptr, _, dst = undirected_csr(graph)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import torch
 
+__all__ = ["SCALERS", "scale"]
+
 SCALERS = ("NONE", "MINMAX", "MEAN", "MAX", "LOG", "L1NORM", "L2NORM", "STDSCORE", "CENTER")
 
 _CLOSE_TO_ZERO = 1e-15
@@ -22,12 +24,46 @@ def _divide(numerator: torch.Tensor, divisor: torch.Tensor) -> torch.Tensor:
 
 
 def scale(values: torch.Tensor, scaler: str) -> torch.Tensor:
-    """Scale a ``float[n]`` score vector.
+    """Scale a ``float[n]`` score vector, as GDS's ``scaler`` option does.
 
     ``MINMAX`` = (x - min)/(max - min); ``MEAN`` = (x - mean)/(max - min); ``MAX`` = x/max|x|;
     ``LOG`` = ln(x); ``L1NORM`` = x/sum|x|; ``L2NORM`` = x/||x||_2; ``STDSCORE`` =
     (x - mean)/population std; ``CENTER`` = x - mean; ``NONE`` returns ``values`` unchanged.
-    Names are case-insensitive. An empty vector is returned as is.
+    A scaler whose divisor is (close to) zero maps every value to ``0``.
+
+    Parameters
+    ----------
+    values : torch.Tensor
+        ``float[n]`` scores; an empty vector is returned as is.
+    scaler : str
+        One of :data:`SCALERS`, case-insensitive.
+
+    Returns
+    -------
+    torch.Tensor
+        The scaled scores (``float64`` unless ``NONE``), on the input's device.
+
+    Raises
+    ------
+    ValueError
+        An unknown scaler name.
+
+    Notes
+    -----
+    ``O(n)``.
+
+    References
+    ----------
+    GDS manual, Scaling centrality scores (the ``scaler`` configuration of the centrality
+    algorithms).
+
+    Examples
+    --------
+    >>> x = torch.tensor([1.0, 2.0, 4.0])
+    >>> scale(x, "MinMax").round(decimals=3).tolist()
+    [0.0, 0.333, 1.0]
+    >>> scale(x, "L1Norm").round(decimals=3).tolist()
+    [0.143, 0.286, 0.571]
     """
     name = scaler.upper()
     if name not in SCALERS:

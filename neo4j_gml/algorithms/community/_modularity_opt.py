@@ -22,6 +22,8 @@ import torch
 
 from neo4j_gml.core.cancellation import checkpoint
 
+__all__ = ["NEG_INF", "LevelGraph", "dense_ids", "local_moving", "refine"]
+
 NEG_INF = float("-inf")
 
 
@@ -37,6 +39,7 @@ class LevelGraph:
 
     @property
     def n(self) -> int:
+        """Number of nodes of this level."""
         return self.kdeg.numel()
 
     @classmethod

@@ -8,12 +8,28 @@ import torch
 
 from neo4j_gml.core.cancellation import checkpoint
 
+__all__ = ["SAMPLERS", "KMeansResult", "kmeans"]
+
 SAMPLERS = ("uniform", "kmeans++")
 
 
 @dataclass
 class KMeansResult:
-    """Cluster of every node, its distance to its centroid, the centroids and run facts."""
+    """Cluster of every node, its distance to its centroid, the centroids and run facts.
+
+    Attributes
+    ----------
+    communities : torch.Tensor
+        ``int64[n]`` cluster of every row.
+    distances : torch.Tensor
+        ``float64[n]`` Euclidean distance of every row to its centroid.
+    centroids : torch.Tensor
+        ``float64[k, d]`` cluster centres.
+    ran_iterations : int
+        Iterations of the winning run.
+    did_converge : bool
+        Whether the winning run met ``delta_threshold`` within ``max_iterations``.
+    """
 
     communities: torch.Tensor
     distances: torch.Tensor
@@ -50,15 +66,58 @@ def kmeans(
     sampler: str = "uniform",
     random_seed: int | None = None,
 ) -> KMeansResult:
-    """Lloyd's k-means on the rows of ``x`` (``float[n, d]``), as GDS's ``gds.kmeans``.
+    """Lloyd's k-means on the rows of ``x``, as GDS's ``gds.kmeans``.
 
     Centroids start at ``k`` distinct random rows (``'uniform'``) or by k-means++ ``D^2``
-    sampling (``'kmeans++'``, Arthur & Vassilvitskii 2007). Each iteration assigns every row to
-    its nearest centroid (Euclidean) and moves each centroid to the mean of its rows (an empty
-    cluster keeps its centroid). A run stops after ``max_iterations`` iterations or once the
-    fraction of rows that changed cluster is at most ``delta_threshold`` (GDS's rule). Of
-    ``number_of_restarts`` runs, the one with the smallest average distance to the centroid
-    wins. ``k`` larger than ``n`` is reduced to ``n``. Each iteration is ``O(n k d)``.
+    sampling (``'kmeans++'``). Each iteration assigns every row to its nearest centroid
+    (Euclidean) and moves each centroid to the mean of its rows (an empty cluster keeps its
+    centroid). A run stops after ``max_iterations`` iterations or once the fraction of rows that
+    changed cluster is at most ``delta_threshold`` (GDS's rule). Of ``number_of_restarts`` runs,
+    the one with the smallest average distance to the centroid wins.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        ``float[n, d]`` (or ``float[n]``) node property values.
+    k : int
+        Clusters; larger than ``n`` is reduced to ``n``.
+    max_iterations : int
+        Most iterations per run.
+    delta_threshold : float
+        Stop once at most this fraction of rows changed cluster.
+    number_of_restarts : int
+        Runs; the best one is returned.
+    sampler : str
+        ``'uniform'`` or ``'kmeans++'``.
+    random_seed : int or None
+        Seed (``None`` is ``0``).
+
+    Returns
+    -------
+    KMeansResult
+        Clusters, distances, centroids and run facts of the best run.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``sampler``.
+
+    Notes
+    -----
+    Each iteration is ``O(n k d)``.
+
+    References
+    ----------
+    S. Lloyd, "Least squares quantization in PCM", IEEE Trans. Inf. Theory 28 (1982); D. Arthur
+    and S. Vassilvitskii, "k-means++: the advantages of careful seeding", SODA 2007; GDS manual,
+    K-Means Clustering.
+
+    Examples
+    --------
+    >>> x = torch.tensor([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]])
+    >>> r = kmeans(x, k=2, random_seed=42)
+    >>> r.communities.tolist(), r.centroids.round(decimals=2).tolist(), r.did_converge
+    ([0, 0, 1, 1], [[0.05, 0.0], [5.05, 5.0]], True)
     """
     if sampler not in SAMPLERS:
         raise ValueError(f"sampler must be one of {SAMPLERS}, got {sampler!r}")

@@ -40,12 +40,37 @@ from neo4j_gml.algorithms.community.metrics import undirected_arcs
 from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.graph import Graph
 
+__all__ = [
+    "METHODS",
+    "LocalCluster",
+    "flow_diffusion",
+    "local_clustering",
+    "ppr_push",
+    "set_conductance",
+    "sweep_cut",
+]
+
 METHODS = ("PPR", "FLOW")
 
 
 @dataclass
 class LocalCluster:
-    """Diffusion scores, the cluster found and its facts."""
+    """Diffusion scores, the cluster found and its facts.
+
+    Attributes
+    ----------
+    scores : torch.Tensor
+        ``float64[n]`` diffusion score per node (``p_u / d_u`` for PPR, the potential ``x_u``
+        for FLOW).
+    in_cluster : torch.Tensor
+        ``bool[n]`` membership of the cluster found.
+    conductance : float
+        The cluster's conductance on the original weights (NaN when undefined).
+    ran_iterations : int
+        Diffusion rounds run.
+    did_converge : bool
+        Whether the diffusion finished before ``max_iterations``.
+    """
 
     scores: torch.Tensor
     in_cluster: torch.Tensor
@@ -55,6 +80,7 @@ class LocalCluster:
 
     @property
     def size(self) -> int:
+        """Number of nodes in the cluster."""
         return int(self.in_cluster.sum().item())
 
 
@@ -73,7 +99,47 @@ def ppr_push(
     epsilon: float,
     max_iterations: int,
 ) -> tuple[torch.Tensor, int, bool]:
-    """ACL's approximate PPR vector ``p`` (module docstring), rounds run, converged."""
+    """ACL's approximate personalised PageRank vector by the push method (lazy-walk variant).
+
+    While some node has residual ``r_u >= epsilon * d_u``, it keeps ``alpha * r_u`` as PageRank,
+    keeps ``(1 - alpha) r_u / 2`` as residual and spreads ``(1 - alpha) r_u / 2`` over its
+    relationships in proportion to their weight; all active nodes push at once in a round.
+
+    Parameters
+    ----------
+    src, dst, w : torch.Tensor
+        A symmetric arc list with non-negative ``float64`` weights.
+    n : int
+        Number of nodes.
+    sources : torch.Tensor
+        ``int64`` source positions; the unit residual mass is split evenly over them.
+    alpha : float
+        Teleport probability.
+    epsilon : float
+        Residual per unit of degree below which a node stops pushing.
+    max_iterations : int
+        Most push rounds.
+
+    Returns
+    -------
+    tuple
+        ``(p float64[n], rounds run, converged)``.
+
+    References
+    ----------
+    R. Andersen, F. Chung, K. Lang, "Local graph partitioning using PageRank vectors", FOCS
+    2006.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3, 4, 5, 2], [1, 2, 0, 4, 5, 3, 3],
+    ...                      orientation="UNDIRECTED")  # two triangles joined by 2 - 3
+    >>> src, dst, w = undirected_arcs(g)
+    >>> p, rounds, converged = ppr_push(src, dst, w, 6, torch.tensor([0]), alpha=0.15,
+    ...                                 epsilon=1e-4, max_iterations=1000)
+    >>> p.round(decimals=3).tolist(), converged
+    ([0.397, 0.207, 0.244, 0.084, 0.033, 0.033], True)
+    """
     d = _degrees(src, w, n)
     r = torch.zeros(n, dtype=torch.float64, device=w.device)
     r.index_add_(0, sources, torch.full_like(sources, 1.0, dtype=torch.float64) / sources.numel())
@@ -102,7 +168,48 @@ def flow_diffusion(
     epsilon: float,
     max_iterations: int,
 ) -> tuple[torch.Tensor, int, bool]:
-    """The l2 flow-diffusion potentials ``x`` (module docstring), rounds run, converged."""
+    """The l2 (p = 2) flow-diffusion potentials ``x`` (dual coordinate steps, all nodes at once).
+
+    ``source_mass`` is put on the sources, every node can hold mass equal to its degree, and a
+    node with excess ``m_u - d_u > epsilon * d_u`` raises its potential ``x_u`` by
+    ``(m_u - d_u) / d_u`` and sends the excess to its neighbours in proportion to the weights.
+
+    Parameters
+    ----------
+    src, dst, w : torch.Tensor
+        A symmetric arc list with non-negative ``float64`` weights.
+    n : int
+        Number of nodes.
+    sources : torch.Tensor
+        ``int64`` source positions; ``source_mass`` is split evenly over them.
+    source_mass : float
+        Total mass put on the sources.
+    epsilon : float
+        Allowed excess per unit of degree.
+    max_iterations : int
+        Most rounds.
+
+    Returns
+    -------
+    tuple
+        ``(x float64[n], rounds run, converged)``.
+
+    References
+    ----------
+    K. Fountoulakis, D. Wang, S. Yang, "p-Norm flow diffusion for local graph clustering", ICML
+    2020; A. Back de Luca, K. Fountoulakis, S. Yang, "Local graph clustering with noisy labels",
+    ICLR 2024.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3, 4, 5, 2], [1, 2, 0, 4, 5, 3, 3],
+    ...                      orientation="UNDIRECTED")  # two triangles joined by 2 - 3
+    >>> src, dst, w = undirected_arcs(g)
+    >>> x, rounds, converged = flow_diffusion(src, dst, w, 6, torch.tensor([0]), source_mass=10.0,
+    ...                                       epsilon=1e-4, max_iterations=1000)
+    >>> x.round(decimals=2).tolist(), converged
+    ([7.67, 4.33, 3.0, 0.0, 0.0, 0.0], True)
+    """
     d = _degrees(src, w, n)
     m = torch.zeros(n, dtype=torch.float64, device=w.device)
     m.index_add_(0, sources, torch.full_like(sources, source_mass, dtype=torch.float64))
@@ -127,8 +234,37 @@ def sweep_cut(
 ) -> tuple[torch.Tensor, float]:
     """The prefix of the positive-score nodes (by decreasing score) of least conductance.
 
-    Returns ``(bool[n] membership, its conductance)``; ``NaN`` conductance and an empty set when
-    no prefix has a positive volume on both sides.
+    Nodes of positive score are sorted by decreasing score (ties by position); the prefix of
+    least conductance ``cut(S) / min(vol(S), vol(V - S))`` (``nx.conductance``) is the cluster.
+    Conductance of each prefix is updated in ``O(1)`` per node from prefix sums, so the sweep
+    costs one sort of the support and one pass over its relationships.
+
+    Parameters
+    ----------
+    src, dst, w : torch.Tensor
+        A symmetric arc list with non-negative ``float64`` weights.
+    scores : torch.Tensor
+        ``float64[n]`` node scores.
+
+    Returns
+    -------
+    tuple
+        ``(bool[n] membership, its conductance)``; ``NaN`` conductance and an empty set when no
+        prefix has a positive volume on both sides.
+
+    References
+    ----------
+    R. Andersen, F. Chung, K. Lang, "Local graph partitioning using PageRank vectors", FOCS
+    2006.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3, 4, 5, 2], [1, 2, 0, 4, 5, 3, 3],
+    ...                      orientation="UNDIRECTED")  # two triangles joined by 2 - 3
+    >>> src, dst, w = undirected_arcs(g)
+    >>> members, phi = sweep_cut(src, dst, w, torch.tensor([0.3, 0.2, 0.1, 0.05, 0.0, 0.0]))
+    >>> members.tolist(), round(phi, 3)
+    ([True, True, True, False, False, False], 0.143)
     """
     n = scores.numel()
     dev = scores.device
@@ -173,17 +309,68 @@ def local_clustering(
 ) -> LocalCluster:
     """A local cluster around ``sources`` (positions) on the undirected view of ``graph``.
 
-    Args:
-        method: ``'PPR'`` (ACL push, ``alpha`` teleport, ``epsilon`` residual per degree) or
-            ``'FLOW'`` (l2 flow diffusion with ``source_mass``, default 100 times the summed
-            degree of the sources, split evenly; ``epsilon`` is the allowed excess per degree).
-        labels: ``float64[n]`` noisy labels (NaN = none); relationships between two nodes of
-            the seeds' label weigh ``label_weight`` times more (module docstring).
-        weighted: use the relationship weights (non-negative) instead of ones.
+    A diffusion from the sources (``'PPR'`` or ``'FLOW'``), then a sweep cut over its scores
+    (:func:`sweep_cut`). With ``labels``, the *seed label* is the label value most source nodes
+    carry; a relationship whose two end nodes both carry it has its weight multiplied by
+    ``label_weight``, and the diffusion and the sweep run on that re-weighted graph; the reported
+    conductance is that of the found set on the original weights. See the module docstring.
 
+    Parameters
+    ----------
+    graph : Graph
+        Any orientation; directions are ignored.
+    sources : torch.Tensor
+        ``int64`` positions of the seed nodes (at least one).
+    method : str
+        ``'PPR'`` (ACL push, :func:`ppr_push`) or ``'FLOW'`` (l2 flow diffusion,
+        :func:`flow_diffusion`).
+    alpha : float
+        PPR's teleport probability.
+    epsilon : float
+        PPR: residual per degree; FLOW: allowed excess per degree.
+    source_mass : float or None
+        FLOW's mass on the sources, split evenly; default 100 times the summed degree of the
+        sources.
+    labels : torch.Tensor or None
+        ``float64[n]`` noisy labels (NaN = none).
+    label_weight : float
+        Factor for relationships between two nodes of the seeds' label.
+    weighted : bool
+        Use the relationship weights (non-negative) instead of ones.
+    max_iterations : int
+        Most diffusion rounds.
+
+    Returns
+    -------
+    LocalCluster
+        Scores, membership, conductance and run facts. Isolated sources (nothing to sweep) form
+        the cluster alone.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``method`` or no source node.
+
+    Notes
+    -----
     Work is proportional to the volume the diffusion reaches times the rounds (``O(m)`` per
-    round as written: a round is a few whole-array kernels, cheap on a GPU). See the module
-    docstring for the method and references.
+    round as written: a round is a few whole-array kernels, cheap on a GPU).
+
+    References
+    ----------
+    R. Andersen, F. Chung, K. Lang, "Local graph partitioning using PageRank vectors", FOCS
+    2006.
+    K. Fountoulakis, D. Wang, S. Yang, "p-Norm flow diffusion for local graph clustering", ICML
+    2020; A. Back de Luca, K. Fountoulakis, S. Yang, "Local graph clustering with noisy labels",
+    ICLR 2024.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3, 4, 5, 2], [1, 2, 0, 4, 5, 3, 3],
+    ...                      orientation="UNDIRECTED")  # two triangles joined by 2 - 3
+    >>> r = local_clustering(g, torch.tensor([0]))
+    >>> r.in_cluster.tolist(), round(r.conductance, 3), r.size
+    ([True, True, True, False, False, False], 0.143, 3)
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -232,7 +419,34 @@ def local_clustering(
 def set_conductance(
     src: torch.Tensor, dst: torch.Tensor, w: torch.Tensor, members: torch.Tensor
 ) -> float:
-    """``cut(S) / min(vol(S), vol(V - S))`` of the node set ``members`` (NaN if 0 / 0)."""
+    """``cut(S) / min(vol(S), vol(V - S))`` of the node set ``members`` (NaN if 0 / 0).
+
+    Parameters
+    ----------
+    src, dst, w : torch.Tensor
+        A symmetric arc list with ``float64`` weights.
+    members : torch.Tensor
+        ``bool[n]`` membership of ``S``.
+
+    Returns
+    -------
+    float
+        The conductance of ``S``, as ``nx.conductance``.
+
+    References
+    ----------
+    R. Kannan, S. Vempala, A. Vetta, "On clusterings: good, bad and spectral", Journal of the ACM
+    51 (2004).
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3, 4, 5, 2], [1, 2, 0, 4, 5, 3, 3],
+    ...                      orientation="UNDIRECTED")  # two triangles joined by 2 - 3
+    >>> src, dst, w = undirected_arcs(g)
+    >>> members = torch.tensor([True, True, True, False, False, False])
+    >>> round(set_conductance(src, dst, w, members), 3)
+    0.143
+    """
     leaving = members[src] & ~members[dst]
     cut = float(w[leaving].sum().item())
     vol = float(w[members[src]].sum().item())

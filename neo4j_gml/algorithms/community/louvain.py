@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 
@@ -27,6 +28,8 @@ from neo4j_gml.algorithms.community.metrics import modularity, undirected_arcs
 from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["BACKENDS", "Communities", "apply_seeds", "leiden", "louvain"]
+
 BACKENDS = ("auto", "torch", "igraph")
 
 
@@ -34,15 +37,23 @@ BACKENDS = ("auto", "torch", "igraph")
 class Communities:
     """Result of a community detection run.
 
-    Attributes:
-        communities: ``int64[n]`` final community id per node.
-        levels: ``int64[n]`` ids per level (intermediate communities; the last equals the
-            final ids up to seeding).
-        modularities: modularity after each level.
-        ran_levels: number of levels run.
-        ran_iterations: local-moving passes summed over levels (torch path; igraph reports 0).
-        did_converge: ``False`` when the level or pass limit cut the run short.
-        backend: ``'igraph'`` or ``'torch'``.
+    Attributes
+    ----------
+    communities : torch.Tensor
+        ``int64[n]`` final community id per node.
+    levels : list of torch.Tensor
+        ``int64[n]`` ids per level (intermediate communities; the last equals the final ids up to
+        seeding).
+    modularities : list of float
+        Modularity after each level.
+    ran_levels : int
+        Number of levels run.
+    ran_iterations : int
+        Local-moving passes summed over levels (torch path; igraph reports 0).
+    did_converge : bool
+        ``False`` when the level or pass limit cut the run short.
+    backend : str
+        ``'igraph'`` or ``'torch'``.
     """
 
     communities: torch.Tensor
@@ -55,6 +66,7 @@ class Communities:
 
     @property
     def modularity(self) -> float:
+        """The modularity of the final level (``0.0`` when no level ran)."""
         return self.modularities[-1] if self.modularities else 0.0
 
 
@@ -69,11 +81,36 @@ def _pick_backend(graph: Graph, backend: str, igraph_can: bool) -> str:
 
 
 def apply_seeds(final: torch.Tensor, seeds: torch.Tensor | None) -> torch.Tensor:
-    """GDS's seeded ids: a community keeps the smallest seed value among its members.
+    """GDS's seeded community ids: a community keeps the smallest seed value among its members.
 
     When several final communities would keep the same seed (a seed group was split), the one
     with the smallest internal id keeps it; those and communities without any seeded member get
     fresh ids above the largest seed. Without seeds, ids are renumbered ``0..k-1``.
+
+    Parameters
+    ----------
+    final : torch.Tensor
+        ``int64[n]`` community id per node (any ids).
+    seeds : torch.Tensor or None
+        ``float64[n]`` seed value per node, ``NaN`` for unseeded nodes (GDS's ``seedProperty``).
+
+    Returns
+    -------
+    torch.Tensor
+        ``int64[n]`` community ids as GDS reports them.
+
+    References
+    ----------
+    GDS manual, Louvain (seeding, ``seedProperty``).
+
+    Examples
+    --------
+    >>> final = torch.tensor([5, 5, 7, 7, 9])
+    >>> apply_seeds(final, None).tolist()
+    [0, 0, 1, 1, 2]
+    >>> nan = float("nan")
+    >>> apply_seeds(final, torch.tensor([nan, 3.0, nan, nan, 1.0])).tolist()
+    [3, 3, 4, 4, 1]
     """
     dense, k = dense_ids(final)
     if seeds is None:
@@ -114,7 +151,7 @@ def _seed_partition(seeds: torch.Tensor | None, n: int, device: torch.device) ->
     return comm
 
 
-def _igraph_of(src: torch.Tensor, dst: torch.Tensor, w: torch.Tensor, n: int):  # noqa: ANN202
+def _igraph_of(src: torch.Tensor, dst: torch.Tensor, w: torch.Tensor, n: int) -> Any:
     import igraph as ig
 
     keep = src <= dst
@@ -154,7 +191,7 @@ def louvain(
     random_seed: int = 0,
     backend: str = "auto",
 ) -> Communities:
-    """Louvain modularity optimisation (Blondel et al. 2008) on the undirected view of ``graph``.
+    """Louvain modularity optimisation on the undirected view of ``graph``.
 
     Each level moves nodes to the neighbouring community with the largest modularity gain until
     a pass gains less than ``tolerance`` (at most ``max_iterations`` passes), then collapses every
@@ -163,17 +200,54 @@ def louvain(
     :func:`~neo4j_gml.algorithms.community.metrics.undirected_arcs`); parallel relationships add
     up and self-loops count twice in degrees, as in NetworkX.
 
-    Args:
-        graph: the graph; weights (non-negative, finite) used when ``weighted``.
-        seeds: ``float64[n]`` initial community per node (``NaN`` = none); final ids keep seed
-            values (:func:`apply_seeds`).
-        gamma: resolution.
-        random_seed: seeds node order (both back ends), so runs are repeatable.
-        backend: ``'auto'``, ``'torch'`` or ``'igraph'`` (module docstring).
+    Parameters
+    ----------
+    graph : Graph
+        The graph; weights (non-negative, finite) used when ``weighted``.
+    weighted : bool
+        Use the relationship weights.
+    max_levels : int
+        Most aggregation levels.
+    max_iterations : int
+        Most local-moving passes per level (torch path).
+    tolerance : float
+        Smallest modularity gain of a pass or level that lets the run go on (torch path).
+    seeds : torch.Tensor or None
+        ``float64[n]`` initial community per node (``NaN`` = none); final ids keep seed
+        values (:func:`apply_seeds`).
+    gamma : float
+        Resolution.
+    random_seed : int
+        Seeds node order (both back ends), so runs are repeatable.
+    backend : str
+        ``'auto'``, ``'torch'`` or ``'igraph'`` (module docstring).
 
-    Time ``O(m log m)`` per pass on the torch path. Reference: V. D. Blondel, J.-L. Guillaume,
-    R. Lambiotte, E. Lefebvre, "Fast unfolding of communities in large networks", J. Stat. Mech.
-    (2008) P10008.
+    Returns
+    -------
+    Communities
+        Final and per-level communities, modularities and run facts.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``backend``, or ``'igraph'`` for a graph that is not on the CPU.
+
+    Notes
+    -----
+    Time ``O(m log m)`` per pass on the torch path.
+
+    References
+    ----------
+    V. D. Blondel, J.-L. Guillaume, R. Lambiotte, E. Lefebvre, "Fast unfolding of communities in
+    large networks", J. Stat. Mech. (2008) P10008; GDS manual, Louvain.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3, 4, 5, 2], [1, 2, 0, 4, 5, 3, 3],
+    ...                      orientation="UNDIRECTED")  # two triangles joined by 2 - 3
+    >>> r = louvain(g, backend="torch")
+    >>> r.communities.tolist(), round(r.modularity, 3)
+    ([0, 0, 0, 1, 1, 1], 0.357)
     """
     n = graph.num_nodes
     if n == 0:
@@ -211,7 +285,7 @@ def leiden(
     include_intermediate: bool = False,
     backend: str = "auto",
 ) -> Communities:
-    """Leiden modularity optimisation (Traag, Waltman, van Eck 2019) on the undirected view.
+    """Leiden modularity optimisation on the undirected view of ``graph``.
 
     Each level: local moving (as Louvain), then refinement, which splits every community into
     well-connected sub-communities by merging singletons (randomness ``theta``), then
@@ -219,12 +293,59 @@ def leiden(
     the next level. This guarantees connected communities. Stops when nothing aggregates, the
     level's modularity gain is below ``tolerance`` or after ``max_levels`` levels.
 
+    Parameters
+    ----------
+    graph : Graph
+        The graph; weights (non-negative, finite) used when ``weighted``.
+    weighted : bool
+        Use the relationship weights.
+    max_levels : int
+        Most aggregation levels (torch path).
+    tolerance : float
+        Smallest modularity gain of a level that lets the run go on (torch path).
+    gamma : float
+        Resolution.
+    theta : float
+        Randomness of the refinement (igraph's ``beta``).
+    seeds : torch.Tensor or None
+        ``float64[n]`` initial community per node (``NaN`` = none).
+    random_seed : int or None
+        Seeds the random choices; ``None`` is ``0`` on the torch path.
+    include_intermediate : bool
+        Keep every level's communities (runs the torch path, as igraph reports no levels).
+    backend : str
+        ``'auto'``, ``'torch'`` or ``'igraph'`` (module docstring).
+
+    Returns
+    -------
+    Communities
+        Final and per-level communities, modularities and run facts.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``backend``, or ``'igraph'`` for a graph that is not on the CPU.
+
+    Notes
+    -----
     The igraph back end calls ``Graph.community_leiden(objective_function='modularity',
     resolution=gamma, beta=theta, n_iterations=1)`` from the last partition until an iteration
     changes nothing (what ``n_iterations=-1`` does, with a cancel checkpoint between); it
-    reports one level. Seeds become its ``initial_membership``. Time ``O(m log m)`` per pass on the torch
-    path. Reference: V. A. Traag, L. Waltman, N. J. van Eck, "From Louvain to Leiden:
-    guaranteeing well-connected communities", Sci. Rep. 9, 5233 (2019).
+    reports one level. Seeds become its ``initial_membership``. Time ``O(m log m)`` per pass on
+    the torch path.
+
+    References
+    ----------
+    V. A. Traag, L. Waltman, N. J. van Eck, "From Louvain to Leiden: guaranteeing well-connected
+    communities", Sci. Rep. 9, 5233 (2019); GDS manual, Leiden.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3, 4, 5, 2], [1, 2, 0, 4, 5, 3, 3],
+    ...                      orientation="UNDIRECTED")  # two triangles joined by 2 - 3
+    >>> r = leiden(g, random_seed=42, backend="torch")
+    >>> r.communities.tolist(), round(r.modularity, 3)
+    ([0, 0, 0, 1, 1, 1], 0.357)
     """
     n = graph.num_nodes
     if n == 0:
@@ -249,7 +370,15 @@ def leiden(
     )
 
 
-def _louvain_igraph(src, dst, w, n, max_levels, gamma, random_seed):  # noqa: ANN001, ANN202
+def _louvain_igraph(
+    src: torch.Tensor,
+    dst: torch.Tensor,
+    w: torch.Tensor,
+    n: int,
+    max_levels: int,
+    gamma: float,
+    random_seed: int,
+) -> Communities:
     g = _igraph_of(src, dst, w, n)
     with _SeededIgraphRng(random_seed):
         levels = g.community_multilevel(weights="weight", return_levels=True, resolution=gamma)
@@ -268,7 +397,16 @@ def _louvain_igraph(src, dst, w, n, max_levels, gamma, random_seed):  # noqa: AN
     )
 
 
-def _leiden_igraph(src, dst, w, n, gamma, theta, seeds, random_seed):  # noqa: ANN001, ANN202
+def _leiden_igraph(
+    src: torch.Tensor,
+    dst: torch.Tensor,
+    w: torch.Tensor,
+    n: int,
+    gamma: float,
+    theta: float,
+    seeds: torch.Tensor | None,
+    random_seed: int | None,
+) -> Communities:
     g = _igraph_of(src, dst, w, n)
     initial = None if seeds is None else _seed_partition(seeds, n, src.device).tolist()
     # One iteration per call, each starting from the last partition, until one changes nothing:

@@ -8,6 +8,8 @@ import torch
 from neo4j_gml.algorithms.community.metrics import per_community_modularity, undirected_arcs
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["conductance_per_community", "modularity_per_community"]
+
 
 def _labelled(values: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Nodes whose community value is a number, and those values as ``int64``."""
@@ -21,11 +23,43 @@ def modularity_per_community(
 ) -> tuple[torch.Tensor, torch.Tensor, float]:
     """Each community's modularity term ``L_c / (2m) - (K_c / 2m)^2`` on the undirected view.
 
-    ``L_c`` is the weight of edges inside ``c`` counted in both directions (a self-loop twice),
-    ``K_c`` the summed weighted degree; the terms add up to ``nx.community.modularity``. A
-    directed graph is symmetrised first. Nodes whose community value is ``NaN`` are left out
-    (their relationships too). Returns ``(community ids, terms, total)``, ids increasing.
+    As GDS's ``gds.modularity``: ``L_c`` is the weight of edges inside ``c`` counted in both
+    directions (a self-loop twice), ``K_c`` the summed weighted degree; the terms add up to
+    ``nx.community.modularity``. A directed graph is symmetrised first. Nodes whose community
+    value is ``NaN`` are left out (their relationships too).
+
+    Parameters
+    ----------
+    graph : Graph
+        Any orientation.
+    communities : torch.Tensor
+        ``float[n]`` community value per node (integral), ``NaN`` for none.
+    weighted : bool
+        Use the relationship weights.
+
+    Returns
+    -------
+    tuple
+        ``(community ids int64[k], terms float64[k], total)``, ids increasing; ``total`` is the
+        graph's modularity.
+
+    Notes
+    -----
     ``O(n + m log m)``.
+
+    References
+    ----------
+    M. E. J. Newman and M. Girvan, "Finding and evaluating community structure in networks",
+    Phys. Rev. E 69, 026113 (2004); GDS manual, Modularity metric.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3, 4, 5, 2], [1, 2, 0, 4, 5, 3, 3],
+    ...                      orientation="UNDIRECTED")  # two triangles joined by 2 - 3
+    >>> communities = torch.tensor([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+    >>> ids, terms, total = modularity_per_community(g, communities)
+    >>> ids.tolist(), terms.round(decimals=3).tolist(), round(total, 3)
+    ([0, 1], [0.179, 0.179], 0.357)
     """
     ok, ids = _labelled(communities.to(graph.device))
     src, dst, w = undirected_arcs(graph, weighted=weighted)
@@ -50,9 +84,36 @@ def conductance_per_community(
     For community ``C``, ``external`` is the weight of arcs leaving ``C`` and ``internal`` that
     of arcs from ``C`` into ``C``, over the arcs as projected (both directions when
     ``UNDIRECTED``). So the denominator is ``vol(C)`` and, for an undirected graph, this equals
-    ``nx.conductance(G, C)`` whenever ``vol(C) <= vol(V - C)``. Nodes whose community is ``NaN``
-    are left out; a community without arcs gets ``NaN``. Returns ``(community ids,
-    conductance)``.
+    ``nx.conductance(G, C)`` whenever ``vol(C) <= vol(V - C)``.
+
+    Parameters
+    ----------
+    graph : Graph
+        Any orientation; arcs are taken as projected.
+    communities : torch.Tensor
+        ``float[n]`` community value per node (integral), ``NaN`` for none (left out).
+    weighted : bool
+        Use the relationship weights.
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``(community ids int64[k], conductance float64[k])``; a community without arcs gets
+        ``NaN``.
+
+    References
+    ----------
+    R. Kannan, S. Vempala, A. Vetta, "On clusterings: good, bad and spectral", Journal of the ACM
+    51 (2004); GDS manual, Conductance metric.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3, 4, 5, 2], [1, 2, 0, 4, 5, 3, 3],
+    ...                      orientation="UNDIRECTED")  # two triangles joined by 2 - 3
+    >>> communities = torch.tensor([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+    >>> ids, phi = conductance_per_community(g, communities)
+    >>> ids.tolist(), phi.round(decimals=3).tolist()
+    ([0, 1], [0.143, 0.143])
     """
     ok, ids = _labelled(communities.to(graph.device))
     src, dst = graph.sources(), graph.indices

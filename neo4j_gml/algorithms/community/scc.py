@@ -6,6 +6,8 @@ import torch
 
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["BACKENDS", "strongly_connected_components"]
+
 BACKENDS = ("auto", "torch", "scipy")
 
 
@@ -14,17 +16,45 @@ def strongly_connected_components(graph: Graph, *, backend: str = "auto") -> tor
 
     ``backend='auto'`` uses SciPy's linear-time ``csgraph.connected_components(connection=
     'strong')`` for a graph on the CPU and the torch path on CUDA (never a silent CPU fallback).
-    The torch path is forward-backward colouring (Orzan 2004; Slota, Rajamanickam, Madduri,
-    "BFS and coloring-based parallel algorithms for strongly connected components", IPDPS
-    2014): each round first trims nodes that have no remaining in- or out-arc (singleton
-    components), then propagates the largest node position forward to a fixpoint, so every
-    colour class is the set of nodes reachable from its root; a backward propagation from each
-    root inside its class finds the root's component, which is removed. A round costs
-    ``O(m * diameter)``; the number of rounds is at most the number of components left after
-    trimming.
 
-    Returns ``int64[n]``: on the torch path the id of a component is its largest position, with
-    SciPy the label SciPy gives (ids are arbitrary in GDS too).
+    Parameters
+    ----------
+    graph : Graph
+        The graph; arcs are followed in its orientation.
+    backend : str
+        ``'auto'``, ``'torch'`` or ``'scipy'`` (CPU only).
+
+    Returns
+    -------
+    torch.Tensor
+        ``int64[n]``: on the torch path the id of a component is its largest position, with
+        SciPy the label SciPy gives (ids are arbitrary in GDS too).
+
+    Raises
+    ------
+    ValueError
+        An unknown ``backend``, or ``'scipy'`` for a graph that is not on the CPU.
+
+    Notes
+    -----
+    The torch path is forward-backward colouring: each round first trims nodes that have no
+    remaining in- or out-arc (singleton components), then propagates the largest node position
+    forward to a fixpoint, so every colour class is the set of nodes reachable from its root; a
+    backward propagation from each root inside its class finds the root's component, which is
+    removed. A round costs ``O(m * diameter)``; the number of rounds is at most the number of
+    components left after trimming.
+
+    References
+    ----------
+    S. Orzan, "On distributed verification and verified distribution", PhD thesis (2004);
+    G. M. Slota, S. Rajamanickam, K. Madduri, "BFS and coloring-based parallel algorithms for
+    strongly connected components", IPDPS 2014; GDS manual, Strongly Connected Components.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 2], [1, 0, 3, 4])  # 0 <-> 1, then 2 -> 3 and 2 -> 4
+    >>> strongly_connected_components(g, backend="torch").tolist()
+    [1, 1, 2, 3, 4]
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")

@@ -6,12 +6,34 @@ import torch
 
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["WEDGE_CHUNK", "local_clustering_coefficient", "simple_edges", "triangle_count"]
+
 WEDGE_CHUNK = 1 << 23  # candidate wedges checked per step (bounds memory)
 
 
 def simple_edges(graph: Graph) -> tuple[torch.Tensor, torch.Tensor]:
-    """Distinct undirected edges ``u < v`` of the graph: directions, self-loops and parallel
-    relationships dropped."""
+    """Distinct undirected edges ``u < v`` of the graph.
+
+    Parameters
+    ----------
+    graph : Graph
+        Any orientation; directions, self-loops and parallel relationships are dropped.
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``(u, v)``: ``int64`` end positions with ``u < v``, sorted by ``(u, v)``.
+
+    References
+    ----------
+    GDS manual, Triangle Count (the undirected simple graph it counts on).
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 1, 2, 3], [1, 0, 2, 2, 2])  # both ways, a loop, 3 -> 2
+    >>> [t.tolist() for t in simple_edges(g)]
+    [[0, 1, 2], [1, 2, 3]]
+    """
     src, dst = graph.sources(), graph.indices
     lo, hi = torch.minimum(src, dst), torch.maximum(src, dst)
     keep = lo != hi
@@ -23,18 +45,44 @@ def simple_edges(graph: Graph) -> tuple[torch.Tensor, torch.Tensor]:
 def triangle_count(graph: Graph, *, max_degree: int | None = None) -> tuple[torch.Tensor, int]:
     """Number of triangles through every node, as ``nx.triangles`` on the undirected graph.
 
-    Self-loops and parallel relationships do not make triangles. With ``max_degree`` (GDS's
-    ``maxDegree``) a node whose degree is above it (degree as stored: parallel relationships and
-    self-loops count, as GDS counts them) gets ``-1`` and is left out of the graph, so its
-    triangles are not counted for anybody.
+    Self-loops and parallel relationships do not make triangles.
 
-    Method: each edge is oriented from the endpoint of lower (degree, position) to the higher
-    one, so every node has ``O(sqrt(m))`` out-arcs; every wedge ``u -> v -> w`` of two oriented
-    arcs is checked for the closing arc ``u -> w`` by binary search in the sorted arc keys, and
-    each closed wedge adds one triangle to ``u``, ``v`` and ``w``. ``O(m^1.5 log m)`` work in
-    chunks of at most ``WEDGE_CHUNK`` wedges, the same on CPU and CUDA (Schank & Wagner 2005).
+    Parameters
+    ----------
+    graph : Graph
+        Any orientation; directions are ignored.
+    max_degree : int or None
+        GDS's ``maxDegree``: a node whose degree is above it (degree as stored: parallel
+        relationships and self-loops count, as GDS counts them) gets ``-1`` and is left out of
+        the graph, so its triangles are not counted for anybody.
 
-    Returns ``(int64[n] counts, global triangle count)``.
+    Returns
+    -------
+    tuple
+        ``(int64[n] counts, global triangle count)``.
+
+    Notes
+    -----
+    Each edge is oriented from the endpoint of lower (degree, position) to the higher one, so
+    every node has ``O(sqrt(m))`` out-arcs; every wedge ``u -> v -> w`` of two oriented arcs is
+    checked for the closing arc ``u -> w`` by binary search in the sorted arc keys, and each
+    closed wedge adds one triangle to ``u``, ``v`` and ``w``. ``O(m^1.5 log m)`` work in chunks
+    of at most ``WEDGE_CHUNK`` wedges, the same on CPU and CUDA.
+
+    References
+    ----------
+    T. Schank and D. Wagner, "Finding, counting and listing all triangles in large graphs, an
+    experimental study", WEA 2005; GDS manual, Triangle Count.
+
+    Examples
+    --------
+    >>> # a triangle with a pendant node
+    >>> g = Graph.from_edges([0, 1, 2, 2], [1, 2, 0, 3], orientation="UNDIRECTED")
+    >>> counts, total = triangle_count(g)
+    >>> counts.tolist(), total
+    ([1, 1, 1, 0], 1)
+    >>> triangle_count(g, max_degree=2)[0].tolist()
+    [0, 0, -1, 0]
     """
     n = graph.num_nodes
     dev = graph.device
@@ -93,11 +141,34 @@ def local_clustering_coefficient(
     """Local clustering coefficient ``2 T(v) / (d(v) (d(v) - 1))``, as ``nx.clustering``.
 
     ``d(v)`` counts distinct neighbours other than ``v`` (self-loops and parallel relationships
-    ignored), ``T(v)`` the triangles through ``v`` (computed by :func:`triangle_count` unless
-    given, e.g. from GDS's ``triangleCountProperty``). Nodes of degree < 2 get 0.
+    ignored). Nodes of degree < 2 get 0.
 
-    Returns ``(float64[n], average over all nodes)`` (the average as
-    ``nx.average_clustering``, zeros included).
+    Parameters
+    ----------
+    graph : Graph
+        Any orientation; directions are ignored.
+    triangles : torch.Tensor or None
+        ``T(v)``, the triangles through every node; computed by :func:`triangle_count` unless
+        given (e.g. from GDS's ``triangleCountProperty``).
+
+    Returns
+    -------
+    tuple
+        ``(float64[n] coefficients, average over all nodes)``, the average as
+        ``nx.average_clustering`` (zeros included).
+
+    References
+    ----------
+    D. J. Watts and S. H. Strogatz, "Collective dynamics of 'small-world' networks", Nature 393
+    (1998); GDS manual, Local Clustering Coefficient.
+
+    Examples
+    --------
+    >>> # a triangle with a pendant node
+    >>> g = Graph.from_edges([0, 1, 2, 2], [1, 2, 0, 3], orientation="UNDIRECTED")
+    >>> coefficients, average = local_clustering_coefficient(g)
+    >>> coefficients.round(decimals=3).tolist(), round(average, 3)
+    ([1.0, 1.0, 0.333, 0.0], 0.583)
     """
     n = graph.num_nodes
     if n == 0:

@@ -9,6 +9,8 @@ from scipy.sparse.csgraph import connected_components
 
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["weakly_connected_components"]
+
 
 def _shortcut(parent: torch.Tensor) -> torch.Tensor:
     while True:
@@ -48,23 +50,46 @@ def weakly_connected_components(
     threshold: float | None = None,
     seeds: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Component id of every node, ignoring arc directions.
+    """Component id of every node, ignoring arc directions, as GDS's ``gds.wcc``.
 
+    Parameters
+    ----------
+    graph : Graph
+        Any orientation; directions are ignored.
+    threshold : float or None
+        With weights, only arcs whose weight is strictly above it connect nodes.
+    seeds : torch.Tensor or None
+        ``float64[n]`` with ``NaN`` for unseeded nodes (GDS's ``seedProperty``): a component that
+        holds seeded nodes takes the smallest seed as its id; the others get ids above the
+        largest seed.
+
+    Returns
+    -------
+    torch.Tensor
+        ``int64[n]``: without seeds, each component's id is its smallest position.
+
+    Notes
+    -----
     Hook-and-shortcut union-find in the style of Shiloach-Vishkin / FastSV: every round, each arc
     hooks the root of its higher-labelled end under the lower label (``scatter_reduce`` with
     ``amin``), then pointer jumping flattens the trees. Converges in ``O(log n)`` rounds of
     ``O(m)`` work, the same code on CPU and CUDA. On CPU, SciPy's breadth-first search (one
-    ``O(n + m)`` pass in C, 3-8x faster there) gives the same ids. Each component's id is its
-    smallest position.
+    ``O(n + m)`` pass in C, 3-8x faster there) gives the same ids.
 
-    Args:
-        graph: any orientation; directions are ignored.
-        threshold: with weights, only arcs whose weight is strictly above it connect nodes.
-        seeds: ``float64[n]`` with ``NaN`` for unseeded nodes (GDS's ``seedProperty``): a
-            component that holds seeded nodes takes the smallest seed as its id; the others get
-            ids above the largest seed.
+    References
+    ----------
+    Y. Shiloach and U. Vishkin, "An O(log n) parallel connectivity algorithm", Journal of
+    Algorithms 3 (1982); Y. Zhang, A. Azad, Z. Hu, "FastSV: a distributed-memory connected
+    component algorithm with fast convergence", SIAM PP 2020; GDS manual, Weakly Connected
+    Components.
 
-    Returns ``int64[n]``.
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 3], [1, 2, 4], [1.0, 0.5, 2.0], num_nodes=6)
+    >>> weakly_connected_components(g).tolist()
+    [0, 0, 0, 3, 3, 5]
+    >>> weakly_connected_components(g, threshold=0.7).tolist()
+    [0, 0, 2, 3, 3, 5]
     """
     n = graph.num_nodes
     src, dst = graph.sources(), graph.indices

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import torch
 
+__all__ = ["mix64", "mix_seed", "sparse_signs", "uniform"]
+
 
 def _signed(x: int) -> int:
     """A 64-bit unsigned constant as the int64 torch stores."""

@@ -8,6 +8,8 @@ import torch
 
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["adjacency"]
+
 
 def adjacency(graph: Graph, values: torch.Tensor) -> torch.Tensor:
     """``A[u, v] = sum of values of arcs u -> v`` as sparse CSR on the graph's device.

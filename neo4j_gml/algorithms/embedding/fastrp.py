@@ -13,6 +13,8 @@ from neo4j_gml.algorithms.embedding._sparse import adjacency
 from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.graph import Graph
 
+__all__ = ["SPARSITY", "fast_rp", "fastrp_initial_vectors", "property_dimension"]
+
 SPARSITY = 3  # entries are +-sqrt(3/d) with probability 1/6 each, 0 with probability 2/3
 _ENTRY_PROBABILITY = 1.0 / (2 * SPARSITY)
 _CHUNK = 1 << 15
@@ -34,7 +36,30 @@ def _safe_norm(x: torch.Tensor) -> torch.Tensor:
 
 
 def property_dimension(embedding_dimension: int, property_ratio: float) -> int:
-    """Columns fed by the feature projection: ``int(embeddingDimension * propertyRatio)``."""
+    """Columns fed by the feature projection: ``int(embeddingDimension * propertyRatio)``.
+
+    Parameters
+    ----------
+    embedding_dimension : int
+        ``d``, the embedding dimension.
+    property_ratio : float
+        Share of the columns given to the node properties, in ``[0, 1]``.
+
+    Returns
+    -------
+    int
+        The number of property columns (the last columns of the embedding).
+
+    References
+    ----------
+    H. Chen, S. F. Sultan, Y. Tian, M. Chen, S. Skiena, "Fast and accurate network embeddings
+    via very sparse random projection", CIKM 2019; GDS manual, Fast Random Projection.
+
+    Examples
+    --------
+    >>> property_dimension(64, 0.25)
+    16
+    """
     return int(embedding_dimension * property_ratio)
 
 
@@ -55,10 +80,45 @@ def fastrp_initial_vectors(
     gets factor 1). The entries depend only on ``randomSeed`` and the node's Neo4j id, so a node
     gets the same vector on any device and in any projection that holds it. The last ``p``
     columns are ``features[u] @ P`` with ``P[f, p]`` a random matrix of the same kind and the
-    *same* entry value ``+-sqrt(3 / d)``, not degree-scaled. Measured on GDS 2.13 (propertyRatio
-    0.1, 0.37, 0.5, 0.8): its feature-projection entries equal its base entries in magnitude and
-    carry no degree scaling. Only that ratio shows in :func:`fast_rp`'s output; one common
-    scale of all of ``R`` cancels in the normalisations.
+    *same* entry value ``+-sqrt(3 / d)``, not degree-scaled.
+
+    Parameters
+    ----------
+    graph : Graph
+        The projection (any device; the work runs there).
+    embedding_dimension : int
+        ``d >= 1``.
+    normalization_strength : float
+        Exponent of the degree scaling.
+    features : torch.Tensor or None
+        ``float[n, f]`` node features for the property part, or ``None``.
+    property_ratio : float
+        Share of the ``d`` columns given to the features, in ``[0, 1]``.
+    random_seed : int
+        Seed of the random projection.
+
+    Returns
+    -------
+    torch.Tensor
+        ``float32[n, d]`` initial vectors.
+
+    Notes
+    -----
+    Measured on GDS 2.13 (propertyRatio 0.1, 0.37, 0.5, 0.8): its feature-projection entries
+    equal its base entries in magnitude and carry no degree scaling. Only that ratio shows in
+    :func:`fast_rp`'s output; one common scale of all of ``R`` cancels in the normalisations.
+
+    References
+    ----------
+    H. Chen, S. F. Sultan, Y. Tian, M. Chen, S. Skiena, "Fast and accurate network embeddings
+    via very sparse random projection", CIKM 2019; GDS manual, Fast Random Projection.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3], [1, 2, 3, 0], orientation="UNDIRECTED")  # a 4-cycle
+    >>> r = fastrp_initial_vectors(g, 6, random_seed=42)
+    >>> r.shape, sorted(set(r.double().round(decimals=4).flatten().tolist()))
+    (torch.Size([4, 6]), [-0.7071, 0.0, 0.7071])
     """
     n, d = graph.num_nodes, embedding_dimension
     pd = property_dimension(d, property_ratio) if features is not None else 0
@@ -97,36 +157,73 @@ def fast_rp(
     property_ratio: float = 0.0,
     random_seed: int | None = None,
 ) -> torch.Tensor:
-    """FastRP node embeddings as GDS's ``gds.fastRP`` computes them. Returns ``float32[n, d]``.
+    """FastRP node embeddings as GDS's ``gds.fastRP`` computes them.
 
-    Algorithm: ``R`` = :func:`fastrp_initial_vectors` (very sparse random projection with
-    sparsity 3, rows scaled by ``deg ** normalizationStrength``, optional feature projection in
-    the last ``int(d * propertyRatio)`` columns). The result starts as
+    ``R`` = :func:`fastrp_initial_vectors` (very sparse random projection with sparsity 3, rows
+    scaled by ``deg ** normalizationStrength``, optional feature projection in the last
+    ``int(d * propertyRatio)`` columns). The result starts as
     ``nodeSelfInfluence * R_u / ||R_u||``. Then with ``X_0 = R``, for each ``i``:
     ``X_{i+1}[u] = (sum over arcs u->v of w(u,v) * X_i[v]) / deg(u)`` (``deg`` counts arcs,
     ``w = 1`` unweighted) and the result gains ``iterationWeights[i] * X_{i+1} / ||X_{i+1}||``.
+
+    Parameters
+    ----------
+    graph : Graph
+        The projection (any device; the work runs there).
+    embedding_dimension : int
+        ``d >= 1``.
+    iteration_weights : sequence of float
+        One weight per propagation step (non-empty).
+    normalization_strength : float
+        Exponent of the degree scaling of ``R``.
+    node_self_influence : float
+        Weight of the normalised initial vector.
+    weighted : bool
+        Use the graph's weights as ``w``.
+    features : torch.Tensor or None
+        ``float[n, f]`` node features for the property part, or ``None``.
+    property_ratio : float
+        Share of the ``d`` columns given to the features, in ``[0, 1]``.
+    random_seed : int or None
+        Same seed, same graph => identical output on every device; ``None`` draws one.
+
+    Returns
+    -------
+    torch.Tensor
+        ``float32[n, d]`` embeddings.
+
+    Raises
+    ------
+    ValueError
+        ``embedding_dimension < 1`` or empty ``iteration_weights``.
+
+    Notes
+    -----
     As in GDS (checked against GDS 2.13 to float precision), ``X_{i+1}`` itself is *not*
     normalised before the next step, so a neighbour's influence grows with the norm of its
-    averaged vector (and with ``deg ** normalizationStrength`` through ``R``). Arcs are followed in the projection's orientation:
-    ``NATURAL`` (the default, as in GDS) aggregates *out*-neighbours, so a node without
-    out-relationships gets only its self-influence; ``UNDIRECTED`` is what most users want.
-
-    Args:
-        graph: the projection (any device; the work runs there).
-        embedding_dimension: ``d >= 1``.
-        iteration_weights: one weight per propagation step (non-empty).
-        normalization_strength: exponent of the degree scaling of ``R``.
-        node_self_influence: weight of the normalised initial vector.
-        weighted: use the graph's weights as ``w``.
-        features: ``float[n, f]`` node features for the property part, or ``None``.
-        property_ratio: share of the ``d`` columns given to the features, in ``[0, 1]``.
-        random_seed: same seed, same graph => identical output on every device; ``None`` draws one.
+    averaged vector (and with ``deg ** normalizationStrength`` through ``R``). Arcs are followed
+    in the projection's orientation: ``NATURAL`` (the default, as in GDS) aggregates
+    *out*-neighbours, so a node without out-relationships gets only its self-influence;
+    ``UNDIRECTED`` is what most users want.
 
     Complexity: ``O(len(iteration_weights) * m * d)`` time (sparse-dense products),
     ``O(n * d)`` memory.
 
-    Reference: H. Chen, S. F. Sultan, Y. Tian, M. Chen, S. Skiena, "Fast and Accurate Network
-    Embeddings via Very Sparse Random Projection", CIKM 2019.
+    References
+    ----------
+    H. Chen, S. F. Sultan, Y. Tian, M. Chen, S. Skiena, "Fast and accurate network embeddings
+    via very sparse random projection", CIKM 2019; GDS manual, Fast Random Projection.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3], [1, 2, 3, 0], orientation="UNDIRECTED")  # a 4-cycle
+    >>> e = fast_rp(g, 8, iteration_weights=[1.0], random_seed=42)
+    >>> e.shape, e.dtype
+    (torch.Size([4, 8]), torch.float32)
+    >>> e.norm(dim=1).double().round(decimals=3).tolist()  # one normalised step per node
+    [1.0, 1.0, 1.0, 1.0]
+    >>> torch.equal(e, fast_rp(g, 8, iteration_weights=[1.0], random_seed=42))
+    True
     """
     if embedding_dimension < 1:
         raise ValueError("embedding_dimension must be at least 1")

@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 from torch import nn
@@ -14,6 +15,17 @@ from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
 from neo4j_gml.algorithms.embedding.random_walk import random_walks
 from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.graph import Graph
+
+__all__ = [
+    "ACTIVATIONS",
+    "AGGREGATORS",
+    "GraphSageNet",
+    "TrainReport",
+    "build_model",
+    "graphsage_embed",
+    "sample_neighbours",
+    "train_graphsage",
+]
 
 AGGREGATORS = ("MEAN", "POOL")
 ACTIVATIONS = ("SIGMOID", "RELU")
@@ -24,7 +36,37 @@ def sample_neighbours(graph: Graph, k: int, seed: int) -> torch.Tensor:
 
     Node ``u`` aggregates the targets of its arcs ``u -> v`` in the projection's orientation.
     Each node keeps ``min(k, deg)`` of its arcs, chosen uniformly without replacement by random
-    keys (counter-based, device independent). ``O(m log m)``.
+    keys (counter-based, device independent).
+
+    Parameters
+    ----------
+    graph : Graph
+        The projection.
+    k : int
+        Most neighbours per node (GDS's ``sampleSizes`` entry of one layer).
+    seed : int
+        Seed of the random keys.
+
+    Returns
+    -------
+    torch.Tensor
+        ``int64[2, e]``: row 0 the sampled neighbours, row 1 the nodes that aggregate them.
+
+    Notes
+    -----
+    ``O(m log m)``.
+
+    References
+    ----------
+    W. L. Hamilton, R. Ying, J. Leskovec, "Inductive representation learning on large graphs",
+    NeurIPS 2017; GDS manual, GraphSAGE.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3], [1, 2, 3, 0], orientation="UNDIRECTED")  # a 4-cycle
+    >>> edge_index = sample_neighbours(g, 1, seed=7)
+    >>> edge_index.shape, edge_index[1].tolist()  # one neighbour for each node
+    (torch.Size([2, 4]), [0, 1, 2, 3])
     """
     src, dst = graph.sources(), graph.indices
     if src.numel() == 0:
@@ -50,6 +92,19 @@ class GraphSageNet(nn.Module):
     ``MEAN`` uses SAGEConv's mean aggregator; ``POOL`` projects neighbours through a linear layer
     with ReLU and takes the element-wise max (``SAGEConv(project=True, aggr='max')``), the
     paper's max-pooling aggregator.
+
+    Parameters
+    ----------
+    in_dim : int
+        Number of input features.
+    dim : int
+        Embedding dimension (the width of every layer).
+    layers : int
+        Number of ``SAGEConv`` layers.
+    aggregator : str
+        ``'MEAN'`` or ``'POOL'``.
+    activation : str
+        ``'SIGMOID'`` or ``'RELU'``.
     """
 
     def __init__(
@@ -71,6 +126,11 @@ class GraphSageNet(nn.Module):
         self.activation = torch.sigmoid if activation.upper() == "SIGMOID" else torch.relu
 
     def forward(self, x: torch.Tensor, edge_indices: Sequence[torch.Tensor]) -> torch.Tensor:
+        """Embeddings ``float32[n, dim]`` (unit L2 rows) of the nodes with features ``x``.
+
+        ``edge_indices[i]`` is the PyG ``edge_index`` layer ``i`` aggregates over (one per layer,
+        e.g. from :func:`sample_neighbours`).
+        """
         last = len(self.convs) - 1
         for i, (conv, edge_index) in enumerate(zip(self.convs, edge_indices, strict=True)):
             x = conv(x, edge_index)
@@ -82,7 +142,19 @@ class GraphSageNet(nn.Module):
 
 @dataclass
 class TrainReport:
-    """What training did: epochs run, the last epoch's mean loss, and whether it converged."""
+    """What training did: epochs run, the last epoch's mean loss, and whether it converged.
+
+    Attributes
+    ----------
+    epochs : int
+        Epochs run.
+    loss : float
+        Mean loss of the last epoch.
+    did_converge : bool
+        Whether an epoch's mean loss improved by less than the tolerance.
+    train_millis : int
+        Training time in milliseconds.
+    """
 
     epochs: int
     loss: float
@@ -105,7 +177,40 @@ def build_model(
     activation: str,
     seed: int,
 ) -> GraphSageNet:
-    """A freshly initialised network, identical for a seed whatever the device (built on CPU)."""
+    """A freshly initialised network, identical for a seed whatever the device (built on CPU).
+
+    Parameters
+    ----------
+    in_dim : int
+        Number of input features.
+    embedding_dimension : int
+        Width of every layer.
+    layers : int
+        Number of layers.
+    aggregator : str
+        ``'MEAN'`` or ``'POOL'``.
+    activation : str
+        ``'SIGMOID'`` or ``'RELU'``.
+    seed : int
+        Seed of the initial weights (torch's global generator state is left as it was).
+
+    Returns
+    -------
+    GraphSageNet
+        The untrained network, on the CPU.
+
+    References
+    ----------
+    W. L. Hamilton, R. Ying, J. Leskovec, "Inductive representation learning on large graphs",
+    NeurIPS 2017; GDS manual, GraphSAGE.
+
+    Examples
+    --------
+    >>> a = build_model(4, 8, 2, "MEAN", "SIGMOID", seed=42)
+    >>> b = build_model(4, 8, 2, "MEAN", "SIGMOID", seed=42)
+    >>> len(a.convs), all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    (2, True)
+    """
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed & 0x7FFF_FFFF_FFFF_FFFF)
         return GraphSageNet(in_dim, embedding_dimension, layers, aggregator, activation)
@@ -128,7 +233,7 @@ def train_graphsage(
     search_depth: int = 5,
     random_seed: int = 0,
 ) -> tuple[GraphSageNet, TrainReport]:
-    """Train GraphSAGE unsupervised, as GDS's ``graphSage.train`` does.
+    """Train GraphSAGE unsupervised, as GDS's ``gds.beta.graphSage.train`` does.
 
     Loss for each node ``u`` of a batch: ``-log σ(z_u · z_v) - Q log σ(-z_u · z_w)`` with ``v``
     the end of a random walk of 1..``search_depth`` steps from ``u`` (a nearby node), ``w`` a
@@ -139,12 +244,60 @@ def train_graphsage(
     layer ``i``) for every batch. Training stops after ``epochs`` epochs or when an epoch's mean
     loss improves by less than ``tolerance``.
 
+    Parameters
+    ----------
+    graph : Graph
+        The training graph.
+    features : torch.Tensor
+        ``float[n, f]`` node features.
+    embedding_dimension : int
+        Width of every layer.
+    aggregator : str
+        ``'MEAN'`` or ``'POOL'``.
+    activation : str
+        ``'SIGMOID'`` or ``'RELU'``.
+    sample_sizes : sequence of int
+        Neighbours sampled per node, one entry per layer.
+    epochs : int
+        Most epochs.
+    max_iterations : int
+        Most Adam steps per batch.
+    batch_size : int
+        Nodes per batch.
+    learning_rate : float
+        Adam's learning rate.
+    tolerance : float
+        Loss change below which a batch or the training stops.
+    negative_sample_weight : float
+        ``Q``, the weight of the negative term.
+    search_depth : int
+        Longest random walk to a positive example.
+    random_seed : int
+        Seed of the weights, walks, negatives and neighbour samples.
+
+    Returns
+    -------
+    tuple
+        ``(model, report)``: the trained :class:`GraphSageNet` and a :class:`TrainReport`.
+
+    Notes
+    -----
     This implementation runs each step's forward pass over the whole (sampled) graph, which is
     simple and fast on a GPU for graphs of up to a few million nodes. Time per step
     ``O(sum(sample_sizes) * n * d * f)``.
 
-    Reference: W. Hamilton, R. Ying, J. Leskovec, "Inductive Representation Learning on Large
-    Graphs", NeurIPS 2017.
+    References
+    ----------
+    W. L. Hamilton, R. Ying, J. Leskovec, "Inductive representation learning on large graphs",
+    NeurIPS 2017; GDS manual, GraphSAGE.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3], [1, 2, 3, 0], orientation="UNDIRECTED")  # a 4-cycle
+    >>> model, report = train_graphsage(g, torch.eye(4), embedding_dimension=8, sample_sizes=(2,),
+    ...                                 epochs=2, max_iterations=2, batch_size=4, random_seed=42)
+    >>> report.epochs, graphsage_embed(model, g, torch.eye(4), (2,)).shape
+    (2, torch.Size([4, 8]))
     """
     started = time.perf_counter()
     n, device = graph.num_nodes, graph.device
@@ -214,7 +367,40 @@ def graphsage_embed(
     sample_sizes: Sequence[int],
     random_seed: int = 0,
 ) -> torch.Tensor:
-    """Embeddings ``float32[n, d]`` of every node of ``graph`` (new nodes included: inductive)."""
+    """Embeddings of every node of ``graph`` (new nodes included: GraphSAGE is inductive).
+
+    Parameters
+    ----------
+    model : GraphSageNet
+        A trained (or freshly built) network; it is moved to the graph's device.
+    graph : Graph
+        The graph to embed, which need not be the training graph.
+    features : torch.Tensor
+        ``float[n, f]`` node features, ``f`` as in training.
+    sample_sizes : sequence of int
+        Neighbours sampled per node, one entry per layer.
+    random_seed : int
+        Seed of the neighbour samples.
+
+    Returns
+    -------
+    torch.Tensor
+        ``float32[n, d]`` embeddings with unit L2 rows.
+
+    References
+    ----------
+    W. L. Hamilton, R. Ying, J. Leskovec, "Inductive representation learning on large graphs",
+    NeurIPS 2017; GDS manual, GraphSAGE.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3], [1, 2, 3, 0], orientation="UNDIRECTED")  # a 4-cycle
+    >>> model = build_model(4, 8, 1, "MEAN", "SIGMOID", seed=42)
+    >>> z = graphsage_embed(model, g, torch.eye(4), [2])
+    >>> z.shape, z.norm(dim=1).double().round(decimals=3).tolist()
+    (torch.Size([4, 8]), [1.0, 1.0, 1.0, 1.0])
+    """
     model = model.to(graph.device).eval()
     x = features.to(device=graph.device, dtype=torch.float32)
-    return model(x, _layer_edges(graph, sample_sizes, random_seed)).detach()
+    out = cast(torch.Tensor, model(x, _layer_edges(graph, sample_sizes, random_seed)))
+    return out.detach()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import torch
 
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
 from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.graph import Graph
+
+__all__ = ["random_walks", "walk_chunks"]
 
 _MAX_ATTEMPTS = 100  # rejection rounds before the remaining walkers take their last draw
 
@@ -73,19 +76,63 @@ def random_walks(
     ``walk_length`` nodes. From ``cur`` reached from ``prev``, the next node ``x`` is drawn with
     probability proportional to ``w(cur, x) * a(prev, x)`` where ``a = 1 / returnFactor`` if
     ``x == prev``, ``1`` if ``prev -> x`` is an arc, else ``1 / inOutFactor`` (``w = 1``
-    unweighted; the first step is first-order). Sampling is by rejection: draw ``x`` first-order,
-    accept with probability ``a / max(a)``, all walkers in parallel; "is ``prev -> x`` an arc"
-    is a batched binary search over the sorted CSR keys. A walk that reaches a node without
-    out-arcs stops there (the rest of its row is ``-1``).
+    unweighted; the first step is first-order). A walk that reaches a node without out-arcs stops
+    there (the rest of its row is ``-1``).
 
-    Randomness is counter-based (a hash of seed, step, attempt and walker id: ``walker_ids``,
-    by default the row index), so the walks are identical on every device and a walk does not
-    depend on which other walks are generated with it. Returns ``int64[W, walk_length]`` with
-    ``W = len(starts) * walks_per_node``, ordered walk-round major. Time
-    ``O(W * walk_length * log m * expected rejections)``, memory ``O(W * walk_length)``.
+    Parameters
+    ----------
+    graph : Graph
+        The graph; walks follow its arcs in its orientation.
+    walk_length : int
+        Nodes per walk, ``>= 1``.
+    walks_per_node : int
+        Walks started at every start node, ``>= 1``.
+    return_factor : float
+        node2vec's ``p`` (positive).
+    in_out_factor : float
+        node2vec's ``q`` (positive).
+    weighted : bool
+        Draw neighbours in proportion to the relationship weights.
+    random_seed : int
+        Seed of the counter-based random numbers.
+    start_nodes : torch.Tensor or None
+        ``int64`` start positions (default: every node).
+    walker_ids : torch.Tensor or None
+        ``int64`` key of every walk's random stream (default: its row index).
 
-    Reference: A. Grover, J. Leskovec, "node2vec: Scalable Feature Learning for Networks",
-    KDD 2016.
+    Returns
+    -------
+    torch.Tensor
+        ``int64[W, walk_length]`` with ``W = len(starts) * walks_per_node``, ordered walk-round
+        major, ``-1`` after a walk stopped.
+
+    Raises
+    ------
+    ValueError
+        ``walk_length`` or ``walks_per_node`` below 1, or a non-positive factor.
+
+    Notes
+    -----
+    Sampling is by rejection: draw ``x`` first-order, accept with probability ``a / max(a)``, all
+    walkers in parallel; "is ``prev -> x`` an arc" is a batched binary search over the sorted CSR
+    keys. Randomness is counter-based (a hash of seed, step, attempt and walker id), so the walks
+    are identical on every device and a walk does not depend on which other walks are generated
+    with it. Time ``O(W * walk_length * log m * expected rejections)``, memory
+    ``O(W * walk_length)``.
+
+    References
+    ----------
+    A. Grover and J. Leskovec, "node2vec: scalable feature learning for networks", KDD 2016;
+    GDS manual, Random Walk and Node2Vec.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1], [1, 2])  # a directed path: walks stop at node 2
+    >>> random_walks(g, walk_length=4, walks_per_node=1).tolist()
+    [[0, 1, 2, -1], [1, 2, -1, -1], [2, -1, -1, -1]]
+    >>> g = Graph.from_edges([0, 1, 2, 3], [1, 2, 3, 0], orientation="UNDIRECTED")  # a 4-cycle
+    >>> random_walks(g, walk_length=5, walks_per_node=2, return_factor=0.5).shape
+    torch.Size([8, 5])
     """
     if walk_length < 1 or walks_per_node < 1:
         raise ValueError("walk_length and walks_per_node must be at least 1")
@@ -159,13 +206,46 @@ def walk_chunks(
     *,
     walks_per_node: int = 10,
     chunk_walks: int = 1 << 16,
-    **walk_options: object,
+    **walk_options: Any,
 ) -> Callable[[], Iterator[torch.Tensor]]:
     """A re-callable source of :func:`random_walks` in chunks of ``chunk_walks`` walks.
 
     Walk ``w`` starts at node ``w % n`` (round-major, as :func:`random_walks`) and is keyed by
     ``w``, so every call yields the same walks, identical to the rows of one big
     :func:`random_walks` call, while holding only one chunk at a time.
+
+    Parameters
+    ----------
+    graph : Graph
+        The graph.
+    walks_per_node : int
+        Walks started at every node.
+    chunk_walks : int
+        Walks per chunk.
+    **walk_options
+        Further keyword arguments of :func:`random_walks` (``walk_length``, ``random_seed``, ...).
+
+    Returns
+    -------
+    callable
+        A function without arguments that returns an iterator over ``int64[<= chunk_walks, L]``
+        chunks (what :func:`~neo4j_gml.algorithms.embedding.skipgram.skipgram` takes).
+
+    References
+    ----------
+    A. Grover and J. Leskovec, "node2vec: scalable feature learning for networks", KDD 2016;
+    GDS manual, Random Walk and Node2Vec.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1, 2, 3], [1, 2, 3, 0], orientation="UNDIRECTED")  # a 4-cycle
+    >>> source = walk_chunks(g, walks_per_node=2, chunk_walks=3, walk_length=5, random_seed=42)
+    >>> chunks = list(source())
+    >>> [c.shape[0] for c in chunks]
+    [3, 3, 2]
+    >>> all_at_once = random_walks(g, walk_length=5, walks_per_node=2, random_seed=42)
+    >>> torch.equal(torch.cat(chunks), all_at_once)
+    True
     """
     n = graph.num_nodes
     total = n * walks_per_node

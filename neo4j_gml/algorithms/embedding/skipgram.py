@@ -9,6 +9,8 @@ import torch
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
 from neo4j_gml.core.cancellation import checkpoint
 
+__all__ = ["skipgram"]
+
 _BATCH_PAIRS = 1 << 14
 _ROW_CAP = 8.0  # occurrences of one row per batch whose gradients are summed in full
 
@@ -54,19 +56,64 @@ def skipgram(
     per-pair gradients (word2vec's update, in batches of ``min(2**14, max(64, 4n))`` pairs; a
     node met more than 8 times in a batch gets 8 occurrences' worth of its summed gradient)
     with the learning rate decaying linearly from ``initial_learning_rate`` to
-    ``min_learning_rate`` over all ``iterations``. Walks are consumed ``walk_buffer_size`` at a time.
-    Center vectors start uniform in ``±0.5 / d``, context vectors at 0; the result is the
-    center vectors. Randomness is counter-based (device independent), but on CUDA the
-    scattered updates are atomic adds, so the last bits can differ between runs there.
+    ``min_learning_rate`` over all ``iterations``.
 
-    ``walks`` is an ``int64[W, L]`` tensor (``-1`` pads), or a function returning the walks in
-    chunks, called ``iterations + 1`` times and returning the same chunks each time (so that
-    walks need not all be held at once); walks are shuffled within each chunk.
+    Parameters
+    ----------
+    walks : torch.Tensor or callable
+        An ``int64[W, L]`` tensor (``-1`` pads), or a function returning the walks in chunks,
+        called ``iterations + 1`` times and returning the same chunks each time (so that walks
+        need not all be held at once, e.g.
+        :func:`~neo4j_gml.algorithms.embedding.random_walk.walk_chunks`); walks are shuffled
+        within each chunk.
+    num_nodes : int
+        ``n``; node ids in the walks are ``0..n-1``.
+    embedding_dimension : int
+        ``d``.
+    window_size : int
+        Context window; pairs are at most ``window_size // 2`` apart.
+    negative_sampling_rate : int
+        Negatives per pair.
+    positive_sampling_factor : float
+        word2vec's subsampling threshold ``s``.
+    negative_sampling_exponent : float
+        Exponent of the frequencies negatives are drawn from.
+    iterations : int
+        Passes over the walks.
+    initial_learning_rate : float
+        Learning rate at the start.
+    min_learning_rate : float
+        Learning rate at the end (and its floor).
+    walk_buffer_size : int
+        Walks consumed at a time.
+    random_seed : int
+        Seed of the counter-based random numbers.
 
-    Time ``O(iterations * pairs * (1 + negatives) * d)``, memory ``O(n d + chunk + buffer pairs)``.
+    Returns
+    -------
+    torch.Tensor
+        ``float32[n, d]``: the center vectors.
 
-    Reference: T. Mikolov et al., "Distributed Representations of Words and Phrases and their
-    Compositionality", NIPS 2013.
+    Notes
+    -----
+    Center vectors start uniform in ``±0.5 / d``, context vectors at 0. Randomness is
+    counter-based (device independent), but on CUDA the scattered updates are atomic adds, so
+    the last bits can differ between runs there.
+
+    Time ``O(iterations * pairs * (1 + negatives) * d)``, memory
+    ``O(n d + chunk + buffer pairs)``.
+
+    References
+    ----------
+    T. Mikolov, I. Sutskever, K. Chen, G. Corrado, J. Dean, "Distributed representations of
+    words and phrases and their compositionality", NIPS 2013; GDS manual, Node2Vec.
+
+    Examples
+    --------
+    >>> walks = torch.tensor([[0, 1, 2, 3], [3, 2, 1, 0], [1, 2, -1, -1]])
+    >>> e = skipgram(walks, num_nodes=4, embedding_dimension=8, window_size=4, iterations=2)
+    >>> e.shape, e.dtype
+    (torch.Size([4, 8]), torch.float32)
     """
     chunks = (lambda: [walks]) if isinstance(walks, torch.Tensor) else walks
     d = embedding_dimension

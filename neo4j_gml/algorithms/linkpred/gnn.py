@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import dataclass, field
+from typing import cast
 
 import torch
 from torch import nn
@@ -29,13 +30,55 @@ from neo4j_gml.algorithms.linkpred.metrics import evaluate, hits_at_k
 from neo4j_gml.algorithms.linkpred.split import EdgeSplit
 from neo4j_gml.core.cancellation import checkpoint
 
+__all__ = [
+    "DECODERS",
+    "ENCODERS",
+    "DotDecoder",
+    "Encoder",
+    "LinkModel",
+    "NCNDecoder",
+    "TrainReport",
+    "predict_logits",
+    "propagation_matrix",
+    "train_link_model",
+]
+
 ENCODERS = ("GCN", "SAGE")
 DECODERS = ("NCN", "DOT")
 
 
 def propagation_matrix(adj: Adjacency, conv: str) -> torch.Tensor:
-    """The sparse ``[n, n]`` operator of one layer: ``GCN``: ``D^-1/2 (A + I) D^-1/2``
-    (Kipf and Welling 2017); ``SAGE``: ``D^-1 A`` (mean over neighbours)."""
+    """The sparse ``[n, n]`` operator of one message-passing layer.
+
+    ``GCN``: ``D^-1/2 (A + I) D^-1/2``; ``SAGE``: ``D^-1 A`` (mean over neighbours).
+
+    Parameters
+    ----------
+    adj : Adjacency
+        The simple undirected adjacency messages pass over.
+    conv : str
+        ``'GCN'`` or ``'SAGE'``.
+
+    Returns
+    -------
+    torch.Tensor
+        A coalesced ``float32`` sparse COO ``[n, n]`` tensor.
+
+    References
+    ----------
+    T. N. Kipf and M. Welling, "Semi-supervised classification with graph convolutional
+    networks", ICLR 2017; W. L. Hamilton, R. Ying, J. Leskovec, "Inductive representation learning
+    on large graphs", NeurIPS 2017.
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> adj = from_edges(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 2, 2, 3]), 4)
+    >>> propagation_matrix(adj, "SAGE").to_dense()[3].tolist()  # node 3 averages its neighbour 2
+    [0.0, 0.0, 1.0, 0.0]
+    >>> propagation_matrix(adj, "GCN").shape
+    torch.Size([4, 4])
+    """
     n, device = adj.num_nodes, adj.device
     rows = torch.repeat_interleave(torch.arange(n, device=device), adj.degree)
     cols = adj.indices
@@ -54,7 +97,7 @@ def propagation_matrix(adj: Adjacency, conv: str) -> torch.Tensor:
 def _linear(x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
     """``x @ weight.T`` for a dense or sparse COO ``x``."""
     if x.is_sparse:
-        return torch.sparse.mm(x, weight.t())
+        return cast(torch.Tensor, torch.sparse.mm(x, weight.t()))
     return x @ weight.t()
 
 
@@ -76,6 +119,21 @@ class Encoder(nn.Module):
     :func:`propagation_matrix`: the same functions as PyTorch Geometric's ``GCNConv`` and
     ``SAGEConv`` (the tests compare them), computed here with sparse products so that sparse
     bag-of-words features (``x`` as a sparse COO tensor) stay cheap.
+
+    Parameters
+    ----------
+    in_dim : int
+        Number of input features.
+    hidden : int
+        Width of every layer.
+    layers : int
+        Number of layers.
+    conv : str
+        ``'GCN'`` or ``'SAGE'``.
+    dropout : float
+        Dropout between layers.
+    input_dropout : float
+        Dropout on the input features.
     """
 
     def __init__(
@@ -98,13 +156,17 @@ class Encoder(nn.Module):
         self.input_dropout = input_dropout
 
     def forward(self, x: torch.Tensor, prop: torch.Tensor) -> torch.Tensor:
+        """Node representations ``float32[n, hidden]`` of the features ``x`` (dense or sparse COO)
+        with messages passed by ``prop`` (:func:`propagation_matrix`).
+        """
         x = _dropout(x, self.input_dropout, self.training)
         for i, lin in enumerate(self.weights):
+            weight = cast(torch.Tensor, lin.weight)
             if self.conv == "GCN":
-                out = torch.sparse.mm(prop, _linear(x, lin.weight)) + self.biases[i]
+                out = torch.sparse.mm(prop, _linear(x, weight)) + self.biases[i]
             else:
-                agg = torch.sparse.mm(prop, _linear(x, lin.weight))
-                out = agg + self.biases[i] + _linear(x, self.roots[i].weight)
+                agg = torch.sparse.mm(prop, _linear(x, weight))
+                out = agg + self.biases[i] + _linear(x, cast(torch.Tensor, self.roots[i].weight))
             x = out
             if i < len(self.norms):
                 x = F.dropout(F.relu(self.norms[i](x)), self.dropout, self.training)
@@ -112,7 +174,17 @@ class Encoder(nn.Module):
 
 
 class NCNDecoder(nn.Module):
-    """``MLP([h_i * h_j || sum of common neighbours' h])`` with ``mlp_layers`` layers."""
+    """``MLP([h_i * h_j || sum of common neighbours' h])`` with ``mlp_layers`` layers.
+
+    Parameters
+    ----------
+    hidden : int
+        Width of the node representations (the MLP takes ``2 * hidden`` inputs).
+    mlp_layers : int
+        Linear layers of the MLP (LayerNorm, ReLU and dropout between them).
+    dropout : float
+        Dropout between the MLP's layers.
+    """
 
     def __init__(self, hidden: int, mlp_layers: int, dropout: float) -> None:
         super().__init__()
@@ -128,20 +200,64 @@ class NCNDecoder(nn.Module):
         blocks.append(nn.Linear(dims[-1], 1))
         self.mlp = nn.Sequential(*blocks)
 
-    def forward(self, h: torch.Tensor, adj: Adjacency, a: torch.Tensor, b: torch.Tensor):
+    def forward(
+        self, h: torch.Tensor, adj: Adjacency, a: torch.Tensor, b: torch.Tensor
+    ) -> torch.Tensor:
+        """``float32[p]``: the logit of each pair ``(a[i], b[i])`` from the representations ``h``;
+        common neighbours are taken in ``adj``.
+        """
         pair, node = common_neighbors(adj, a, b)
         cn = torch.zeros(a.numel(), h.shape[1], dtype=h.dtype, device=h.device)
         cn = cn.index_add(0, pair, h[node])
-        return self.mlp(torch.cat([h[a] * h[b], cn], dim=1)).squeeze(-1)
+        return cast(torch.Tensor, self.mlp(torch.cat([h[a] * h[b], cn], dim=1))).squeeze(-1)
 
 
 class DotDecoder(nn.Module):
-    def forward(self, h: torch.Tensor, adj: Adjacency, a: torch.Tensor, b: torch.Tensor):
+    """The plain graph auto-encoder decoder: the logit of a pair is ``h_i . h_j``."""
+
+    def forward(
+        self, h: torch.Tensor, adj: Adjacency, a: torch.Tensor, b: torch.Tensor
+    ) -> torch.Tensor:
+        """``float32[p]``: ``h[a[i]] . h[b[i]]`` for each pair (``adj`` is not used)."""
         return (h[a] * h[b]).sum(-1)
 
 
 class LinkModel(nn.Module):
-    """Encoder plus decoder; ``forward`` gives a logit per pair."""
+    """Encoder plus decoder: :meth:`encode` then :meth:`score` give a logit per pair.
+
+    Parameters
+    ----------
+    in_dim : int
+        Number of input features.
+    hidden : int
+        Width of the encoder's layers.
+    layers : int
+        Encoder layers.
+    encoder : str
+        One of :data:`ENCODERS`.
+    decoder : str
+        One of :data:`DECODERS`.
+    mlp_layers : int
+        Layers of the NCN decoder's MLP.
+    dropout : float
+        Dropout between layers.
+    input_dropout : float
+        Dropout on the input features.
+
+    Raises
+    ------
+    ValueError
+        An unknown encoder or decoder.
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> adj = from_edges(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 2, 2, 3]), 4)
+    >>> model = LinkModel(2, hidden=8, encoder="SAGE", decoder="DOT").eval()
+    >>> h = model.encode(torch.ones(4, 2), adj)
+    >>> h.shape, model.score(h, adj, torch.tensor([0, 1]), torch.tensor([3, 3])).shape
+    (torch.Size([4, 8]), torch.Size([2]))
+    """
 
     def __init__(
         self,
@@ -162,10 +278,23 @@ class LinkModel(nn.Module):
         self.decoder = NCNDecoder(hidden, mlp_layers, dropout) if decoder == "NCN" else DotDecoder()
 
     def encode(self, x: torch.Tensor, adj: Adjacency) -> torch.Tensor:
-        return self.encoder(x, propagation_matrix(adj, self.encoder.conv))
+        """Node representations ``float32[n, hidden]``: the encoder applied to the features ``x``
+        (``float[n, in_dim]``, dense or sparse COO) with messages passed over ``adj``.
 
-    def score(self, h: torch.Tensor, adj: Adjacency, a: torch.Tensor, b: torch.Tensor):
-        return self.decoder(h, adj, a, b)
+        For a prediction, ``adj`` is the graph the model may see (the training edges while
+        training, with the batch's own target edges removed).
+        """
+        return cast(torch.Tensor, self.encoder(x, propagation_matrix(adj, self.encoder.conv)))
+
+    def score(
+        self, h: torch.Tensor, adj: Adjacency, a: torch.Tensor, b: torch.Tensor
+    ) -> torch.Tensor:
+        """``float32[p]``: the logit that ``a[i]`` and ``b[i]`` are linked, for each pair.
+
+        ``h`` comes from :meth:`encode`; ``adj`` gives the NCN decoder the common neighbours (the
+        DOT decoder does not use it). ``torch.sigmoid`` of a logit is the link probability.
+        """
+        return cast(torch.Tensor, self.decoder(h, adj, a, b))
 
 
 @torch.no_grad()
@@ -179,7 +308,42 @@ def predict_logits(
     batch_size: int = 65536,
     h: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Logits of the pairs ``(a[i], b[i])`` with message passing over ``adj`` (eval mode)."""
+    """Logits of the pairs ``(a[i], b[i])`` with message passing over ``adj`` (eval mode).
+
+    Parameters
+    ----------
+    model : LinkModel
+        A trained model; it is put in eval mode.
+    x : torch.Tensor
+        ``float[n, in_dim]`` node features.
+    adj : Adjacency
+        The graph messages pass over.
+    a, b : torch.Tensor
+        ``int64[p]`` node positions of the pairs.
+    batch_size : int
+        Pairs scored at once.
+    h : torch.Tensor or None
+        Node representations from :meth:`LinkModel.encode`, to skip encoding again.
+
+    Returns
+    -------
+    torch.Tensor
+        ``float32[p]`` logits, without gradients.
+
+    References
+    ----------
+    X. Wang, H. Yang, M. Zhang, "Neural common neighbor with completion for link prediction",
+    ICLR 2024.
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> adj = from_edges(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 2, 2, 3]), 4)
+    >>> model = LinkModel(2, hidden=8)
+    >>> a, b = torch.tensor([0, 1]), torch.tensor([3, 3])
+    >>> predict_logits(model, torch.ones(4, 2), adj, a, b).shape
+    torch.Size([2])
+    """
     model.eval()
     if h is None:
         h = model.encode(x, adj)
@@ -192,6 +356,24 @@ def predict_logits(
 
 @dataclass
 class TrainReport:
+    """What link-model training did and how well the model ranks held-out edges.
+
+    Attributes
+    ----------
+    epochs : int
+        Epochs (or full-batch steps) run.
+    best_epoch : int
+        The epoch whose model was kept (best validation HR@k).
+    loss : float
+        Training loss of the last epoch.
+    validation : dict of str to float
+        ``aucRoc``, ``aucPr``, ``hitsAtK`` and ``mrr`` on the validation edges (empty without).
+    test : dict of str to float
+        The same metrics on the test edges.
+    train_millis : int
+        Training time in milliseconds.
+    """
+
     epochs: int = 0
     best_epoch: int = 0
     loss: float = float("nan")
@@ -227,8 +409,54 @@ def train_link_model(
     returned model is in eval mode; ``report.test`` holds AUC-ROC, AUC-PR, HR@k and MRR on the
     test edges against the test negatives, with message passing over the training edges.
 
+    Parameters
+    ----------
+    x : torch.Tensor
+        ``float[n, f]`` node features (dense or sparse COO), on the device to train on.
+    split : EdgeSplit
+        Train, validation and test edges with their negatives.
+    hidden, layers, encoder, decoder, mlp_layers, dropout, input_dropout
+        The :class:`LinkModel`'s architecture.
+    epochs : int
+        Passes over the training edges.
+    batch_size : int
+        Training edges per step.
+    learning_rate : float
+        Adam's learning rate.
+    eval_every : int
+        Epochs between validation checks.
+    k : int
+        ``K`` of HR@K.
+    seed : int
+        Seed of the weights, the batches and the random negatives.
+
+    Returns
+    -------
+    tuple
+        ``(model, report)``: the kept :class:`LinkModel` (eval mode) and a :class:`TrainReport`.
+
+    Notes
+    -----
     Complexity per epoch: ``O(L * m * d + m * (d^2 + c * d))`` for ``L`` layers, ``m`` training
     edges, width ``d`` and ``c`` common neighbours per pair on average.
+
+    References
+    ----------
+    X. Wang, H. Yang, M. Zhang, "Neural common neighbor with completion for link prediction",
+    ICLR 2024.
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> from neo4j_gml.algorithms.linkpred.split import split_edges
+    >>> ring = torch.arange(10)
+    >>> adj = from_edges(torch.cat([ring, torch.tensor([0, 2, 4])]),
+    ...                  torch.cat([(ring + 1) % 10, torch.tensor([5, 7, 9])]), 10)
+    >>> split = split_edges(adj, test_fraction=0.2, validation_fraction=0.2, seed=0)
+    >>> model, report = train_link_model(torch.eye(10), split, hidden=8, epochs=2, batch_size=8,
+    ...                                  k=2)
+    >>> report.epochs, sorted(report.test)
+    (2, ['aucPr', 'aucRoc', 'hitsAtK', 'mrr'])
     """
     started = time.perf_counter()
     device = x.device

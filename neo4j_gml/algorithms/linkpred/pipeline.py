@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import time
+from typing import cast
 
 import torch
 from torch import nn
@@ -25,6 +26,8 @@ from neo4j_gml.algorithms.linkpred.split import EdgeSplit, sample_non_edges
 from neo4j_gml.algorithms.linkpred.topological import link_scores
 from neo4j_gml.core.cancellation import checkpoint
 
+__all__ = ["CLASSIFIERS", "LINK_FEATURES", "PairClassifier", "pair_features", "train_pipeline"]
+
 LINK_FEATURES = ("HADAMARD", "COSINE", "L2")
 CLASSIFIERS = ("LOGISTIC_REGRESSION", "MLP")
 
@@ -37,7 +40,51 @@ def pair_features(
     link_features: list[str],
     topological: list[str],
 ) -> torch.Tensor:
-    """``float32[p, f]``: the pipeline's features of the pairs ``(a[i], b[i])``."""
+    """The pipeline's features of the pairs ``(a[i], b[i])``.
+
+    Node-property features first (one block per entry of ``link_features``: ``HADAMARD``
+    ``x_a * x_b``, ``COSINE`` ``cos(x_a, x_b)``, ``L2`` ``(x_a - x_b)^2``), then
+    ``log(1 + score)`` of each topological measure, computed with the pair's own edge treated as
+    absent.
+
+    Parameters
+    ----------
+    x : torch.Tensor or None
+        ``float[n, d]`` node features, or ``None`` for topological features only.
+    adj : Adjacency
+        The graph the topological measures are computed on.
+    a, b : torch.Tensor
+        ``int64[p]`` node positions of the pairs.
+    link_features : list of str
+        Entries of :data:`LINK_FEATURES`.
+    topological : list of str
+        Measures of :data:`~neo4j_gml.algorithms.linkpred.topological.MEASURES`.
+
+    Returns
+    -------
+    torch.Tensor
+        ``float32[p, f]``.
+
+    Raises
+    ------
+    ValueError
+        An unknown link feature, or no feature at all.
+
+    References
+    ----------
+    GDS manual, Link prediction pipelines (link features ``HADAMARD``, ``COSINE``, ``L2``;
+    logistic regression and MLP classifiers).
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> adj = from_edges(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 2, 2, 3]), 4)
+    >>> x = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0]])
+    >>> f = pair_features(x, adj, torch.tensor([0, 1]), torch.tensor([3, 3]),
+    ...                   ["HADAMARD", "COSINE"], ["COMMON_NEIGHBORS"])
+    >>> f.shape, f[:, :3].tolist()  # x_a * x_b, then the cosine
+    (torch.Size([2, 4]), [[1.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
+    """
     cols: list[torch.Tensor] = []
     if x is not None:
         xa, xb = x[a], x[b]
@@ -59,7 +106,28 @@ def pair_features(
 
 
 class PairClassifier(nn.Module):
-    """Standardisation followed by a logistic regression or a one-hidden-layer MLP."""
+    """Standardisation followed by a logistic regression or a one-hidden-layer MLP.
+
+    The buffers ``mean`` and ``std`` hold the training features' mean and deviation; the
+    classifier sees ``(features - mean) / std``.
+
+    Parameters
+    ----------
+    in_dim : int
+        Number of pair features.
+    classifier : str
+        One of :data:`CLASSIFIERS`.
+    hidden : int
+        Width of the MLP's hidden layer.
+
+    Raises
+    ------
+    ValueError
+        An unknown classifier.
+    """
+
+    mean: torch.Tensor  # buffers, registered in __init__
+    std: torch.Tensor
 
     def __init__(self, in_dim: int, classifier: str = "LOGISTIC_REGRESSION", hidden: int = 64):
         super().__init__()
@@ -75,7 +143,8 @@ class PairClassifier(nn.Module):
             self.net = nn.Linear(in_dim, 1)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        return self.net((features - self.mean) / self.std).squeeze(-1)
+        """``float32[p]``: the logit that each pair (a row of ``features``) is a link."""
+        return cast(torch.Tensor, self.net((features - self.mean) / self.std)).squeeze(-1)
 
 
 def train_pipeline(
@@ -98,9 +167,63 @@ def train_pipeline(
     Training negatives (``negative_ratio`` per training edge) are drawn uniformly from the pairs
     that are not training edges and not validation / test negatives. Full-batch Adam with weight
     decay ``penalty`` for ``epochs`` steps; the step with the best validation HR@``k`` (checked
-    every 10 steps) is kept. Topological features use the training graph only. ``report.test``
-    holds AUC-ROC, AUC-PR, HR@k and MRR on the test edges. ``O(epochs * p * f)`` for ``p``
-    training pairs and ``f`` features.
+    every 10 steps) is kept. Topological features use the training graph only.
+
+    Parameters
+    ----------
+    x : torch.Tensor or None
+        ``float[n, d]`` node features, or ``None`` for topological features only.
+    split : EdgeSplit
+        Train, validation and test edges with their negatives.
+    link_features : list of str
+        Entries of :data:`LINK_FEATURES`.
+    topological : list of str
+        Topological measures used as features.
+    classifier : str
+        One of :data:`CLASSIFIERS`.
+    hidden : int
+        Width of the MLP's hidden layer.
+    epochs : int
+        Full-batch steps.
+    learning_rate : float
+        Adam's learning rate.
+    penalty : float
+        Weight decay.
+    negative_ratio : float
+        Training negatives per training edge.
+    k : int
+        ``K`` of HR@K.
+    seed : int
+        Seed of the weights and the negatives.
+
+    Returns
+    -------
+    tuple
+        ``(model, report)``: the kept :class:`PairClassifier` (eval mode) and a
+        :class:`~neo4j_gml.algorithms.linkpred.gnn.TrainReport` whose ``test`` holds AUC-ROC,
+        AUC-PR, HR@k and MRR on the test edges.
+
+    Notes
+    -----
+    ``O(epochs * p * f)`` for ``p`` training pairs and ``f`` features.
+
+    References
+    ----------
+    GDS manual, Link prediction pipelines (link features ``HADAMARD``, ``COSINE``, ``L2``;
+    logistic regression and MLP classifiers).
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> from neo4j_gml.algorithms.linkpred.split import split_edges
+    >>> ring = torch.arange(10)
+    >>> adj = from_edges(torch.cat([ring, torch.tensor([0, 2, 4])]),
+    ...                  torch.cat([(ring + 1) % 10, torch.tensor([5, 7, 9])]), 10)
+    >>> split = split_edges(adj, test_fraction=0.2, validation_fraction=0.2, seed=0)
+    >>> model, report = train_pipeline(None, split, link_features=[],
+    ...                                topological=["COMMON_NEIGHBORS"], epochs=20, k=2)
+    >>> report.epochs, sorted(report.test)
+    (20, ['aucPr', 'aucRoc', 'hitsAtK', 'mrr'])
     """
     started = time.perf_counter()
     torch.manual_seed(seed)

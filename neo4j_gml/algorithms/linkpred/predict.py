@@ -9,6 +9,8 @@ import torch
 from neo4j_gml.algorithms.linkpred.adjacency import Adjacency
 from neo4j_gml.algorithms.linkpred.topological import top_k_sorted, two_hop_pairs
 
+__all__ = ["PairScorer", "predict_links"]
+
 PairScorer = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
@@ -26,8 +28,47 @@ def predict_links(
 
     Candidates are the non-adjacent nodes within two hops (every pair that shares a neighbour);
     ``probability(a, b)`` scores them in batches of ``batch_size``. Both directions of a pair are
-    candidates (one per source). Returns ``(source, target, probability)`` grouped by source,
-    most probable first. ``O(P log P)`` for ``P`` two-hop paths plus the scorer's cost.
+    candidates (one per source).
+
+    Parameters
+    ----------
+    probability : PairScorer
+        ``(a, b) -> float[p]``: the link probability of the pairs ``(a[i], b[i])``.
+    adj : Adjacency
+        The simple undirected adjacency candidates are drawn from.
+    top_n : int
+        Links kept per source.
+    threshold : float
+        Smallest probability kept.
+    sources : torch.Tensor or None
+        ``int64`` source positions (default: every node).
+    path_budget : int
+        Two-hop paths expanded at once.
+    batch_size : int
+        Pairs scored at once.
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``(source, target, probability)`` grouped by source, most probable first.
+
+    Notes
+    -----
+    ``O(P log P)`` for ``P`` two-hop paths plus the scorer's cost.
+
+    References
+    ----------
+    GDS manual, Link prediction pipelines (``predict`` with ``topN`` and ``threshold``).
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> adj = from_edges(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 2, 2, 3]), 4)
+    >>> def probability(a, b):
+    ...     return (a + b).double() / 10
+    >>> source, target, p = predict_links(probability, adj, top_n=1)
+    >>> source.tolist(), target.tolist(), p.tolist()
+    ([0, 1, 3], [3, 3, 1], [0.3, 0.4, 0.4])
     """
     out_s, out_t, out_p = [], [], []
     for s, t, _, _ in two_hop_pairs(adj, sources, None, path_budget):

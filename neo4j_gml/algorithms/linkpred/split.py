@@ -8,6 +8,8 @@ import torch
 
 from neo4j_gml.algorithms.linkpred.adjacency import Adjacency
 
+__all__ = ["EdgeSplit", "SplitError", "sample_non_edges", "split_edges", "undirected_edges"]
+
 
 class SplitError(ValueError):
     """The graph has too few relationships (or non-edges) for the requested split."""
@@ -20,6 +22,15 @@ class EdgeSplit:
     ``train`` is what message passing and training see; ``valid``/``test`` positives are held
     out of it. ``valid_neg``/``test_neg`` are node pairs that are edges nowhere in the graph,
     disjoint from each other.
+
+    Attributes
+    ----------
+    train, valid, test : torch.Tensor
+        ``int64[2, k]`` positive edges of each part.
+    valid_neg, test_neg : torch.Tensor
+        ``int64[2, k]`` negative pairs for validation and test.
+    num_nodes : int
+        ``n``.
     """
 
     train: torch.Tensor
@@ -31,7 +42,30 @@ class EdgeSplit:
 
 
 def undirected_edges(adj: Adjacency) -> torch.Tensor:
-    """``int64[2, m]``: each edge of ``adj`` once, ``u < v``, in ``(u, v)`` order."""
+    """Each edge of ``adj`` once, ``u < v``, in ``(u, v)`` order.
+
+    Parameters
+    ----------
+    adj : Adjacency
+        A simple undirected adjacency.
+
+    Returns
+    -------
+    torch.Tensor
+        ``int64[2, m]``.
+
+    References
+    ----------
+    GDS manual, Link prediction pipelines (``configureSplit``: ``testFraction``,
+    ``trainFraction``, ``negativeSamplingRatio``).
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> adj = from_edges(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 2, 2, 3]), 4)
+    >>> undirected_edges(adj).tolist()
+    [[0, 0, 1, 2], [1, 2, 2, 3]]
+    """
     rows = torch.repeat_interleave(torch.arange(adj.num_nodes, device=adj.device), adj.degree)
     keep = rows < adj.indices
     return torch.stack([rows[keep], adj.indices[keep]])
@@ -40,9 +74,41 @@ def undirected_edges(adj: Adjacency) -> torch.Tensor:
 def sample_non_edges(
     adj: Adjacency, count: int, generator: torch.Generator, exclude: torch.Tensor | None = None
 ) -> torch.Tensor:
-    """``int64[2, count]`` distinct uniform pairs ``u < v`` that are not edges of ``adj``.
+    """Distinct uniform pairs ``u < v`` that are not edges of ``adj``, by rejection sampling.
 
-    ``exclude`` (``int64[2, k]``, ``u < v``) lists more pairs to avoid. Rejection sampling.
+    Parameters
+    ----------
+    adj : Adjacency
+        A simple undirected adjacency.
+    count : int
+        Pairs to draw.
+    generator : torch.Generator
+        A CPU generator (the draws are made on the CPU, then moved to ``adj``'s device).
+    exclude : torch.Tensor or None
+        ``int64[2, k]`` more pairs to avoid (``u < v``).
+
+    Returns
+    -------
+    torch.Tensor
+        ``int64[2, count]``.
+
+    Raises
+    ------
+    SplitError
+        Fewer than ``count`` such pairs exist.
+
+    References
+    ----------
+    GDS manual, Link prediction pipelines (``configureSplit``: ``testFraction``,
+    ``trainFraction``, ``negativeSamplingRatio``).
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> adj = from_edges(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 2, 2, 3]), 4)
+    >>> pairs = sample_non_edges(adj, 2, torch.Generator().manual_seed(0))
+    >>> sorted(map(tuple, pairs.t().tolist()))  # the only two non-adjacent pairs
+    [(0, 3), (1, 3)]
     """
     n = adj.num_nodes
     available = n * (n - 1) // 2 - adj.keys.numel() // 2
@@ -87,8 +153,48 @@ def split_edges(
 
     Each undirected edge lands in exactly one part (``round(m * fraction)`` test and validation
     edges); validation and test get ``round(positives * negative_ratio)`` negatives each, drawn
-    uniformly from the pairs that are edges nowhere in the graph. Raises :class:`SplitError`
-    when a part would be empty. ``O(m log m)``; the same ``seed`` gives the same split.
+    uniformly from the pairs that are edges nowhere in the graph.
+
+    Parameters
+    ----------
+    adj : Adjacency
+        A simple undirected adjacency.
+    test_fraction : float
+        Share of the edges held out for testing.
+    validation_fraction : float
+        Share of the edges held out for validation (``0`` for none).
+    negative_ratio : float
+        Negatives per validation and test edge.
+    seed : int
+        The same seed gives the same split.
+
+    Returns
+    -------
+    EdgeSplit
+        The parts and their negatives.
+
+    Raises
+    ------
+    SplitError
+        A part would be empty, or there are too few non-adjacent pairs.
+
+    Notes
+    -----
+    ``O(m log m)``.
+
+    References
+    ----------
+    GDS manual, Link prediction pipelines (``configureSplit``: ``testFraction``,
+    ``trainFraction``, ``negativeSamplingRatio``).
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> ring = torch.arange(10)
+    >>> adj = from_edges(ring, (ring + 1) % 10, 10)
+    >>> split = split_edges(adj, test_fraction=0.2, validation_fraction=0.1, seed=0)
+    >>> split.train.shape[1], split.valid.shape[1], split.test.shape[1], split.test_neg.shape[1]
+    (7, 1, 2, 2)
     """
     edges = undirected_edges(adj)
     m = edges.shape[1]

@@ -19,6 +19,8 @@ import torch
 
 from neo4j_gml.algorithms.linkpred.adjacency import Adjacency, common_neighbors, expand
 
+__all__ = ["MEASURES", "link_scores", "top_k_sorted", "two_hop_candidates", "two_hop_pairs"]
+
 MEASURES = (
     "ADAMIC_ADAR",
     "COMMON_NEIGHBORS",
@@ -76,18 +78,58 @@ def link_scores(
     community: torch.Tensor | None = None,
     without_pair_edge: bool = False,
 ) -> torch.Tensor:
-    """``float64[p]``: the ``measure`` score of each pair ``(a[i], b[i])`` (positions).
+    """The ``measure`` score of each pair ``(a[i], b[i])`` (positions).
 
-    Args:
-        adj: the simple undirected adjacency (:func:`adjacency.from_graph`).
-        a, b: ``int64[p]`` node positions.
-        measure: one of :data:`MEASURES`.
-        community: ``[n]`` community values, for ``SAME_COMMUNITY``.
-        without_pair_edge: score each pair as if its own edge were absent (for training pairs
-            that are edges, so that the feature does not reveal the label).
+    GDS's functions compute the same values one pair at a time (for simple graphs; GDS counts
+    parallel relationships in degrees).
 
-    Complexity ``O(sum_i min(deg a_i, deg b_i) log m)``; GDS's functions compute the same
-    values one pair at a time (for simple graphs; GDS counts parallel relationships in degrees).
+    Parameters
+    ----------
+    adj : Adjacency
+        The simple undirected adjacency
+        (:func:`~neo4j_gml.algorithms.linkpred.adjacency.from_graph`).
+    a, b : torch.Tensor
+        ``int64[p]`` node positions.
+    measure : str
+        One of :data:`MEASURES` (module docstring).
+    community : torch.Tensor or None
+        ``[n]`` community values, for ``SAME_COMMUNITY``.
+    without_pair_edge : bool
+        Score each pair as if its own edge were absent (for training pairs that are edges, so
+        that the feature does not reveal the label).
+
+    Returns
+    -------
+    torch.Tensor
+        ``float64[p]`` scores.
+
+    Raises
+    ------
+    ValueError
+        An unknown measure, or ``SAME_COMMUNITY`` without ``community``.
+
+    Notes
+    -----
+    Complexity ``O(sum_i min(deg a_i, deg b_i) log m)``.
+
+    References
+    ----------
+    L. A. Adamic and E. Adar, "Friends and neighbors on the Web", Social Networks 25 (2003);
+    T. Zhou, L. Lu, Y.-C. Zhang, "Predicting missing links via local information", Eur. Phys. J. B
+    71 (2009); GDS manual, Topological link prediction.
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> # a triangle 0-1-2 with a tail 2-3
+    >>> adj = from_edges(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 2, 2, 3]), 4)
+    >>> a, b = torch.tensor([0, 0]), torch.tensor([3, 1])
+    >>> link_scores(adj, a, b, "ADAMIC_ADAR").round(decimals=3).tolist()
+    [0.91, 0.91]
+    >>> link_scores(adj, a, b, "PREFERENTIAL_ATTACHMENT").tolist()
+    [2.0, 4.0]
+    >>> link_scores(adj, a, b, "PREFERENTIAL_ATTACHMENT", without_pair_edge=True).tolist()
+    [2.0, 1.0]
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; known: {MEASURES}")
@@ -121,13 +163,48 @@ def two_hop_pairs(
     weight: torch.Tensor | None = None,
     path_budget: int = 20_000_000,
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]]:
-    """Blocks of the distinct pairs ``(u, v)`` joined by a two-hop path ``u - w - v``, with
-    ``u`` in ``sources`` (default: all nodes), ``v != u`` and ``v`` not adjacent to ``u``.
+    """Blocks of the distinct pairs ``(u, v)`` joined by a two-hop path ``u - w - v``.
 
-    Yields ``(u, v, summed, count)`` sorted by ``(u, v)``: ``count`` is the number of common
-    neighbours ``w`` and ``summed`` the sum of ``weight[w]`` over them (``count`` when
-    ``weight`` is ``None``), both float64. About ``path_budget`` paths are expanded per block and
-    all pairs of one source are in the same block. ``O(P log P)`` for ``P`` paths in all.
+    ``u`` is in ``sources`` (default: all nodes), ``v != u`` and ``v`` is not adjacent to ``u``.
+    About ``path_budget`` paths are expanded per block and all pairs of one source are in the
+    same block.
+
+    Parameters
+    ----------
+    adj : Adjacency
+        The simple undirected adjacency.
+    sources : torch.Tensor or None
+        ``int64`` source positions (default: every node).
+    weight : torch.Tensor or None
+        ``float64[n]`` what a common neighbour ``w`` contributes to ``summed``.
+    path_budget : int
+        Two-hop paths expanded per block.
+
+    Yields
+    ------
+    tuple of torch.Tensor
+        ``(u, v, summed, count)`` sorted by ``(u, v)``: ``count`` is the number of common
+        neighbours ``w`` and ``summed`` the sum of ``weight[w]`` over them (``count`` when
+        ``weight`` is ``None``), both float64.
+
+    Notes
+    -----
+    ``O(P log P)`` for ``P`` paths in all.
+
+    References
+    ----------
+    L. A. Adamic and E. Adar, "Friends and neighbors on the Web", Social Networks 25 (2003);
+    T. Zhou, L. Lu, Y.-C. Zhang, "Predicting missing links via local information", Eur. Phys. J. B
+    71 (2009); GDS manual, Topological link prediction.
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> # a triangle 0-1-2 with a tail 2-3
+    >>> adj = from_edges(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 2, 2, 3]), 4)
+    >>> for u, v, summed, count in two_hop_pairs(adj):
+    ...     print(u.tolist(), v.tolist(), count.tolist())
+    [0, 1, 3, 3] [3, 3, 0, 1] [1.0, 1.0, 1.0, 1.0]
     """
     device, n = adj.device, adj.num_nodes
     if sources is None:
@@ -168,11 +245,36 @@ def two_hop_pairs(
 def top_k_sorted(
     s: torch.Tensor, t: torch.Tensor, v: torch.Tensor, k: int
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Each source's ``k`` highest values, for pairs already sorted by ``(s, t)``; ties keep
-    ascending ``t``.
+    """Each source's ``k`` highest values, for pairs already sorted by ``(s, t)``.
 
-    Each large group's ``k``-th value is found with :func:`torch.topk` on groups padded to the
-    next power of two (linear time); only the pairs reaching it are then sorted.
+    Ties keep ascending ``t``. Each large group's ``k``-th value is found with
+    :func:`torch.topk` on groups padded to the next power of two (linear time); only the pairs
+    reaching it are then sorted.
+
+    Parameters
+    ----------
+    s, t : torch.Tensor
+        ``int64[p]`` sources and targets, sorted by ``(s, t)``.
+    v : torch.Tensor
+        ``float[p]`` values.
+    k : int
+        Pairs kept per source.
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``(s, t, v)`` grouped by source, highest value first.
+
+    References
+    ----------
+    GDS manual, Topological link prediction (``topK`` candidates per node).
+
+    Examples
+    --------
+    >>> s, t = torch.tensor([0, 0, 0, 1]), torch.tensor([1, 2, 3, 0])
+    >>> v = torch.tensor([0.5, 0.9, 0.5, 0.2], dtype=torch.float64)
+    >>> [x.tolist() for x in top_k_sorted(s, t, v, 2)]
+    [[0, 0, 1], [2, 1, 0], [0.9, 0.5, 0.2]]
     """
     if s.numel() == 0:
         return s, t, v
@@ -218,16 +320,49 @@ def two_hop_candidates(
     ``top_k`` highest kept (ties: lower position first). Sources are processed in blocks so that
     at most ``path_budget`` two-hop paths are held at once.
 
-    Args:
-        adj: the simple undirected adjacency.
-        measure: one of :data:`MEASURES`.
-        top_k: candidates per source (>= 1).
-        sources: node positions to generate for (default: all nodes).
-        community: ``[n]`` community values, for ``SAME_COMMUNITY``.
-        path_budget: two-hop paths expanded per block.
+    Parameters
+    ----------
+    adj : Adjacency
+        The simple undirected adjacency.
+    measure : str
+        One of :data:`MEASURES`.
+    top_k : int
+        Candidates per source (>= 1).
+    sources : torch.Tensor or None
+        Node positions to generate for (default: all nodes).
+    community : torch.Tensor or None
+        ``[n]`` community values, for ``SAME_COMMUNITY``.
+    path_budget : int
+        Two-hop paths expanded per block.
 
-    Returns ``(source, target, score)`` grouped by source, best first. Complexity: ``O(P log P)``
-    for ``P = sum over sources u of sum over w in N(u) of deg(w)`` two-hop paths.
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``(source, target, score)`` grouped by source, best first.
+
+    Raises
+    ------
+    ValueError
+        An unknown measure.
+
+    Notes
+    -----
+    ``O(P log P)`` for ``P = sum over sources u of sum over w in N(u) of deg(w)`` two-hop paths.
+
+    References
+    ----------
+    L. A. Adamic and E. Adar, "Friends and neighbors on the Web", Social Networks 25 (2003);
+    T. Zhou, L. Lu, Y.-C. Zhang, "Predicting missing links via local information", Eur. Phys. J. B
+    71 (2009); GDS manual, Topological link prediction.
+
+    Examples
+    --------
+    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
+    >>> # a triangle 0-1-2 with a tail 2-3
+    >>> adj = from_edges(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 2, 2, 3]), 4)
+    >>> source, target, score = two_hop_candidates(adj, "RESOURCE_ALLOCATION", 1)
+    >>> source.tolist(), target.tolist(), score.round(decimals=3).tolist()
+    ([0, 1, 3], [3, 3, 0], [0.333, 0.333, 0.333])
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; known: {MEASURES}")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 import torch
 
 from neo4j_gml.core.cancellation import checkpoint
+
+__all__ = ["METRICS", "knn", "prepare", "similarity_of_blocks", "similarity_of_pairs"]
 
 METRICS = ("DEFAULT", "COSINE", "EUCLIDEAN", "PEARSON", "JACCARD", "OVERLAP")
 _BLOCK_ELEMENTS = 1 << 24  # entries of one float64 (rows x n) similarity block per property
@@ -118,7 +121,7 @@ class _Property:
         if self.kind == "PEARSON":
             return (xa * xb).sum(dim=1).clamp(min=0.0)
         if self.kind == "EUCLIDEAN":
-            return 1.0 / (1.0 + (xa - xb).norm(dim=1))
+            return 1.0 / (1.0 + cast(torch.Tensor, (xa - xb).norm(dim=1)))
         inter = (xa * xb).sum(dim=1)
         sa, sb = self.size[a], self.size[b]
         den = (sa + sb - inter) if self.kind == "JACCARD" else torch.minimum(sa, sb)
@@ -128,7 +131,34 @@ class _Property:
 def similarity_of_blocks(
     props: Sequence[_Property], a: torch.Tensor, b: torch.Tensor
 ) -> torch.Tensor:
-    """``float64[C, p, q]``: the (averaged) similarity of nodes ``a[c, i]`` and ``b[c, j]``."""
+    """The (averaged) similarity of nodes ``a[c, i]`` and ``b[c, j]``, block by block.
+
+    Parameters
+    ----------
+    props : sequence of prepared properties
+        From :func:`prepare`; their similarities are averaged.
+    a : torch.Tensor
+        ``int64[C, p]`` node positions.
+    b : torch.Tensor
+        ``int64[C, q]`` node positions.
+
+    Returns
+    -------
+    torch.Tensor
+        ``float64[C, p, q]``.
+
+    References
+    ----------
+    GDS manual, K-Nearest Neighbors (similarity metrics of node properties).
+
+    Examples
+    --------
+    >>> x = torch.tensor([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    >>> props = prepare([(x, "EUCLIDEAN")])
+    >>> similarity_of_blocks(props, torch.tensor([[0, 2]]), torch.tensor([[1, 3]])).round(
+    ...     decimals=3).tolist()
+    [[[0.876, 0.44], [0.44, 0.876]]]
+    """
     s = props[0].batch(a, b)
     for p in props[1:]:
         s = s + p.batch(a, b)
@@ -138,7 +168,32 @@ def similarity_of_blocks(
 def similarity_of_pairs(
     props: Sequence[_Property], a: torch.Tensor, b: torch.Tensor
 ) -> torch.Tensor:
-    """``float64``: the (averaged) similarity of nodes ``a[i]`` and ``b[i]``."""
+    """The (averaged) similarity of nodes ``a[i]`` and ``b[i]``.
+
+    Parameters
+    ----------
+    props : sequence of prepared properties
+        From :func:`prepare`; their similarities are averaged.
+    a, b : torch.Tensor
+        ``int64`` node positions of the same shape.
+
+    Returns
+    -------
+    torch.Tensor
+        ``float64``, the shape of ``a``.
+
+    References
+    ----------
+    GDS manual, K-Nearest Neighbors (similarity metrics of node properties).
+
+    Examples
+    --------
+    >>> x = torch.tensor([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    >>> props = prepare([(x, "EUCLIDEAN")])  # 1 / (1 + ||a - b||)
+    >>> similarity_of_pairs(props, torch.tensor([0, 0]), torch.tensor([1, 2])).round(
+    ...     decimals=3).tolist()
+    [0.876, 0.414]
+    """
     s = props[0].pairs(a, b)
     for p in props[1:]:
         s = s + p.pairs(a, b)
@@ -146,39 +201,190 @@ def similarity_of_pairs(
 
 
 def prepare(properties: Sequence[tuple[torch.Tensor, str]]) -> list[_Property]:
-    """The properties ready for :func:`similarity_of_pairs` (``ValueError`` when none)."""
+    """The properties ready for :func:`similarity_of_pairs` and :func:`similarity_of_blocks`.
+
+    Parameters
+    ----------
+    properties : sequence of (torch.Tensor, str)
+        ``(values, metric)`` per property, as :func:`knn` takes them.
+
+    Returns
+    -------
+    list
+        One prepared property each (normalised rows for COSINE and PEARSON, value sets for
+        JACCARD and OVERLAP).
+
+    Raises
+    ------
+    ValueError
+        No property given.
+
+    References
+    ----------
+    GDS manual, K-Nearest Neighbors (similarity metrics of node properties).
+
+    Examples
+    --------
+    >>> x = torch.tensor([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    >>> len(prepare([(x, "COSINE"), (x[:, 0], "DEFAULT")]))
+    2
+    """
     if not properties:
         raise ValueError("knn needs at least one property")
     return [_Property(v, m) for v, m in properties]
 
 
+def _select_top(
+    sim: torch.Tensor, k: int, ids: torch.Tensor | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(similarity, column)`` ``[r, k]``: each row's ``k`` most similar entries, most similar
+    first; among equal similarities the smaller id comes first, and a tie at the ``k``-th place
+    keeps the smallest ids.
+
+    ``sim`` is ``float64[r, w]`` (``-inf`` for no candidate), ``ids`` ``long[r, w]`` the node of
+    each entry, distinct within a row (default: the column). ``O(r w)`` beyond ``torch.topk``.
+    """
+    val, col = torch.topk(sim, k, dim=1)
+    kth = val[:, -1:]
+    tied = (sim >= kth).sum(dim=1) > k
+    if bool(tied.any()):
+        rows = torch.nonzero(tied).squeeze(1)
+        s, edge = sim[rows], kth[rows]
+        by_id = (
+            torch.argsort(ids[rows], dim=1)
+            if ids is not None
+            else torch.arange(sim.shape[1], device=sim.device).expand_as(s)
+        )
+        s = s.gather(1, by_id)
+        above, equal = s > edge, s == edge
+        need = k - above.sum(dim=1, keepdim=True)
+        keep = above | (equal & (torch.cumsum(equal.long(), dim=1) <= need))
+        chosen = by_id[keep].view(-1, k)
+        col[rows] = chosen
+        val[rows] = sim[rows].gather(1, chosen)
+    # rows chosen by id above, and rows with equal values (topk lists them in no set order):
+    # most similar first, equal values by ascending id
+    mixed = torch.nonzero(tied | (val[:, 1:] == val[:, :-1]).any(dim=1)).squeeze(1)
+    if mixed.numel():
+        v, c = val[mixed], col[mixed]
+        key = ids[mixed].gather(1, c) if ids is not None else c
+        order = torch.argsort(key, dim=1)
+        v, c = v.gather(1, order), c.gather(1, order)
+        order = torch.argsort(v, dim=1, descending=True, stable=True)
+        val[mixed], col[mixed] = v.gather(1, order), c.gather(1, order)
+    return val, col
+
+
 def _exact_rows(
     props: Sequence[_Property], rows: torch.Tensor, k: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(similarity, target)`` ``[len(rows), k]`` in float64, by full similarity rows."""
+    """``(similarity, target)`` ``[len(rows), k]`` in float64, by full similarity rows (ties
+    as :func:`_select_top` breaks them)."""
     s = props[0].block(rows)
     for p in props[1:]:
         s = s + p.block(rows)
     s = s / len(props)
     s[torch.arange(rows.numel(), device=rows.device), rows] = -torch.inf
-    return torch.topk(s, k, dim=1)
+    return _select_top(s, k)
 
 
 def _exact_scalar(prop: _Property, k: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """One scalar property: the ``k`` nearest on a line lie among ``k`` sorted neighbours a side."""
+    """One scalar property: the ``k`` nearest on a line lie among ``k`` sorted neighbours a side.
+
+    Nodes are sorted by (value, position), so equal values lie in runs of ascending position,
+    and ties keep the smallest positions (:func:`_select_top`): a node whose own run holds ``k``
+    others takes the run's first ones (similarity 1); otherwise its candidates are the ``k``
+    nodes on each side, and when the ``k``-th place ties with the outermost candidate of a side
+    the tied run goes on beyond it, so the run's first ``k + 1`` nodes join the candidates. A
+    tie that spans several values beyond the window (rounding) recomputes the row in full.
+    ``O(n log n + n k)``.
+    """
     x = prop.x
     n = x.numel()
-    order = torch.argsort(x)
+    dev = x.device
+    order = torch.argsort(x, stable=True)
+    xs = x[order]
+    run_start = torch.searchsorted(xs, x, right=False)
+    run_stop = torch.searchsorted(xs, x, right=True)
+    sims = torch.empty(n, k, dtype=torch.float64, device=dev)
+    targets = torch.empty(n, k, dtype=torch.long, device=dev)
+    # a node with k others of its own value: the first k of them (smallest positions), unless
+    # a node of another value is as similar (1.0, by rounding)
+    many = run_stop - run_start > k
+    own = torch.nonzero(many).squeeze(1)
+    for beyond in (run_start[own] - 1, run_stop[own]):
+        inside = (beyond >= 0) & (beyond < n)
+        near = prop.pairs(own, order[beyond.clamp(0, n - 1)]) == 1.0
+        many[own[inside & near]] = False
+    own = torch.nonzero(many).squeeze(1)
+    if own.numel():
+        head = order[run_start[own, None] + torch.arange(k + 1, device=dev)[None, :]]
+        first = torch.argsort((head == own[:, None]).to(torch.int8), dim=1, stable=True)
+        mates = head.gather(1, first[:, :k])
+        targets[own], sims[own] = mates, prop.pairs(own[:, None].expand_as(mates), mates)
+    rows = torch.nonzero(~many).squeeze(1)
+    if rows.numel():
+        sims[rows], targets[rows] = _scalar_window(prop, k, rows, order, xs)
+    return sims, targets
+
+
+def _scalar_window(
+    prop: _Property, k: int, rows: torch.Tensor, order: torch.Tensor, xs: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`_exact_scalar` for ``rows``: the window of ``k`` sorted places a side, extended by
+    the head of a tied run that goes on beyond it."""
+    n = xs.numel()
+    dev = xs.device
     pos = torch.empty_like(order)
-    pos[order] = torch.arange(n, device=x.device)
-    off = torch.cat([torch.arange(-k, 0), torch.arange(1, k + 1)]).to(x.device)
-    win = pos[:, None] + off[None, :]
+    pos[order] = torch.arange(n, device=dev)
+    p = pos[rows]
+    off = torch.cat([torch.arange(-k, 0), torch.arange(1, k + 1)]).to(dev)
+    win = p[:, None] + off[None, :]  # sorted places
     valid = (win >= 0) & (win < n)
     cand = order[win.clamp(0, n - 1)]
-    node = torch.arange(n, device=x.device)[:, None].expand_as(cand)
-    sim = torch.where(valid, prop.pairs(node, cand), torch.full_like(x[:1], -torch.inf))
-    val, j = torch.topk(sim, k, dim=1)
-    return val, cand.gather(1, j)
+    none = torch.full_like(xs[:1], -torch.inf)
+    sim = torch.where(valid, prop.pairs(rows[:, None].expand_as(cand), cand), none)
+    pad = n + torch.arange(2 * k, device=dev)
+    val, j = _select_top(sim, k, torch.where(valid, cand, pad))
+    targets = cand.gather(1, j)
+    # rows whose k-th value equals the outermost candidate of a side (column 0: k places to
+    # the left, column 2k - 1: k places to the right): equal values may go on beyond it
+    kth = val[:, -1]
+    sides = (0, 2 * k - 1)
+    outer = [valid[:, c] & (sim[:, c] == kth) for c in sides]
+    sus = torch.nonzero(outer[0] | outer[1]).squeeze(1)
+    if sus.numel() == 0:
+        return val, targets
+    u, pu = rows[sus], p[sus]
+    places = [torch.where(valid[sus], win[sus], torch.full_like(win[sus], -1))]
+    redo = torch.zeros(sus.numel(), dtype=torch.bool, device=dev)
+    for c, on in zip(sides, outer, strict=True):
+        on = on[sus]
+        edge = xs[win[sus, c].clamp(0, n - 1)]
+        start = torch.searchsorted(xs, edge, right=False)
+        stop = torch.searchsorted(xs, edge, right=True)
+        head = start[:, None] + torch.arange(k + 1, device=dev)[None, :]
+        # a head place inside the window is a candidate already; u's own place is no candidate
+        fresh = on[:, None] & (head < stop[:, None]) & ((head - pu[:, None]).abs() > k)
+        places.append(torch.where(fresh, head, torch.full_like(head, -1)))
+        # the node just beyond the run, equally similar through rounding: recompute the row
+        beyond = start - 1 if c == 0 else stop
+        inside = (beyond >= 0) & (beyond < n)
+        b_sim = prop.pairs(u, order[beyond.clamp(0, n - 1)])
+        redo |= on & inside & (b_sim == kth[sus])
+    # (the two sides' runs differ: one run on both sides would hold u, and u's run, when it
+    # lies in the window path, has at most k others, all within the window)
+    place = torch.cat(places, dim=1)
+    present = place >= 0
+    ext = order[place.clamp(min=0)]
+    e_sim = torch.where(present, prop.pairs(u[:, None].expand_as(ext), ext), none)
+    e_pad = n + torch.arange(place.shape[1], device=dev)[None, :].expand_as(ext)
+    e_val, e_j = _select_top(e_sim, k, torch.where(present, ext, e_pad))
+    val[sus], targets[sus] = e_val, ext.gather(1, e_j)
+    if bool(redo.any()):
+        r = sus[redo]
+        val[r], targets[r] = _exact_rows([prop], rows[r], k)
+    return val, targets
 
 
 def _exact_linear(
@@ -233,7 +439,7 @@ def _exact_linear(
         if c == n - 1:
             ok = torch.ones_like(ok)
         sim = prop.pairs(node, cand)
-        val, j = torch.topk(sim, k, dim=1)
+        val, j = _select_top(sim, k, cand)
         sims[start:stop], targets[start:stop] = val, cand.gather(1, j)
         redo.append((local + start)[~ok])
     redo_rows = torch.cat(redo)
@@ -263,19 +469,58 @@ def knn(
     Every node gets its ``min(top_k, n - 1)`` most similar *other* nodes (GDS's sampling
     procedure converges to this; here it is computed exactly; see
     :func:`neo4j_gml.algorithms.similarity.knn_descent.knn_descent` for GDS's approximate
-    algorithm). Pairs below ``similarity_cutoff`` are dropped. Ties are broken arbitrarily.
+    algorithm). Pairs below ``similarity_cutoff`` are dropped. Equally similar nodes at the
+    ``k``-th place are kept by ascending position (Neo4j id), and equal similarities are listed
+    by ascending target. GDS keeps the one it met first (``NeighborList.add`` refuses an equal
+    similarity on a full list and places equal ones at random among each other); it meets
+    candidates in random order, so any of the tied nodes is a GDS answer, and the smallest ids
+    are the one that needs no randomness.
 
-    How: one scalar property sorts the values (the ``k`` nearest lie within ``k`` places on
-    each side): ``O(n log n + n k)``. One COSINE, PEARSON or EUCLIDEAN list property finds
+    Parameters
+    ----------
+    properties : sequence of (torch.Tensor, str)
+        ``(values, metric)`` per property, all with ``n`` rows on one device.
+    top_k : int
+        Neighbours per node, ``>= 1``.
+    similarity_cutoff : float
+        Smallest similarity kept.
+    block_rows : int or None
+        Rows per similarity block (default: chosen from ``n`` and the device).
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``(source, target, similarity)``: positions and ``float64`` values, grouped by source,
+        most similar first, equal similarities by ascending target.
+
+    Raises
+    ------
+    ValueError
+        ``top_k < 1`` or no property.
+
+    Notes
+    -----
+    One scalar property sorts the values (the ``k`` nearest lie within ``k`` places on each
+    side): ``O(n log n + n k)``. One COSINE, PEARSON or EUCLIDEAN list property finds
     ``k + max(8, k/2)`` candidates per node with float32 matrix products, rescores them in
     float64 and recomputes in float64 the rare rows where float32 rounding could have changed
     the answer (so similarities are float64-exact and the neighbour sets are exact up to ties).
     Anything else computes float64 similarity blocks. Time ``O(n^2 d)`` in blocks of rows,
-    memory ``O(block_rows * n)`` (``block_rows`` defaults to ``2**21 / n`` on CPU for
-    the float32 path, ``2**24 / n`` otherwise).
+    memory ``O(block_rows * n)`` (``block_rows`` defaults to ``2**21 / n`` on CPU for the
+    float32 path, ``2**24 / n`` otherwise).
 
-    Returns ``(source, target, similarity)`` positions and ``float64`` values, grouped by source,
-    most similar first.
+    References
+    ----------
+    GDS manual, K-Nearest Neighbors (similarity metrics of node properties).
+
+    Examples
+    --------
+    >>> x = torch.tensor([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    >>> source, target, similarity = knn([(x, "COSINE")], top_k=1)
+    >>> source.tolist(), target.tolist(), similarity.round(decimals=3).tolist()
+    ([0, 1, 2, 3], [1, 0, 3, 2], [0.997, 0.997, 0.997, 0.997])
+    >>> knn([(torch.tensor([1.0, 2.0, 4.0]), "DEFAULT")], top_k=1)[2].round(decimals=3).tolist()
+    [0.5, 0.5, 0.333]
     """
     if top_k < 1:
         raise ValueError("top_k must be at least 1")

@@ -15,6 +15,8 @@ from neo4j_gml.algorithms.similarity.knn import (
 )
 from neo4j_gml.core.cancellation import checkpoint
 
+__all__ = ["AUTO_EXACT_MAX_NODES", "INITIAL_SAMPLERS", "knn_descent"]
+
 INITIAL_SAMPLERS = ("UNIFORM", "RANDOMWALK")
 # largest graph for which method AUTO computes the exact result; NN-Descent above. Measured on
 # one CPU thread, d = 16, COSINE, topK 10: exact 1.8 s at 20k nodes and 9 s at 50k, NN-Descent
@@ -187,26 +189,73 @@ def knn_descent(
 
     Same properties, metrics and result as :func:`neo4j_gml.algorithms.similarity.knn.knn`
     (``(source, target, similarity)`` grouped by source, most similar first, pairs below
-    ``similarity_cutoff`` dropped), plus stats ``ranIterations``, ``didConverge``,
-    ``nodePairsConsidered`` (similarity computations made) and ``nodesCompared`` (``n``).
+    ``similarity_cutoff`` dropped), plus run statistics.
 
-    Algorithm (Dong, Charikar, Li, "Efficient K-Nearest Neighbor Graph Construction for Generic
-    Similarity Measures", WWW 2011, with sampling, as in GDS): every node starts with ``k``
-    random neighbours (``initial_sampler`` ``UNIFORM``; ``RANDOMWALK`` takes the first distinct
-    nodes of a ``2k``-step random walk over ``graph_csr = (indptr, indices)``, then uniform
-    ones). Each iteration, every node ``v`` samples ``ceil(sample_rate * k)`` of its neighbours
-    flagged new (and unflags them), takes its old neighbours, and adds up to
-    ``ceil(sample_rate * k)`` random reverse neighbours of each kind; the local join compares
-    new-new and new-old pairs among them, plus ``random_joins`` random nodes per node; a
-    compared pair enters either node's list when more similar than its worst neighbour (or
-    equally similar, with probability ``perturbation_rate``). It stops when an iteration
-    changes fewer than ``delta_threshold * k * n`` list entries (``didConverge``), or after
-    ``max_iterations``. All steps are batched tensor operations (sorts, gathers, scatters);
-    the same ``random_seed`` on the same device gives the same result. With
-    ``top_k >= n - 1`` every pair is needed and the exact result is returned.
+    Parameters
+    ----------
+    properties : sequence of (torch.Tensor, str)
+        ``(values, metric)`` per property, as :func:`~neo4j_gml.algorithms.similarity.knn.knn`
+        takes them.
+    top_k : int
+        Neighbours per node, ``>= 1``.
+    similarity_cutoff : float
+        Smallest similarity kept.
+    sample_rate : float
+        ``rho``: share of the ``k`` neighbours sampled per iteration.
+    delta_threshold : float
+        Converged when an iteration changes fewer than ``delta_threshold * k * n`` entries.
+    max_iterations : int
+        Most iterations.
+    random_joins : int
+        Random nodes compared per node and iteration.
+    perturbation_rate : float
+        Probability of accepting an equally similar candidate.
+    initial_sampler : str
+        ``'UNIFORM'`` or ``'RANDOMWALK'``.
+    graph_csr : tuple of torch.Tensor or None
+        ``(indptr, indices)`` of the graph the ``RANDOMWALK`` sampler walks on.
+    random_seed : int or None
+        Seed; ``None`` draws one. The same seed on the same device gives the same result.
+
+    Returns
+    -------
+    tuple
+        ``(source, target, similarity, stats)`` with stats ``ranIterations``, ``didConverge``,
+        ``nodePairsConsidered`` (similarity computations made) and ``nodesCompared`` (``n``).
+
+    Raises
+    ------
+    ValueError
+        ``top_k < 1``, an unknown ``initial_sampler`` or no property.
+
+    Notes
+    -----
+    Every node starts with ``k`` random neighbours (``initial_sampler`` ``UNIFORM``;
+    ``RANDOMWALK`` takes the first distinct nodes of a ``2k``-step random walk over
+    ``graph_csr``, then uniform ones). Each iteration, every node ``v`` samples
+    ``ceil(sample_rate * k)`` of its neighbours flagged new (and unflags them), takes its old
+    neighbours, and adds up to ``ceil(sample_rate * k)`` random reverse neighbours of each kind;
+    the local join compares new-new and new-old pairs among them, plus ``random_joins`` random
+    nodes per node; a compared pair enters either node's list when more similar than its worst
+    neighbour (or equally similar, with probability ``perturbation_rate``). It stops when an
+    iteration changes fewer than ``delta_threshold * k * n`` list entries (``didConverge``), or
+    after ``max_iterations``. All steps are batched tensor operations (sorts, gathers,
+    scatters). With ``top_k >= n - 1`` every pair is needed and the exact result is returned.
 
     Cost per iteration ``O(n (k^2 rho^2 + k^2 rho + random_joins) d)`` similarity work plus
     sorts of the accepted proposals; memory ``O(n k)`` plus one join chunk.
+
+    References
+    ----------
+    W. Dong, M. Charikar, K. Li, "Efficient k-nearest neighbor graph construction for generic
+    similarity measures", WWW 2011; GDS manual, K-Nearest Neighbors.
+
+    Examples
+    --------
+    >>> x = torch.tensor([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    >>> source, target, similarity, stats = knn_descent([(x, "COSINE")], top_k=1, random_seed=42)
+    >>> source.tolist(), target.tolist(), stats["didConverge"], stats["nodesCompared"]
+    ([0, 1, 2, 3], [1, 0, 3, 2], True, 4)
     """
     if top_k < 1:
         raise ValueError("top_k must be at least 1")
