@@ -37,6 +37,9 @@ from neo4j_gml.io.names import quote
 from neo4j_gml.io.user_query import run_user_query
 
 NO_DEFAULT = object()
+#: the "default" of a node property that may be missing on some nodes (e.g. GDS's
+#: ``seedProperty``): a missing value is read as NaN; a stored NaN or Infinity is still refused
+NAN_IF_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,21 @@ class Projection:
 
     @classmethod
     def from_config(
-        cls, cfg: Mapping[str, Any], extra_properties: Iterable[str] = ()
+        cls,
+        cfg: Mapping[str, Any],
+        extra_properties: Iterable[str] = (),
+        missing_allowed: Iterable[str] = (),
     ) -> Projection:
-        """The projection a validated procedure config describes, plus ``extra_properties``."""
+        """The projection a validated procedure config describes, plus ``extra_properties``.
+
+        Properties named in ``missing_allowed`` (and given no ``defaultValue``) read a missing
+        value as NaN (:data:`NAN_IF_MISSING`) instead of refusing it."""
         props = _node_property_spec(cfg.get("nodeProperties"))
         for name in extra_properties:
             props.setdefault(name, NO_DEFAULT)
+        for name in missing_allowed:
+            if props.get(name, NO_DEFAULT) is NO_DEFAULT:
+                props[name] = NAN_IF_MISSING
         return cls(
             node_labels=tuple(cfg.get("nodeLabels") or ["*"]),
             relationship_types=tuple(cfg.get("relationshipTypes") or ["*"]),
@@ -184,7 +196,8 @@ def _to_float_array(values: Sequence[Any], *, key: str, name: str) -> np.ndarray
 def _property_column(
     values: list[Any], missing: np.ndarray, default: Any, *, name: str
 ) -> np.ndarray:
-    """One node property as ``float64[n]`` or ``float64[n, d]``; ``missing`` marks nulls."""
+    """One node property as ``float64[n]`` or ``float64[n, d]``; ``missing`` marks nulls, which
+    get ``default`` (:data:`NAN_IF_MISSING`: NaN; :data:`NO_DEFAULT`: refused)."""
     key = "nodeProperties"
     n_missing = int(missing.sum())
     if n_missing and default is NO_DEFAULT:
@@ -192,13 +205,14 @@ def _property_column(
             f"config key '{key}': {n_missing} of {len(missing)} nodes lack property '{name}'; "
             "give a defaultValue (nodeProperties: {" + name + ": {defaultValue: ...}})"
         )
+    nan_fill = default is NAN_IF_MISSING
     present = [v for v in values]
     is_list = [isinstance(v, list) for v in present]
     if any(is_list):
         if not all(is_list):
             raise ConfigError(f"config key '{key}': property '{name}' mixes lists and scalars")
         lengths = {len(v) for v in present}
-        if default is not NO_DEFAULT and n_missing:
+        if default is not NO_DEFAULT and not nan_fill and n_missing:
             if not isinstance(default, list):
                 raise ConfigError(
                     f"config key '{key}': the defaultValue of list property '{name}' must be a list"
@@ -210,20 +224,20 @@ def _property_column(
                 f"{sorted(lengths)[:5]}; every node needs the same length"
             )
         width = lengths.pop() if lengths else 0
-        out = np.empty((len(missing), width), dtype=np.float64)
+        rows: np.ndarray = np.empty((len(missing), width), dtype=np.float64)
         if n_missing:
-            out[missing] = _default_array(default, name=name)
+            rows[missing] = math.nan if nan_fill else _default_array(default, name=name)
         if present:
-            out[~missing] = _to_float_array(present, key=key, name=name).reshape(-1, width)
-        _refuse_non_finite_values(out, missing, name=name)
-        return out
+            rows[~missing] = _to_float_array(present, key=key, name=name).reshape(-1, width)
+        _refuse_non_finite_values(rows, missing, name=name)
+        return rows
     out = np.empty(len(missing), dtype=np.float64)
     if n_missing:
         if isinstance(default, list):
             raise ConfigError(
                 f"config key '{key}': the defaultValue of scalar property '{name}' must be a number"
             )
-        out[missing] = _default_array(default, name=name)
+        out[missing] = math.nan if nan_fill else _default_array(default, name=name)
     if present:
         out[~missing] = _to_float_array(present, key=key, name=name)
     _refuse_non_finite_values(out, missing, name=name)
@@ -428,7 +442,7 @@ def _read_relationships_bulk(
         with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
             try:
                 records = session.execute_read(
-                    lambda tx: list(tx.run(query, ids=bulk.pack(ids), **params))
+                    lambda tx: list(tx.run(query, {"ids": bulk.pack(ids), **params}))
                 )
             except neo4j.exceptions.ClientError as exc:
                 raise (bulk.config_error_from(exc) or exc) from None
@@ -474,7 +488,7 @@ def _read_relationships(
             cancel.raise_if_cancelled()
         with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
             row = session.execute_read(
-                lambda tx: tx.run(query, ids=ids.tolist(), **params).single(strict=True)
+                lambda tx: tx.run(query, {"ids": ids.tolist(), **params}).single(strict=True)
             )
         if on_chunk is not None:
             on_chunk(len(row["t"]))
@@ -489,7 +503,7 @@ def _read_relationships(
     if projection.weight_property is not None:
         flat: list[Any] = []
         for r in results:
-            flat.extend(r[2])
+            flat.extend(r[2] or [])
         weights = _to_float_array(
             flat, key="relationshipWeightProperty", name=projection.weight_property
         )
@@ -500,6 +514,7 @@ def _read_relationships(
 def _read_cypher(
     driver: neo4j.Driver, database: str | None, projection: Projection
 ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray | None]:
+    assert projection.node_query is not None and projection.relationship_query is not None
     records, keys = run_user_query(
         driver, database, projection.node_query, projection.parameters, key="nodeQuery"
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +48,13 @@ def stderr_progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _projection_key(cfg: dict[str, Any]) -> str:
+def _projection_key(cfg: Mapping[str, Any]) -> str:
     """What identifies a read, apart from the node properties."""
     spec = {k: cfg.get(k) for k in sorted(PROJECTION_KEY_NAMES) if k != "nodeProperties"}
     return json.dumps(spec, sort_keys=True, default=str)
 
 
-def _step_properties(procedure: str, cfg: dict[str, Any]) -> list[str]:
+def _step_properties(procedure: str, cfg: Mapping[str, Any]) -> list[str]:
     """Node properties a step reads: its procedure's and the projection's ``nodeProperties``."""
     names = list(registry.get(procedure).node_properties_needed(cfg))
     names += [p for p in _node_property_spec(cfg.get("nodeProperties")) if p not in names]
@@ -73,7 +73,16 @@ class _GraphCache:
         self.graphs: dict[str, tuple[Graph, ReadReport]] = {}
         self.reads = 0
 
-    def get(self, cfg: dict[str, Any], needed: list[str], extra: list[str]) -> Graph:
+    def get(
+        self,
+        cfg: Mapping[str, Any],
+        needed: list[str],
+        extra: list[str],
+        optional: list[str] | None = None,
+    ) -> Graph:
+        """The graph of ``cfg``'s projection with the ``needed`` node properties (``optional``
+        ones may be missing on some nodes: NaN), read once and shared; ``extra`` properties
+        later steps want are read along when they exist."""
         key = _projection_key(cfg)
         cached = self.graphs.get(key)
         if cached is not None and all(p in cached[0].node_properties for p in needed):
@@ -81,17 +90,20 @@ class _GraphCache:
         have = list(cached[0].node_properties) if cached else []
         wanted = list(dict.fromkeys([*needed, *have, *extra]))
         try:
-            graph, report = self._read(cfg, wanted)
+            graph, report = self._read(cfg, wanted, optional or [])
         except ValueError:
             if wanted == needed:
                 raise
-            graph, report = self._read(cfg, needed)  # an optional extra property was the problem
+            # an extra property for a later step was the problem
+            graph, report = self._read(cfg, needed, optional or [])
         self.graphs[key] = (graph, report)
         return graph
 
-    def _read(self, cfg: dict[str, Any], properties: list[str]) -> tuple[Graph, ReadReport]:
+    def _read(
+        self, cfg: Mapping[str, Any], properties: list[str], optional: list[str]
+    ) -> tuple[Graph, ReadReport]:
         self.reads += 1
-        projection = Projection.from_config(cfg, properties)
+        projection = Projection.from_config(cfg, properties, optional)
         return read_graph(
             self.driver, projection, database=self.database, concurrency=cfg["concurrency"]
         )
@@ -120,7 +132,7 @@ def _step_config(step: Step, labels: list[str] | None) -> dict[str, Any]:
     return config
 
 
-def _effective(validated: dict[str, Any], labels: list[str] | None) -> dict[str, Any]:
+def _effective(validated: Mapping[str, Any], labels: list[str] | None) -> Mapping[str, Any]:
     """A validated config with ``['*']`` resolved as :func:`_step_config` resolves it."""
     if labels is not None and validated["nodeLabels"] == ["*"] and not validated.get("nodeQuery"):
         return {**validated, "nodeLabels": labels}
@@ -164,7 +176,7 @@ def _run_step(
     if proc.reads_graph:
         needed = _step_properties(step.procedure, cfg)
         extra = _later_properties(pipeline, step.index, _projection_key(cfg), existing, labels)
-        graph = cache.get(cfg, needed, extra)
+        graph = cache.get(cfg, needed, extra, proc.missing_allowed(cfg))
     read_millis = int((time.perf_counter() - started) * 1000)
     done = compute(step.procedure, step.mode, config, driver=driver, graph=graph, database=database)
     if step.mode == "stream":

@@ -22,10 +22,10 @@ import yaml
 
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.io.connection import Connection
-from neo4j_gml.procedures import registry
-from neo4j_gml.procedures.registry import PROJECTION_KEYS
+from neo4j_gml.procedures import model_store, registry
+from neo4j_gml.procedures.spec import PROJECTION_KEY_NAMES as _PROJECTION_NAMES
 
-PROJECTION_KEY_NAMES = frozenset(k.name for k in PROJECTION_KEYS)
+PROJECTION_KEY_NAMES = frozenset(_PROJECTION_NAMES)
 _KEY_IN_MESSAGE = re.compile(r"config key '([^'.]+)")
 _STEP_IN_PROBLEM = re.compile(r"key 'steps\[(\d+)\]")
 _ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
@@ -52,7 +52,7 @@ class Step:
     mode: str
     projection: str | None
     config: dict[str, Any]
-    validated: dict[str, Any]
+    validated: Mapping[str, Any]
     output: Path | None = None
     replace: bool = True
     line: int = 0
@@ -238,7 +238,10 @@ def _check_steps(
         mode = raw.get("mode", "write")
         try:
             proc = registry.get(raw["procedure"])
-            validated = proc.validate(config, mode)
+            # A step may use a model an earlier step trains: the checks against the model store
+            # run when the step runs (the runner validates it again), not at load time.
+            with model_store.deferred_store_checks():
+                validated = proc.validate(config, mode)
         except ConfigError as exc:
             message = str(exc)
             match = _KEY_IN_MESSAGE.search(message)

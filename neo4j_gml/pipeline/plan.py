@@ -11,7 +11,9 @@ counts, an upper bound, and says so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.io import schema
@@ -50,7 +52,7 @@ class Counter:
         self.driver, self.database = driver, database
         self.nodes, self.relationships = nodes, relationships
 
-    def count(self, cfg: dict) -> tuple[int, int, bool]:
+    def count(self, cfg: Mapping[str, Any]) -> tuple[int, int, bool]:
         """(nodes, relationships, upper_bound) of a validated projection config."""
         if self.driver is None:
             return int(self.nodes or 0), int(self.relationships or 0), False

@@ -14,7 +14,8 @@ import json
 from typing import Any
 
 from neo4j_gml.procedures.config import Key
-from neo4j_gml.procedures.registry import MODES, PROJECTION_KEYS, procedures
+from neo4j_gml.procedures.registry import MODES, procedures
+from neo4j_gml.procedures.spec import projection_keys
 
 SCHEMA_ID = "https://neo4j-gml.dev/schemas/pipeline.schema.json"
 
@@ -49,7 +50,7 @@ def key_schema(key: Key) -> dict[str, Any]:
 
 def pipeline_schema() -> dict[str, Any]:
     """The schema of a pipeline file (draft 2020-12), procedures and keys from the registry."""
-    projection_props = {k.name: key_schema(k) for k in PROJECTION_KEYS}
+    projection_props = {k.name: key_schema(k) for k in projection_keys()}
     per_procedure = []
     for proc in procedures():
         per_procedure.append(

@@ -18,8 +18,8 @@ from typing import Any
 import torch
 
 from neo4j_gml.core.errors import ConfigError
-from neo4j_gml.core.graph import ORIENTATIONS, Graph
-from neo4j_gml.procedures.config import REQUIRED, Key
+from neo4j_gml.core.graph import Graph
+from neo4j_gml.procedures.config import Key
 from neo4j_gml.procedures.spec import EmbeddingConfig, ProcedureConfig, RelationshipConfig
 
 MODES = ("stream", "stats", "write")
@@ -63,77 +63,6 @@ class Rows:
 Result = NodeValues | RelationshipValues | Rows
 
 
-# ---------------------------------------------------------------------------- common keys
-PROJECTION_KEYS: tuple[Key, ...] = (
-    Key("nodeLabels", "str_list", ["*"], "node labels to project; ['*'] means every node"),
-    Key("relationshipTypes", "str_list", ["*"], "relationship types; ['*'] means every type"),
-    Key("orientation", "str?", None, "NATURAL, REVERSE or UNDIRECTED", choices=ORIENTATIONS),
-    Key("relationshipWeightProperty", "str?", None, "relationship property used as weight"),
-    Key("defaultValue", "float?", None, "weight used where the weight property is missing"),
-    Key(
-        "aggregation",
-        "str",
-        "NONE",
-        "merge parallel relationships",
-        choices=("NONE", "SINGLE", "SUM", "MIN", "MAX", "COUNT"),
-    ),
-    Key(
-        "nodeProperties",
-        "any",
-        None,
-        "node properties to load: a list of names, or a map name -> {defaultValue: v}",
-    ),
-    Key("nodeQuery", "str?", None, "Cypher returning `id` (and property columns)"),
-    Key("relationshipQuery", "str?", None, "Cypher returning `source`, `target` [, `weight`]"),
-    Key("parameters", "map", {}, "parameters of nodeQuery and relationshipQuery"),
-)
-
-RUN_KEYS: tuple[Key, ...] = (
-    Key(
-        "device",
-        "str",
-        "auto",
-        "auto, cpu, cuda or cuda:N",
-        check=lambda v: (
-            None
-            if v in ("auto", "cpu", "cuda") or v.startswith("cuda:")
-            else "must be 'auto', 'cpu', 'cuda' or 'cuda:N'"
-        ),
-    ),
-    Key("concurrency", "int", 4, "reader and writer threads", min=1, max=64),
-    Key("writeConcurrency", "int?", None, "writer threads (default: concurrency)", min=1, max=64),
-    Key("batchSize", "int", 10000, "rows per write transaction", min=1, max=1_000_000),
-    Key("logProgress", "bool", True, "show progress bars on a terminal"),
-    Key("sudo", "bool", False, "accepted for GDS compatibility; has no effect"),
-    Key("jobId", "str?", None, "an id for this run, echoed back"),
-)
-
-NODE_WRITE_KEYS: tuple[Key, ...] = (
-    Key("writeProperty", "str?", None, "node property to write (required in write mode)"),
-)
-
-EMBEDDING_WRITE_KEYS: tuple[Key, ...] = (
-    Key(
-        "vectorIndex",
-        "bool",
-        False,
-        "write mode: also create a cosine vector index on the "
-        "written property (if absent), so db.index.vector.queryNodes works at once",
-    ),
-    Key(
-        "vectorIndexLabel",
-        "str?",
-        None,
-        "label of the vector index (default: the single label in nodeLabels)",
-    ),
-)
-
-REL_WRITE_KEYS: tuple[Key, ...] = (
-    Key("writeRelationshipType", "str?", None, "relationship type to write (write mode)"),
-    Key("writeProperty", "str?", None, "relationship property holding the value (write mode)"),
-)
-
-
 # ---------------------------------------------------------------------------- procedure
 @dataclass(frozen=True)
 class Procedure:
@@ -145,8 +74,6 @@ class Procedure:
         category: ``centrality``, ``community``, ``embedding``, ``similarity``, ``linkpred``...
         config: the procedure's typed configuration class (:mod:`neo4j_gml.procedures.spec`):
             its fields are every key the procedure takes; ``compute`` receives an instance.
-        keys: the procedure's own config keys, for a procedure without a ``config`` class
-            (``compute`` then receives the validated map).
         compute: ``(graph, config) -> Result``.
         result: ``'node'``, ``'relationship'`` or ``'rows'``.
         column: the stream column of a node or relationship value (``score``, ``componentId``,
@@ -154,6 +81,9 @@ class Procedure:
         column_type: ``'float'``, ``'int'``, ``'floatList'`` (for the generated Java signatures).
         stats_columns: extra stats/write columns and their types, e.g. ``{'ranIterations': 'int'}``.
         property_keys: config keys whose value names node properties to load (one or a list).
+        optional_property_keys: those of ``property_keys`` whose property may be missing on some
+            nodes (GDS's ``seedProperty``): the projection reads a missing value as ``NaN``
+            instead of refusing it (a stored NaN or Infinity is still refused).
         default_orientation: used when the config leaves ``orientation`` unset.
         weighted: whether ``relationshipWeightProperty`` is accepted.
         modes: the supported modes.
@@ -175,13 +105,13 @@ class Procedure:
     description: str
     category: str
     compute: Callable[[Graph, Any], Result]
-    config: type[ProcedureConfig] | None = None
-    keys: tuple[Key, ...] = ()
+    config: type[ProcedureConfig] = ProcedureConfig
     result: str = "node"
     column: str = "score"
     column_type: str = "float"
     stats_columns: Mapping[str, str] = field(default_factory=dict)
     property_keys: tuple[str, ...] = ()
+    optional_property_keys: tuple[str, ...] = ()
     default_orientation: str = "NATURAL"
     weighted: bool = True
     modes: tuple[str, ...] = MODES
@@ -203,45 +133,25 @@ class Procedure:
         return {"nodeId": "int", self.column: self.column_type, **self.extra_columns}
 
     def all_keys(self) -> tuple[Key, ...]:
-        """Projection, run, write and own keys; the procedure's own keys win on a clash."""
-        if self.config is not None:
-            return self.config.keys_of()
-        write = REL_WRITE_KEYS if self.result == "relationship" else NODE_WRITE_KEYS
-        if self.result == "node" and self.column_type == "floatList":
-            write = (*write, *EMBEDDING_WRITE_KEYS)
-        merged: dict[str, Key] = {}
-        for key in (*PROJECTION_KEYS, *RUN_KEYS, *write, *self.keys):
-            merged[key.name] = key
-        return tuple(merged.values())
+        """Every config key the procedure takes, derived from its config class."""
+        return self.config.keys_of()
 
-    def validate(self, config: Mapping[str, Any] | None, mode: str) -> Any:
-        """The full typed configuration for ``mode``; raises :class:`ConfigError`."""
-        from neo4j_gml.procedures.config import validate
-
+    def validate(self, config: Mapping[str, Any] | None, mode: str) -> ProcedureConfig:
+        """The typed configuration for ``mode`` (keys, kinds, bounds and the config's cross-key
+        :meth:`~ProcedureConfig.check`, all before any read); raises :class:`ConfigError`."""
         if mode not in self.modes:
             raise ConfigError(
                 f"procedure '{self.name}' has no mode '{mode}'; its modes are {list(self.modes)}"
             )
-        what = f"gml.{self.name}.{mode}"
-        cfg: Any
-        if self.config is not None:
-            cfg = self.config.parse(config, mode, what=what)
-            if cfg.orientation is None:
-                cfg = cfg.replace(orientation=self.default_orientation)
-        else:
-            cfg = validate(config, self.all_keys(), what=what)
-            if cfg["orientation"] is None:
-                cfg["orientation"] = self.default_orientation
-        if cfg["relationshipWeightProperty"] is not None and not self.weighted:
+        cfg = self.config.parse(config, mode, what=f"gml.{self.name}.{mode}")
+        if cfg.orientation is None:
+            cfg = cfg.replace(orientation=self.default_orientation)
+        if cfg.relationship_weight_property is not None and not self.weighted:
             raise ConfigError(
                 f"config key 'relationshipWeightProperty' is not supported by '{self.name}'"
             )
-        if (cfg["nodeQuery"] is None) != (cfg["relationshipQuery"] is None):
-            raise ConfigError(
-                "config keys 'nodeQuery' and 'relationshipQuery' must be given together"
-            )
         if mode == "write":
-            if cfg.get("writeProperty") in (None, ""):
+            if not cfg.get("writeProperty"):
                 raise ConfigError(
                     f"config key 'writeProperty' is required for gml.{self.name}.write"
                 )
@@ -252,18 +162,39 @@ class Procedure:
         return cfg
 
     def node_properties_needed(self, cfg: Mapping[str, Any]) -> list[str]:
-        """Names of the node properties this run reads (from :attr:`property_keys`)."""
+        """Names of the node properties this run reads: those its :attr:`property_keys` name,
+        and the config's ``extra_node_properties()``."""
         names: list[str] = []
         for key in self.property_keys:
-            value = cfg.get(key)
-            if value is None:
-                continue
-            for name in [value] if isinstance(value, str) else list(value):
-                if name not in names:
-                    names.append(name)
+            names += _property_names(cfg.get(key))
         if isinstance(cfg, ProcedureConfig):
-            names += [n for n in cfg.extra_node_properties() if n not in names]
-        return names
+            names += cfg.extra_node_properties()
+        return list(dict.fromkeys(names))
+
+    def missing_allowed(self, cfg: Mapping[str, Any]) -> list[str]:
+        """Names of the node properties this run reads that may be missing on some nodes (read
+        as ``NaN``): those named by :attr:`optional_property_keys` or the config's
+        ``optional_node_properties()``, unless another key names them too (then strict)."""
+        optional: list[str] = []
+        strict: set[str] = set()
+        for key in self.property_keys:
+            names = _property_names(cfg.get(key))
+            if key in self.optional_property_keys:
+                optional += names
+            else:
+                strict.update(names)
+        if isinstance(cfg, ProcedureConfig):
+            maybe_missing = cfg.optional_node_properties()
+            optional += maybe_missing
+            strict.update(n for n in cfg.extra_node_properties() if n not in maybe_missing)
+        return [n for n in dict.fromkeys(optional) if n not in strict]
+
+
+def _property_names(value: Any) -> list[str]:
+    """The property names a config value gives: none, one, or a list."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 _REGISTRY: dict[str, Procedure] = {}
@@ -274,24 +205,19 @@ def register(procedure: Procedure) -> Procedure:
     """Add ``procedure``; a second procedure of the same name is an error."""
     if procedure.name in _REGISTRY:
         raise ValueError(f"procedure '{procedure.name}' is registered twice")
-    for key in procedure.keys:
-        if key.default is REQUIRED and key.name in ("writeProperty",):
-            raise ValueError("writeProperty is checked per mode, not REQUIRED")
     config = procedure.config
-    if config is not None:
-        wants: type[ProcedureConfig] = (
-            RelationshipConfig
-            if procedure.result == "relationship"
-            else EmbeddingConfig
-            if procedure.result == "node" and procedure.column_type == "floatList"
-            else ProcedureConfig
+    wants: type[ProcedureConfig] = (
+        RelationshipConfig
+        if procedure.result == "relationship"
+        else EmbeddingConfig
+        if procedure.result == "node" and procedure.column_type == "floatList"
+        else ProcedureConfig
+    )
+    if not issubclass(config, wants) or "writeProperty" not in {k.name for k in config.keys_of()}:
+        raise ValueError(
+            f"procedure '{procedure.name}': its config {config.__name__} must derive from "
+            f"{wants.__name__} (and have writeProperty) for a '{procedure.result}' result"
         )
-        names = {k.name for k in config.keys_of()}
-        if not issubclass(config, wants) or "writeProperty" not in names:
-            raise ValueError(
-                f"procedure '{procedure.name}': its config {config.__name__} must derive from "
-                f"{wants.__name__} (and have writeProperty) for a '{procedure.result}' result"
-            )
     _REGISTRY[procedure.name] = procedure
     return procedure
 

@@ -345,7 +345,9 @@ def _vector_index(done: Computed, driver: Driver, database: str | None) -> str:
                 "nodeLabels names exactly one label"
             )
         label = labels[0]
-    values = done.result.values
+    result = done.result
+    assert isinstance(result, NodeValues)  # vectorIndex is a key of embedding procedures only
+    values = result.values
     dimension = int(values.shape[1]) if values.ndim == 2 else 1
     try:
         return create_vector_index(

@@ -45,11 +45,13 @@ from neo4j_gml.core.graph import ORIENTATIONS
 from neo4j_gml.procedures.config import REQUIRED, Key, validate
 
 __all__ = [
+    "PROJECTION_KEY_NAMES",
     "EmbeddingConfig",
     "NodeConfig",
     "ProcedureConfig",
     "RelationshipConfig",
     "option",
+    "projection_keys",
 ]
 
 C = TypeVar("C", bound="ProcedureConfig")
@@ -235,6 +237,11 @@ class ProcedureConfig(Mapping[str, Any]):
         feature properties a stored model was trained on); none by default."""
         return []
 
+    def optional_node_properties(self) -> list[str]:
+        """Node properties this run reads that may be missing on some nodes (read as ``NaN``),
+        beyond its procedure's ``optional_property_keys``; none by default."""
+        return []
+
     @classmethod
     def attribute_of(cls, key: str) -> str:
         """The attribute name of config key ``key``."""
@@ -298,3 +305,23 @@ class RelationshipConfig(ProcedureConfig):
     write_property: str | None = option(
         "writeProperty", None, "relationship property holding the value (write mode)"
     )
+
+
+#: The keys that say which part of Neo4j a procedure reads (a pipeline's named projections).
+PROJECTION_KEY_NAMES: tuple[str, ...] = (
+    "nodeLabels",
+    "relationshipTypes",
+    "orientation",
+    "relationshipWeightProperty",
+    "defaultValue",
+    "aggregation",
+    "nodeProperties",
+    "nodeQuery",
+    "relationshipQuery",
+    "parameters",
+)
+
+
+def projection_keys() -> tuple[Key, ...]:
+    """The :class:`Key` of each of :data:`PROJECTION_KEY_NAMES`."""
+    return tuple(k for k in ProcedureConfig.keys_of() if k.name in PROJECTION_KEY_NAMES)

@@ -145,3 +145,22 @@ def test_wcc_consecutive_ids():
     )
     with pytest.raises(ConfigError, match="consecutiveIds"):
         neo4j_gml.run("wcc", "stream", {"consecutiveIds": True, "seedProperty": "s"}, graph=seeded)
+
+
+@pytest.mark.parametrize(
+    ("name", "config", "match"),
+    [
+        ("wcc", {"consecutiveIds": True, "seedProperty": "s"}, "seedProperty"),
+        (
+            "louvain",
+            {"consecutiveIds": True, "includeIntermediateCommunities": True},
+            "consecutive",
+        ),
+        ("leiden", {"consecutiveIds": True, "includeIntermediateCommunities": True}, "consecutive"),
+    ],
+)
+def test_cross_key_rules_fail_before_any_read(name, config, match):
+    from neo4j_gml.procedures.registry import get
+
+    with pytest.raises(ConfigError, match=match):
+        get(name).validate(config, "stream")

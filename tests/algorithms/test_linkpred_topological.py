@@ -137,6 +137,41 @@ def test_same_community_score() -> None:
     assert frame["score"].tolist() == [1.0, 0.0, 1.0]
 
 
+def test_same_community_without_a_value_is_no_community() -> None:
+    """GDS's sameCommunity(a, b, prop) is 0 when either node lacks ``prop``; here a node without
+    a value holds NaN. Hand case on the path 10 - 11 - 12 - 13 - 14 with communities
+    5, 5, none, none, 7: (10, 11) -> 1 (both 5); (11, 12) -> 0 and (13, 14) -> 0 (one lacks it);
+    (12, 13) -> 0 and (12, 12) -> 0 (neither has one: no community equals another);
+    (10, 14) -> 0 (5 != 7); (10, 10) -> 1."""
+    nan = float("nan")
+    comm = torch.tensor([5.0, 5.0, nan, nan, 7.0], dtype=torch.float64)
+    graph = Graph.from_edges(
+        [0, 1, 2, 3],
+        [1, 2, 3, 4],
+        num_nodes=5,
+        node_ids=[10, 11, 12, 13, 14],
+        node_properties={"team": comm},
+    )
+    pairs = [[10, 11], [11, 12], [13, 14], [12, 13], [12, 12], [10, 14], [10, 10]]
+    frame = neo4j_gml.run(
+        "linkScore",
+        "stream",
+        {"measure": "sameCommunity", "communityProperty": "team", "pairs": pairs},
+        graph=graph,
+    )
+    assert frame["score"].tolist() == [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    # candidates (non-adjacent two-hop pairs): each has a node without a community -> 0
+    frame = neo4j_gml.run(
+        "linkCandidates",
+        "stream",
+        {"measure": "sameCommunity", "communityProperty": "team", "topK": 5},
+        graph=graph,
+    )
+    got = {(a, b): s for a, b, s in frame[["node1", "node2", "score"]].itertuples(index=False)}
+    two_hop = [(10, 12), (11, 13), (12, 14)]
+    assert got == {p: 0.0 for a, b in two_hop for p in ((a, b), (b, a))}
+
+
 def test_link_candidates_procedure() -> None:
     _, graph = _graph(seed=4)
     frame = neo4j_gml.run("linkCandidates", "stream", {"topK": 2}, graph=graph)

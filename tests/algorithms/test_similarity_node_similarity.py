@@ -165,3 +165,16 @@ def test_procedure() -> None:
     neg = Graph.from_edges([0, 1], [2, 2], [-1.0, 1.0], num_nodes=3)
     with pytest.raises(ConfigError, match="relationshipWeightProperty"):
         proc.compute(neg, proc.validate({"relationshipWeightProperty": "w"}, "stream"))
+
+
+@pytest.mark.parametrize(
+    ("config", "match"),
+    [
+        ({"topK": 3, "bottomK": 2}, "bottomK"),
+        ({"topN": 3, "bottomN": 2}, "bottomN"),
+        ({"degreeCutoff": 3, "upperDegreeCutoff": 2}, "upperDegreeCutoff"),
+    ],
+)
+def test_cross_key_rules_fail_before_any_read(config: dict, match: str) -> None:
+    with pytest.raises(ConfigError, match=match):
+        get("nodeSimilarity").validate(config, "stream")

@@ -1,6 +1,16 @@
-"""Community procedures: a community (component) id per node."""
+"""Community procedures: a community (component) id per node.
+
+Each procedure has a typed config class (:mod:`neo4j_gml.procedures.spec`); ``compute``
+receives an instance of it.
+
+``seedProperty`` follows GDS: a node without a seed value starts unseeded (alone in its
+community or component); the procedures declare it in ``optional_property_keys``, so the
+projection reads a missing value as ``NaN`` instead of refusing it.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import torch
 
@@ -21,49 +31,23 @@ from neo4j_gml.algorithms.community.triangles import (
 from neo4j_gml.algorithms.community.wcc import weakly_connected_components
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
-from neo4j_gml.procedures.config import REQUIRED, Key
+from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
+from neo4j_gml.procedures.spec import NodeConfig, ProcedureConfig, option
 
-
-def _seed_values(graph, name):  # noqa: ANN001, ANN202
-    return None if name is None else graph.node_properties[name]
-
-
-def _wcc(graph: Graph, cfg: dict) -> NodeValues:
-    ids = weakly_connected_components(
-        graph, threshold=cfg["threshold"], seeds=_seed_values(graph, cfg["seedProperty"])
-    )
-    if cfg["consecutiveIds"]:
-        if cfg["seedProperty"] is not None:
-            raise ConfigError("config keys 'consecutiveIds' and 'seedProperty' cannot be combined")
-        ids = torch.unique(ids, return_inverse=True)[1]
-    return NodeValues(ids)
-
-
-register(
-    Procedure(
-        name="wcc",
-        description="Weakly connected components: nodes joined by relationships in either "
-        "direction share a componentId.",
-        category="community",
-        column="componentId",
-        column_type="int",
-        keys=(
-            Key("threshold", "float?", None, "only relationships heavier than this connect"),
-            Key("seedProperty", "str?", None, "node property with initial component ids"),
-            Key("consecutiveIds", "bool", False, "renumber components 0..k-1"),
-        ),
-        property_keys=("seedProperty",),
-        compute=_wcc,
-    )
-)
+spec = dataclass(frozen=True, kw_only=True, eq=False)
 
 
 # ---------------------------------------------------------------------------- shared helpers
-def _weights(graph: Graph, cfg: dict, procedure: str) -> bool:
+def _node_values(graph: Graph, name: str | None) -> torch.Tensor | None:
+    """The loaded node property ``name`` (``None`` when no property is named)."""
+    return None if name is None else graph.node_properties[name]
+
+
+def _weights(graph: Graph, cfg: ProcedureConfig, procedure: str) -> bool:
     """Whether the run is weighted; NaN, infinite or negative weights raise a ConfigError that
     names ``relationshipWeightProperty``."""
-    if cfg.get("relationshipWeightProperty") is None or graph.weights is None:
+    if cfg.relationship_weight_property is None or graph.weights is None:
         return False
     problem = check_weights(graph.weights)
     if problem:
@@ -74,29 +58,90 @@ def _weights(graph: Graph, cfg: dict, procedure: str) -> bool:
     return True
 
 
+def _consecutive(ids: torch.Tensor, consecutive_ids: bool) -> torch.Tensor:
+    """``ids`` renumbered ``0..k-1`` (in the order of the ids) when ``consecutive_ids``."""
+    return torch.unique(ids, return_inverse=True)[1] if consecutive_ids else ids
+
+
+# ---------------------------------------------------------------------------- wcc
+@spec
+class WccConfig(NodeConfig):
+    threshold: float | None = option(
+        "threshold", None, "only relationships heavier than this connect"
+    )
+    seed_property: str | None = option(
+        "seedProperty", None, "node property with initial component ids"
+    )
+    consecutive_ids: bool = option("consecutiveIds", False, "renumber components 0..k-1")
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if self.consecutive_ids and self.seed_property is not None:
+            raise ConfigError("config keys 'consecutiveIds' and 'seedProperty' cannot be combined")
+
+
+def _wcc(graph: Graph, cfg: WccConfig) -> NodeValues:
+    ids = weakly_connected_components(
+        graph, threshold=cfg.threshold, seeds=_node_values(graph, cfg.seed_property)
+    )
+    return NodeValues(_consecutive(ids, cfg.consecutive_ids))
+
+
+register(
+    Procedure(
+        name="wcc",
+        description="Weakly connected components: nodes joined by relationships in either "
+        "direction share a componentId.",
+        category="community",
+        column="componentId",
+        column_type="int",
+        config=WccConfig,
+        property_keys=("seedProperty",),
+        optional_property_keys=("seedProperty",),
+        compute=_wcc,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- louvain, leiden
+@spec
+class LevelsConfig(NodeConfig):
+    """Keys shared by the multi-level modularity optimisers (louvain, leiden)."""
+
+    max_levels: int = option("maxLevels", 10, "maximum number of aggregation levels", min=1)
+    tolerance: float = option("tolerance", 1e-4, "minimum modularity gain to go on", min=0)
+    include_intermediate_communities: bool = option(
+        "includeIntermediateCommunities", False, "also stream the community id of every level"
+    )
+    seed_property: str | None = option(
+        "seedProperty", None, "node property with initial community ids"
+    )
+    consecutive_ids: bool = option("consecutiveIds", False, "renumber communities 0..k-1")
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if self.consecutive_ids and self.include_intermediate_communities:
+            raise ConfigError(
+                "config keys 'consecutiveIds' and 'includeIntermediateCommunities' cannot be "
+                "combined"
+            )
+
+
 def _levels_column(levels: list[torch.Tensor], n: int, device: torch.device) -> torch.Tensor:
     if not levels:
         return torch.zeros((n, 0), dtype=torch.long, device=device)
     return torch.stack(levels, dim=1)
 
 
-def _modularity_result(graph: Graph, cfg: dict, found: Communities) -> NodeValues:
-    seeds = _seed_values(graph, cfg["seedProperty"])
-    ids = apply_seeds(found.communities, seeds)
-    if cfg["consecutiveIds"]:
-        if cfg["includeIntermediateCommunities"]:
-            raise ConfigError(
-                "config keys 'consecutiveIds' and 'includeIntermediateCommunities' cannot be "
-                "combined"
-            )
-        ids = torch.unique(ids, return_inverse=True)[1]
+def _modularity_result(graph: Graph, cfg: LevelsConfig, found: Communities) -> NodeValues:
+    ids = apply_seeds(found.communities, _node_values(graph, cfg.seed_property))
     extra = {}
-    if cfg["includeIntermediateCommunities"]:
+    if cfg.include_intermediate_communities:
         extra["intermediateCommunityIds"] = _levels_column(
             found.levels, graph.num_nodes, graph.device
         )
     return NodeValues(
-        ids,
+        _consecutive(ids, cfg.consecutive_ids),
         extra=extra,
         stats={
             "modularity": found.modularity,
@@ -117,32 +162,24 @@ _MODULARITY_STATS = {
 }
 
 
-def _louvain(graph: Graph, cfg: dict) -> NodeValues:
+@spec
+class LouvainConfig(LevelsConfig):
+    max_iterations: int = option(
+        "maxIterations", 10, "maximum local-moving passes per level", min=1
+    )
+
+
+def _louvain(graph: Graph, cfg: LouvainConfig) -> NodeValues:
     weighted = _weights(graph, cfg, "louvain")
     found = louvain(
         graph,
         weighted=weighted,
-        max_levels=cfg["maxLevels"],
-        max_iterations=cfg["maxIterations"],
-        tolerance=cfg["tolerance"],
-        seeds=_seed_values(graph, cfg["seedProperty"]),
+        max_levels=cfg.max_levels,
+        max_iterations=cfg.max_iterations,
+        tolerance=cfg.tolerance,
+        seeds=_node_values(graph, cfg.seed_property),
     )
     return _modularity_result(graph, cfg, found)
-
-
-# keys shared by the multi-level modularity optimisers (louvain, leiden)
-_LEVEL_KEYS = (
-    Key("maxLevels", "int", 10, "maximum number of aggregation levels", min=1),
-    Key("tolerance", "float", 1e-4, "minimum modularity gain to go on", min=0),
-    Key(
-        "includeIntermediateCommunities",
-        "bool",
-        False,
-        "also stream the community id of every level",
-    ),
-    Key("seedProperty", "str?", None, "node property with initial community ids"),
-    Key("consecutiveIds", "bool", False, "renumber communities 0..k-1"),
-)
 
 
 register(
@@ -154,11 +191,9 @@ register(
         column="communityId",
         column_type="int",
         default_orientation="UNDIRECTED",
-        keys=(
-            *_LEVEL_KEYS,
-            Key("maxIterations", "int", 10, "maximum local-moving passes per level", min=1),
-        ),
+        config=LouvainConfig,
         property_keys=("seedProperty",),
+        optional_property_keys=("seedProperty",),
         stats_columns=_MODULARITY_STATS,
         extra_columns={"intermediateCommunityIds": "floatList"},
         compute=_louvain,
@@ -166,18 +201,25 @@ register(
 )
 
 
-def _leiden(graph: Graph, cfg: dict) -> NodeValues:
+@spec
+class LeidenConfig(LevelsConfig):
+    gamma: float = option("gamma", 1.0, "resolution", min=0, min_exclusive=True)
+    theta: float = option("theta", 0.01, "randomness of the refinement", min=0, min_exclusive=True)
+    random_seed: int | None = option("randomSeed", None, "seed of the random choices")
+
+
+def _leiden(graph: Graph, cfg: LeidenConfig) -> NodeValues:
     weighted = _weights(graph, cfg, "leiden")
     found = leiden(
         graph,
         weighted=weighted,
-        max_levels=cfg["maxLevels"],
-        tolerance=cfg["tolerance"],
-        gamma=cfg["gamma"],
-        theta=cfg["theta"],
-        seeds=_seed_values(graph, cfg["seedProperty"]),
-        random_seed=cfg["randomSeed"],
-        include_intermediate=cfg["includeIntermediateCommunities"],
+        max_levels=cfg.max_levels,
+        tolerance=cfg.tolerance,
+        gamma=cfg.gamma,
+        theta=cfg.theta,
+        seeds=_node_values(graph, cfg.seed_property),
+        random_seed=cfg.random_seed,
+        include_intermediate=cfg.include_intermediate_communities,
     )
     return _modularity_result(graph, cfg, found)
 
@@ -191,13 +233,9 @@ register(
         column="communityId",
         column_type="int",
         default_orientation="UNDIRECTED",
-        keys=(
-            *_LEVEL_KEYS,
-            Key("gamma", "float", 1.0, "resolution", min=0, min_exclusive=True),
-            Key("theta", "float", 0.01, "randomness of the refinement", min=0, min_exclusive=True),
-            Key("randomSeed", "int?", None, "seed of the random choices"),
-        ),
+        config=LeidenConfig,
         property_keys=("seedProperty",),
+        optional_property_keys=("seedProperty",),
         stats_columns=_MODULARITY_STATS,
         extra_columns={"intermediateCommunityIds": "floatList"},
         compute=_leiden,
@@ -206,8 +244,9 @@ register(
 
 
 # ---------------------------------------------------------------------------- scc, lpa
-def _consecutive(ids: torch.Tensor, cfg: dict) -> torch.Tensor:
-    return torch.unique(ids, return_inverse=True)[1] if cfg["consecutiveIds"] else ids
+@spec
+class SccConfig(NodeConfig):
+    consecutive_ids: bool = option("consecutiveIds", False, "renumber components 0..k-1")
 
 
 register(
@@ -219,15 +258,27 @@ register(
         column="componentId",
         column_type="int",
         weighted=False,
-        keys=(Key("consecutiveIds", "bool", False, "renumber components 0..k-1"),),
-        compute=lambda g, c: NodeValues(_consecutive(strongly_connected_components(g), c)),
+        config=SccConfig,
+        compute=lambda g, c: NodeValues(
+            _consecutive(strongly_connected_components(g), c.consecutive_ids)
+        ),
     )
 )
 
 
-def _label_propagation(graph: Graph, cfg: dict) -> NodeValues:
+@spec
+class LabelPropagationConfig(NodeConfig):
+    max_iterations: int = option("maxIterations", 10, "maximum number of iterations", min=1)
+    node_weight_property: str | None = option(
+        "nodeWeightProperty", None, "node property weighting a node's vote"
+    )
+    seed_property: str | None = option("seedProperty", None, "node property with initial labels")
+    consecutive_ids: bool = option("consecutiveIds", False, "renumber communities 0..k-1")
+
+
+def _label_propagation(graph: Graph, cfg: LabelPropagationConfig) -> NodeValues:
     weighted = _weights(graph, cfg, "labelPropagation")
-    node_weights = _seed_values(graph, cfg["nodeWeightProperty"])
+    node_weights = _node_values(graph, cfg.node_weight_property)
     if node_weights is not None:
         problem = check_weights(node_weights)
         if problem:
@@ -235,12 +286,13 @@ def _label_propagation(graph: Graph, cfg: dict) -> NodeValues:
     labels, ran, converged = label_propagation(
         graph,
         weighted=weighted,
-        max_iterations=cfg["maxIterations"],
-        seeds=_seed_values(graph, cfg["seedProperty"]),
+        max_iterations=cfg.max_iterations,
+        seeds=_node_values(graph, cfg.seed_property),
         node_weights=node_weights,
     )
     return NodeValues(
-        _consecutive(labels, cfg), stats={"ranIterations": ran, "didConverge": converged}
+        _consecutive(labels, cfg.consecutive_ids),
+        stats={"ranIterations": ran, "didConverge": converged},
     )
 
 
@@ -252,13 +304,9 @@ register(
         category="community",
         column="communityId",
         column_type="int",
-        keys=(
-            Key("maxIterations", "int", 10, "maximum number of iterations", min=1),
-            Key("nodeWeightProperty", "str?", None, "node property weighting a node's vote"),
-            Key("seedProperty", "str?", None, "node property with initial labels"),
-            Key("consecutiveIds", "bool", False, "renumber communities 0..k-1"),
-        ),
+        config=LabelPropagationConfig,
         property_keys=("seedProperty", "nodeWeightProperty"),
+        optional_property_keys=("seedProperty",),
         stats_columns={"ranIterations": "int", "didConverge": "bool"},
         compute=_label_propagation,
     )
@@ -266,8 +314,15 @@ register(
 
 
 # ---------------------------------------------------------------------------- triangles
-def _triangle_count(graph: Graph, cfg: dict) -> NodeValues:
-    counts, total = triangle_count(graph, max_degree=cfg["maxDegree"])
+@spec
+class TriangleCountConfig(NodeConfig):
+    max_degree: int | None = option(
+        "maxDegree", None, "nodes of higher degree get -1 and are left out", min=0
+    )
+
+
+def _triangle_count(graph: Graph, cfg: TriangleCountConfig) -> NodeValues:
+    counts, total = triangle_count(graph, max_degree=cfg.max_degree)
     return NodeValues(counts, stats={"globalTriangleCount": total})
 
 
@@ -281,17 +336,22 @@ register(
         column_type="int",
         default_orientation="UNDIRECTED",
         weighted=False,
-        keys=(
-            Key("maxDegree", "int?", None, "nodes of higher degree get -1 and are left out", min=0),
-        ),
+        config=TriangleCountConfig,
         stats_columns={"globalTriangleCount": "int"},
         compute=_triangle_count,
     )
 )
 
 
-def _local_clustering(graph: Graph, cfg: dict) -> NodeValues:
-    given = _seed_values(graph, cfg["triangleCountProperty"])
+@spec
+class LocalClusteringCoefficientConfig(NodeConfig):
+    triangle_count_property: str | None = option(
+        "triangleCountProperty", None, "node property holding precomputed triangle counts"
+    )
+
+
+def _local_clustering(graph: Graph, cfg: LocalClusteringCoefficientConfig) -> NodeValues:
+    given = _node_values(graph, cfg.triangle_count_property)
     coef, average = local_clustering_coefficient(
         graph, triangles=None if given is None else given.to(torch.long)
     )
@@ -307,14 +367,7 @@ register(
         column="localClusteringCoefficient",
         default_orientation="UNDIRECTED",
         weighted=False,
-        keys=(
-            Key(
-                "triangleCountProperty",
-                "str?",
-                None,
-                "node property holding precomputed triangle counts",
-            ),
-        ),
+        config=LocalClusteringCoefficientConfig,
         property_keys=("triangleCountProperty",),
         stats_columns={"averageClusteringCoefficient": "float"},
         compute=_local_clustering,
@@ -323,14 +376,23 @@ register(
 
 
 # ---------------------------------------------------------------------------- partition quality
-def _community_values(graph: Graph, cfg: dict) -> torch.Tensor:
-    values = graph.node_properties[cfg["communityProperty"]]
+@spec
+class PartitionConfig(NodeConfig):
+    """modularity and conductance: the quality of a given partition."""
+
+    community_property: str = option(
+        "communityProperty", REQUIRED, "node property holding community ids"
+    )
+
+
+def _community_values(graph: Graph, cfg: PartitionConfig) -> torch.Tensor:
+    values = graph.node_properties[cfg.community_property]
     if values.ndim != 1:
         raise ConfigError("config key 'communityProperty' must name a number property")
     return values
 
 
-def _modularity(graph: Graph, cfg: dict) -> Rows:
+def _modularity(graph: Graph, cfg: PartitionConfig) -> Rows:
     weighted = _weights(graph, cfg, "modularity")
     ids, terms, total = modularity_per_community(
         graph, _community_values(graph, cfg), weighted=weighted
@@ -349,7 +411,7 @@ register(
         result="rows",
         rows_columns={"communityId": "int", "modularity": "float"},
         default_orientation="UNDIRECTED",
-        keys=(Key("communityProperty", "str", REQUIRED, "node property holding community ids"),),
+        config=PartitionConfig,
         property_keys=("communityProperty",),
         stats_columns={"modularity": "float", "communityCount": "int"},
         modes=("stream", "stats"),
@@ -358,7 +420,7 @@ register(
 )
 
 
-def _conductance(graph: Graph, cfg: dict) -> Rows:
+def _conductance(graph: Graph, cfg: PartitionConfig) -> Rows:
     weighted = _weights(graph, cfg, "conductance")
     ids, values = conductance_per_community(graph, _community_values(graph, cfg), weighted=weighted)
     keep = ~torch.isnan(values)
@@ -378,7 +440,7 @@ register(
         category="community",
         result="rows",
         rows_columns={"community": "int", "conductance": "float"},
-        keys=(Key("communityProperty", "str", REQUIRED, "node property holding community ids"),),
+        config=PartitionConfig,
         property_keys=("communityProperty",),
         stats_columns={"averageConductance": "float", "communityCount": "int"},
         modes=("stream", "stats"),
@@ -388,18 +450,41 @@ register(
 
 
 # ---------------------------------------------------------------------------- kmeans
-def _kmeans(graph: Graph, cfg: dict) -> NodeValues:
-    x = graph.node_properties[cfg["nodeProperty"]]
+@spec
+class KmeansConfig(NodeConfig):
+    node_property: str = option(
+        "nodeProperty", REQUIRED, "node property (list of numbers) to cluster"
+    )
+    k: int = option("k", 10, "number of clusters", min=1)
+    max_iterations: int = option("maxIterations", 10, "maximum iterations per restart", min=1)
+    delta_threshold: float = option(
+        "deltaThreshold",
+        0.05,
+        "stop when at most this share of nodes changed cluster",
+        min=0,
+        max=1,
+    )
+    number_of_restarts: int = option(
+        "numberOfRestarts", 1, "independent runs; the best is kept", min=1
+    )
+    random_seed: int | None = option("randomSeed", None, "seed of the initial centroids")
+    initial_sampler: str = option(
+        "initialSampler", "uniform", "uniform or kmeans++", choices=("uniform", "kmeans++")
+    )
+
+
+def _kmeans(graph: Graph, cfg: KmeansConfig) -> NodeValues:
+    x = graph.node_properties[cfg.node_property]
     if bool(torch.isnan(x).any()):
         raise ConfigError("config key 'nodeProperty': the property has missing (NaN) values")
     found = kmeans(
         x,
-        k=cfg["k"],
-        max_iterations=cfg["maxIterations"],
-        delta_threshold=cfg["deltaThreshold"],
-        number_of_restarts=cfg["numberOfRestarts"],
-        sampler=cfg["initialSampler"],
-        random_seed=cfg["randomSeed"],
+        k=cfg.k,
+        max_iterations=cfg.max_iterations,
+        delta_threshold=cfg.delta_threshold,
+        number_of_restarts=cfg.number_of_restarts,
+        sampler=cfg.initial_sampler,
+        random_seed=cfg.random_seed,
     )
     average = float(found.distances.mean().item()) if found.distances.numel() else 0.0
     return NodeValues(
@@ -423,28 +508,7 @@ register(
         column="communityId",
         column_type="int",
         weighted=False,
-        keys=(
-            Key("nodeProperty", "str", REQUIRED, "node property (list of numbers) to cluster"),
-            Key("k", "int", 10, "number of clusters", min=1),
-            Key("maxIterations", "int", 10, "maximum iterations per restart", min=1),
-            Key(
-                "deltaThreshold",
-                "float",
-                0.05,
-                "stop when at most this share of nodes changed cluster",
-                min=0,
-                max=1,
-            ),
-            Key("numberOfRestarts", "int", 1, "independent runs; the best is kept", min=1),
-            Key("randomSeed", "int?", None, "seed of the initial centroids"),
-            Key(
-                "initialSampler",
-                "str",
-                "uniform",
-                "uniform or kmeans++",
-                choices=("uniform", "kmeans++"),
-            ),
-        ),
+        config=KmeansConfig,
         property_keys=("nodeProperty",),
         extra_columns={"distanceFromCentroid": "float"},
         stats_columns={
@@ -459,10 +523,52 @@ register(
 
 
 # ---------------------------------------------------------------------------- local clustering
-def _local_clustering_proc(graph: Graph, cfg: dict) -> NodeValues:
+@spec
+class LocalClusteringConfig(NodeConfig):
+    source_nodes: list[int] = option("sourceNodes", REQUIRED, "Neo4j ids of the seed nodes")
+    method: str = option(
+        "method",
+        "PPR",
+        "PPR (Andersen-Chung-Lang push) or FLOW (l2 flow diffusion)",
+        choices=("PPR", "FLOW"),
+    )
+    alpha: float = option(
+        "alpha", 0.15, "PPR teleport probability", min=0, max=1, min_exclusive=True
+    )
+    epsilon: float = option(
+        "epsilon",
+        1e-4,
+        "PPR residual / FLOW excess allowed per unit degree",
+        min=0,
+        min_exclusive=True,
+    )
+    source_mass: float | None = option(
+        "sourceMass",
+        None,
+        "FLOW: total mass on the seeds (default 100 x their summed degree)",
+        min=0,
+        min_exclusive=True,
+    )
+    label_property: str | None = option(
+        "labelProperty",
+        None,
+        "node property with noisy labels; relationships "
+        "between nodes of the seeds' label are weighted up",
+    )
+    label_weight: float = option(
+        "labelWeight",
+        2.0,
+        "weight factor for relationships between nodes of the seeds' label",
+        min=0,
+        min_exclusive=True,
+    )
+    max_iterations: int = option("maxIterations", 1000, "maximum diffusion rounds", min=1)
+
+
+def _local_clustering_proc(graph: Graph, cfg: LocalClusteringConfig) -> NodeValues:
     weighted = _weights(graph, cfg, "localClustering")
     try:
-        sources = graph.positions_of(cfg["sourceNodes"], what="source node")
+        sources = graph.positions_of(cfg.source_nodes, what="source node")
     except KeyError as exc:
         raise ConfigError(f"config key 'sourceNodes': {exc.args[0]}") from None
     if graph.num_nodes and sources.numel() == 0:
@@ -470,14 +576,14 @@ def _local_clustering_proc(graph: Graph, cfg: dict) -> NodeValues:
     found = local_clustering(
         graph,
         sources,
-        method=cfg["method"],
-        alpha=cfg["alpha"],
-        epsilon=cfg["epsilon"],
-        source_mass=cfg["sourceMass"],
-        labels=_seed_values(graph, cfg["labelProperty"]),
-        label_weight=cfg["labelWeight"],
+        method=cfg.method,
+        alpha=cfg.alpha,
+        epsilon=cfg.epsilon,
+        source_mass=cfg.source_mass,
+        labels=_node_values(graph, cfg.label_property),
+        label_weight=cfg.label_weight,
         weighted=weighted,
-        max_iterations=cfg["maxIterations"],
+        max_iterations=cfg.max_iterations,
     )
     return NodeValues(
         found.scores,
@@ -500,51 +606,7 @@ register(
         "the diffusion reached.",
         category="community",
         default_orientation="UNDIRECTED",
-        keys=(
-            Key("sourceNodes", "int_list", REQUIRED, "Neo4j ids of the seed nodes"),
-            Key(
-                "method",
-                "str",
-                "PPR",
-                "PPR (Andersen-Chung-Lang push) or FLOW (l2 flow diffusion)",
-                choices=("PPR", "FLOW"),
-            ),
-            Key(
-                "alpha", "float", 0.15, "PPR teleport probability", min=0, max=1, min_exclusive=True
-            ),
-            Key(
-                "epsilon",
-                "float",
-                1e-4,
-                "PPR residual / FLOW excess allowed per unit degree",
-                min=0,
-                min_exclusive=True,
-            ),
-            Key(
-                "sourceMass",
-                "float?",
-                None,
-                "FLOW: total mass on the seeds (default 100 x their summed degree)",
-                min=0,
-                min_exclusive=True,
-            ),
-            Key(
-                "labelProperty",
-                "str?",
-                None,
-                "node property with noisy labels; relationships "
-                "between nodes of the seeds' label are weighted up",
-            ),
-            Key(
-                "labelWeight",
-                "float",
-                2.0,
-                "weight factor for relationships between nodes of the seeds' label",
-                min=0,
-                min_exclusive=True,
-            ),
-            Key("maxIterations", "int", 1000, "maximum diffusion rounds", min=1),
-        ),
+        config=LocalClusteringConfig,
         property_keys=("labelProperty",),
         extra_columns={"inCluster": "int"},
         stats_columns={

@@ -1,20 +1,22 @@
-"""Embedding procedures: a float vector per node (``embedding``, ``floatList``)."""
+"""Embedding procedures: a float vector per node (``embedding``, ``floatList``).
+
+Each procedure has a typed config class (:mod:`neo4j_gml.procedures.spec`); ``compute``
+receives an instance of it. ``graphSage.train`` shares its config base with the link prediction
+trainers (:mod:`neo4j_gml.procedures.families._training`); the stored models are handled by
+:mod:`neo4j_gml.procedures.model_store`.
+"""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import torch
 
-from neo4j_gml import models
 from neo4j_gml.algorithms.embedding.fastrp import fast_rp
 from neo4j_gml.algorithms.embedding.graphsage import (
     ACTIVATIONS,
     AGGREGATORS,
-    build_model,
     graphsage_embed,
     train_graphsage,
 )
@@ -22,8 +24,19 @@ from neo4j_gml.algorithms.embedding.random_walk import walk_chunks
 from neo4j_gml.algorithms.embedding.skipgram import skipgram
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
-from neo4j_gml.procedures.config import REQUIRED, Key
+from neo4j_gml.procedures import model_store
+from neo4j_gml.procedures.config import REQUIRED
+from neo4j_gml.procedures.families._training import (
+    TrainConfig,
+    batch_size_option,
+    epochs_option,
+    learning_rate_option,
+    non_empty,
+)
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
+from neo4j_gml.procedures.spec import EmbeddingConfig, option
+
+spec = dataclass(frozen=True, kw_only=True, eq=False)
 
 
 def feature_matrix(graph: Graph, names: list[str] | None, key: str) -> torch.Tensor | None:
@@ -51,26 +64,52 @@ def _positive_dimension(v: int) -> str | None:
     return None if v >= 1 else "must be at least 1"
 
 
-def _non_empty(v: list) -> str | None:
-    return None if len(v) > 0 else "must not be empty"
+# ---------------------------------------------------------------------------- FastRP
+@spec
+class FastRPConfig(EmbeddingConfig):
+    embedding_dimension: int = option(
+        "embeddingDimension", REQUIRED, "length of each embedding", check=_positive_dimension
+    )
+    iteration_weights: list[float] = option(
+        "iterationWeights", [0.0, 1.0, 1.0], "weight of each propagation step", check=non_empty
+    )
+    normalization_strength: float = option(
+        "normalizationStrength", 0.0, "exponent of the degree scaling"
+    )
+    node_self_influence: float = option(
+        "nodeSelfInfluence", 0.0, "weight of each node's own initial vector"
+    )
+    feature_properties: list[str] = option(
+        "featureProperties",
+        [],
+        "node properties projected into the last int(embeddingDimension * propertyRatio) columns",
+    )
+    property_ratio: float = option(
+        "propertyRatio", 0.0, "share of the dimensions fed by features", min=0.0, max=1.0
+    )
+    random_seed: int | None = option(
+        "randomSeed", None, "seed; same seed => same embeddings on any device"
+    )
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if self.property_ratio > 0 and not self.feature_properties:
+            raise ConfigError(
+                "config key 'propertyRatio' is positive but 'featureProperties' names no property"
+            )
 
 
-def _fastrp(graph: Graph, cfg: dict) -> NodeValues:
-    features = feature_matrix(graph, cfg["featureProperties"], "featureProperties")
-    if cfg["propertyRatio"] > 0 and features is None:
-        raise ConfigError(
-            "config key 'propertyRatio' is positive but 'featureProperties' names no property"
-        )
+def _fastrp(graph: Graph, cfg: FastRPConfig) -> NodeValues:
     emb = fast_rp(
         graph,
-        cfg["embeddingDimension"],
-        iteration_weights=cfg["iterationWeights"],
-        normalization_strength=cfg["normalizationStrength"],
-        node_self_influence=cfg["nodeSelfInfluence"],
-        weighted=cfg["relationshipWeightProperty"] is not None,
-        features=features,
-        property_ratio=cfg["propertyRatio"],
-        random_seed=cfg["randomSeed"],
+        cfg.embedding_dimension,
+        iteration_weights=cfg.iteration_weights,
+        normalization_strength=cfg.normalization_strength,
+        node_self_influence=cfg.node_self_influence,
+        weighted=cfg.relationship_weight_property is not None,
+        features=feature_matrix(graph, cfg.feature_properties, "featureProperties"),
+        property_ratio=cfg.property_ratio,
+        random_seed=cfg.random_seed,
     )
     return NodeValues(emb, stats={"nodeCount": graph.num_nodes})
 
@@ -83,40 +122,7 @@ register(
         category="embedding",
         column="embedding",
         column_type="floatList",
-        keys=(
-            Key(
-                "embeddingDimension",
-                "int",
-                REQUIRED,
-                "length of each embedding",
-                check=_positive_dimension,
-            ),
-            Key(
-                "iterationWeights",
-                "float_list",
-                [0.0, 1.0, 1.0],
-                "weight of each propagation step",
-                check=_non_empty,
-            ),
-            Key("normalizationStrength", "float", 0.0, "exponent of the degree scaling"),
-            Key("nodeSelfInfluence", "float", 0.0, "weight of each node's own initial vector"),
-            Key(
-                "featureProperties",
-                "str_list",
-                [],
-                "node properties projected into the "
-                "last int(embeddingDimension * propertyRatio) columns",
-            ),
-            Key(
-                "propertyRatio",
-                "float",
-                0.0,
-                "share of the dimensions fed by features",
-                min=0.0,
-                max=1.0,
-            ),
-            Key("randomSeed", "int?", None, "seed; same seed => same embeddings on any device"),
-        ),
+        config=FastRPConfig,
         property_keys=("featureProperties",),
         stats_columns={"nodeCount": "int"},
         compute=_fastrp,
@@ -124,36 +130,83 @@ register(
 )
 
 
-def _node2vec(graph: Graph, cfg: dict) -> NodeValues:
-    weighted = cfg["relationshipWeightProperty"] is not None and graph.weights is not None
-    if weighted:
-        w = graph.weights
-        if bool(torch.isnan(w).any()) or bool((w < 0).any()):
-            raise ConfigError(
-                "config key 'relationshipWeightProperty': node2vec needs non-negative weights"
-            )
-    seed = cfg["randomSeed"] if cfg["randomSeed"] is not None else secrets.randbits(62)
+# ---------------------------------------------------------------------------- node2vec
+@spec
+class Node2VecConfig(EmbeddingConfig):
+    walk_length: int = option("walkLength", 80, "nodes per walk", min=2)
+    walks_per_node: int = option("walksPerNode", 10, "walks started at each node", min=1)
+    in_out_factor: float = option(
+        "inOutFactor", 1.0, "q: high keeps walks local", min=0.0, min_exclusive=True
+    )
+    return_factor: float = option(
+        "returnFactor", 1.0, "p: high makes returning unlikely", min=0.0, min_exclusive=True
+    )
+    window_size: int = option(
+        "windowSize", 10, "context window (window // 2 nodes each side)", min=2
+    )
+    negative_sampling_rate: int = option(
+        "negativeSamplingRate", 5, "negatives per positive pair", min=1
+    )
+    positive_sampling_factor: float = option(
+        "positiveSamplingFactor",
+        0.001,
+        "subsampling of frequent nodes",
+        min=0.0,
+        max=1.0,
+        min_exclusive=True,
+    )
+    negative_sampling_exponent: float = option(
+        "negativeSamplingExponent",
+        0.75,
+        "exponent of the negative distribution",
+        min=0.0,
+        max=1.0,
+    )
+    embedding_dimension: int = option(
+        "embeddingDimension", 128, "length of each embedding", check=_positive_dimension
+    )
+    iterations: int = option("iterations", 1, "passes over the walks", min=1)
+    initial_learning_rate: float = option(
+        "initialLearningRate", 0.01, "SGD rate at the start", min=0.0, min_exclusive=True
+    )
+    min_learning_rate: float = option(
+        "minLearningRate", 0.0001, "SGD rate at the end", min=0.0, min_exclusive=True
+    )
+    walk_buffer_size: int = option("walkBufferSize", 1000, "walks trained on at a time", min=1)
+    random_seed: int | None = option(
+        "randomSeed", None, "seed; same seed => same walks on any device"
+    )
+
+
+def _node2vec(graph: Graph, cfg: Node2VecConfig) -> NodeValues:
+    w = graph.weights if cfg.relationship_weight_property is not None else None
+    weighted = w is not None
+    if w is not None and (bool(torch.isnan(w).any()) or bool((w < 0).any())):
+        raise ConfigError(
+            "config key 'relationshipWeightProperty': node2vec needs non-negative weights"
+        )
+    seed = cfg.random_seed if cfg.random_seed is not None else secrets.randbits(62)
     walks = walk_chunks(
         graph,
-        walk_length=cfg["walkLength"],
-        walks_per_node=cfg["walksPerNode"],
-        return_factor=cfg["returnFactor"],
-        in_out_factor=cfg["inOutFactor"],
+        walk_length=cfg.walk_length,
+        walks_per_node=cfg.walks_per_node,
+        return_factor=cfg.return_factor,
+        in_out_factor=cfg.in_out_factor,
         weighted=weighted,
         random_seed=seed,
     )
     emb = skipgram(
         walks,
         graph.num_nodes,
-        cfg["embeddingDimension"],
-        window_size=cfg["windowSize"],
-        negative_sampling_rate=cfg["negativeSamplingRate"],
-        positive_sampling_factor=cfg["positiveSamplingFactor"],
-        negative_sampling_exponent=cfg["negativeSamplingExponent"],
-        iterations=cfg["iterations"],
-        initial_learning_rate=cfg["initialLearningRate"],
-        min_learning_rate=cfg["minLearningRate"],
-        walk_buffer_size=cfg["walkBufferSize"],
+        cfg.embedding_dimension,
+        window_size=cfg.window_size,
+        negative_sampling_rate=cfg.negative_sampling_rate,
+        positive_sampling_factor=cfg.positive_sampling_factor,
+        negative_sampling_exponent=cfg.negative_sampling_exponent,
+        iterations=cfg.iterations,
+        initial_learning_rate=cfg.initial_learning_rate,
+        min_learning_rate=cfg.min_learning_rate,
+        walk_buffer_size=cfg.walk_buffer_size,
         random_seed=seed,
     )
     return NodeValues(emb, stats={"nodeCount": graph.num_nodes})
@@ -167,71 +220,7 @@ register(
         category="embedding",
         column="embedding",
         column_type="floatList",
-        keys=(
-            Key("walkLength", "int", 80, "nodes per walk", min=2),
-            Key("walksPerNode", "int", 10, "walks started at each node", min=1),
-            Key(
-                "inOutFactor",
-                "float",
-                1.0,
-                "q: high keeps walks local",
-                min=0.0,
-                min_exclusive=True,
-            ),
-            Key(
-                "returnFactor",
-                "float",
-                1.0,
-                "p: high makes returning unlikely",
-                min=0.0,
-                min_exclusive=True,
-            ),
-            Key("windowSize", "int", 10, "context window (window // 2 nodes each side)", min=2),
-            Key("negativeSamplingRate", "int", 5, "negatives per positive pair", min=1),
-            Key(
-                "positiveSamplingFactor",
-                "float",
-                0.001,
-                "subsampling of frequent nodes",
-                min=0.0,
-                max=1.0,
-                min_exclusive=True,
-            ),
-            Key(
-                "negativeSamplingExponent",
-                "float",
-                0.75,
-                "exponent of the negative distribution",
-                min=0.0,
-                max=1.0,
-            ),
-            Key(
-                "embeddingDimension",
-                "int",
-                128,
-                "length of each embedding",
-                check=_positive_dimension,
-            ),
-            Key("iterations", "int", 1, "passes over the walks", min=1),
-            Key(
-                "initialLearningRate",
-                "float",
-                0.01,
-                "SGD rate at the start",
-                min=0.0,
-                min_exclusive=True,
-            ),
-            Key(
-                "minLearningRate",
-                "float",
-                0.0001,
-                "SGD rate at the end",
-                min=0.0,
-                min_exclusive=True,
-            ),
-            Key("walkBufferSize", "int", 1000, "walks trained on at a time", min=1),
-            Key("randomSeed", "int?", None, "seed; same seed => same walks on any device"),
-        ),
+        config=Node2VecConfig,
         stats_columns={"nodeCount": "int"},
         compute=_node2vec,
     )
@@ -239,63 +228,76 @@ register(
 
 
 # ---------------------------------------------------------------------------- GraphSAGE
-def _model_name_check(v: str) -> str | None:
-    try:
-        models.exists(v)
-    except models.ModelStoreError as exc:
-        return f"is invalid: {exc}"
-    return None
-
-
 def _sample_sizes_check(v: list[int]) -> str | None:
     if not v or any(k < 1 for k in v):
         return "must be a non-empty list of positive integers"
     return None
 
 
-def _graphsage_train(graph: Graph, cfg: dict) -> Rows:
-    name = cfg["modelName"]
-    if models.exists(name):
-        raise ConfigError(f"config key 'modelName': a model named '{name}' already exists")
-    features = feature_matrix(graph, cfg["featureProperties"], "featureProperties")
-    if features is None:
+@spec
+class GraphSageTrainConfig(TrainConfig):
+    embedding_dimension: int = option(
+        "embeddingDimension", 64, "length of each embedding", check=_positive_dimension
+    )
+    aggregator: str = option("aggregator", "MEAN", "MEAN or POOL", choices=AGGREGATORS)
+    activation_function: str = option(
+        "activationFunction", "SIGMOID", "SIGMOID or RELU", choices=ACTIVATIONS
+    )
+    sample_sizes: list[int] = option(
+        "sampleSizes",
+        [25, 10],
+        "neighbours sampled per node, one per layer",
+        check=_sample_sizes_check,
+    )
+    epochs: int = epochs_option(1, "passes over the nodes")
+    max_iterations: int = option("maxIterations", 10, "Adam steps per batch at most", min=1)
+    batch_size: int = batch_size_option(100, "nodes per training batch")
+    learning_rate: float = learning_rate_option(0.1)
+    tolerance: float = option("tolerance", 1e-4, "loss change below which training stops", min=0.0)
+    negative_sample_weight: float = option(
+        "negativeSampleWeight", 20.0, "weight of the negative term", min=0.0
+    )
+    search_depth: int = option("searchDepth", 5, "longest walk to a positive example", min=1)
+
+
+def _graphsage_train(graph: Graph, cfg: GraphSageTrainConfig) -> Rows:
+    features = feature_matrix(graph, cfg.feature_properties, "featureProperties")
+    if features is None:  # not reached: the key check refuses an empty featureProperties
         raise ConfigError("config key 'featureProperties' must name at least one property")
-    seed = cfg["randomSeed"] if cfg["randomSeed"] is not None else secrets.randbits(62)
+    seed = cfg.seed(62)
     model, report = train_graphsage(
         graph,
         features,
-        embedding_dimension=cfg["embeddingDimension"],
-        aggregator=cfg["aggregator"],
-        activation=cfg["activationFunction"],
-        sample_sizes=cfg["sampleSizes"],
-        epochs=cfg["epochs"],
-        max_iterations=cfg["maxIterations"],
-        batch_size=cfg["batchSize"],
-        learning_rate=cfg["learningRate"],
-        tolerance=cfg["tolerance"],
-        negative_sample_weight=cfg["negativeSampleWeight"],
-        search_depth=cfg["searchDepth"],
+        embedding_dimension=cfg.embedding_dimension,
+        aggregator=cfg.aggregator,
+        activation=cfg.activation_function,
+        sample_sizes=cfg.sample_sizes,
+        epochs=cfg.epochs,
+        max_iterations=cfg.max_iterations,
+        batch_size=cfg.batch_size,
+        learning_rate=cfg.learning_rate,
+        tolerance=cfg.tolerance,
+        negative_sample_weight=cfg.negative_sample_weight,
+        search_depth=cfg.search_depth,
         random_seed=seed,
     )
-    train_keys = [k.name for k in _GRAPHSAGE_TRAIN_KEYS]
-    meta = models.save(
-        name,
+    meta = model_store.save_trained(
+        cfg.model_name,
         model.state_dict(),
         {
-            "modelType": "graphSage",
-            "featureProperties": list(cfg["featureProperties"]),
+            "modelType": model_store.GRAPHSAGE_MODEL,
+            "featureProperties": list(cfg.feature_properties),
             "inputDimension": int(features.shape[1]),
-            "embeddingDimension": cfg["embeddingDimension"],
-            "aggregator": cfg["aggregator"],
-            "activationFunction": cfg["activationFunction"],
-            "sampleSizes": list(cfg["sampleSizes"]),
-            "trainConfig": {k: cfg[k] for k in train_keys if k != "randomSeed"}
-            | {"randomSeed": seed, "orientation": cfg["orientation"]},
-            "metrics": {
-                "epochsRan": report.epochs,
-                "loss": report.loss,
-                "didConverge": report.did_converge,
-            },
+            "embeddingDimension": cfg.embedding_dimension,
+            "aggregator": cfg.aggregator,
+            "activationFunction": cfg.activation_function,
+            "sampleSizes": list(cfg.sample_sizes),
+        },
+        train_config=cfg.train_config(seed),
+        metrics={
+            "epochsRan": report.epochs,
+            "loss": report.loss,
+            "didConverge": report.did_converge,
         },
     )
     return Rows(
@@ -303,41 +305,6 @@ def _graphsage_train(graph: Graph, cfg: dict) -> Rows:
         stats={"modelInfo": meta, "trainMillis": report.train_millis, "loss": report.loss},
     )
 
-
-_GRAPHSAGE_TRAIN_KEYS = (
-    Key(
-        "modelName",
-        "str",
-        REQUIRED,
-        "name the trained model is stored under",
-        check=_model_name_check,
-    ),
-    Key(
-        "featureProperties",
-        "str_list",
-        REQUIRED,
-        "node properties used as input features",
-        check=_non_empty,
-    ),
-    Key("embeddingDimension", "int", 64, "length of each embedding", check=_positive_dimension),
-    Key("aggregator", "str", "MEAN", "MEAN or POOL", choices=AGGREGATORS),
-    Key("activationFunction", "str", "SIGMOID", "SIGMOID or RELU", choices=ACTIVATIONS),
-    Key(
-        "sampleSizes",
-        "int_list",
-        [25, 10],
-        "neighbours sampled per node, one per layer",
-        check=_sample_sizes_check,
-    ),
-    Key("epochs", "int", 1, "passes over the nodes", min=1),
-    Key("maxIterations", "int", 10, "Adam steps per batch at most", min=1),
-    Key("batchSize", "int", 100, "nodes per training batch", min=1),
-    Key("learningRate", "float", 0.1, "Adam learning rate", min=0.0, min_exclusive=True),
-    Key("tolerance", "float", 1e-4, "loss change below which training stops", min=0.0),
-    Key("negativeSampleWeight", "float", 20.0, "weight of the negative term", min=0.0),
-    Key("searchDepth", "int", 5, "longest walk to a positive example", min=1),
-    Key("randomSeed", "int?", None, "seed of initialisation and sampling"),
-)
 
 register(
     Procedure(
@@ -348,7 +315,7 @@ register(
         result="rows",
         modes=("stats",),
         weighted=False,
-        keys=_GRAPHSAGE_TRAIN_KEYS,
+        config=GraphSageTrainConfig,
         property_keys=("featureProperties",),
         stats_columns={"modelInfo": "map", "trainMillis": "int", "loss": "float"},
         compute=_graphsage_train,
@@ -356,50 +323,56 @@ register(
 )
 
 
-@dataclass(frozen=True)
-class _ModelProcedure(Procedure):
-    """A procedure whose feature properties are named by a stored model's metadata."""
+@spec
+class GraphSageConfig(EmbeddingConfig):
+    """Embedding with a stored graphSage model: the model must exist (checked before any read);
+    the graph is read with the feature properties the model was trained on."""
 
-    def node_properties_needed(self, cfg: Mapping[str, Any]) -> list[str]:
-        names = list(super().node_properties_needed(cfg))
-        try:
-            meta = models.metadata(cfg["modelName"])
-        except models.ModelStoreError as exc:
-            raise ConfigError(f"config key 'modelName': {exc}") from None
-        return names + [p for p in meta.get("featureProperties", []) if p not in names]
+    model_name: str = option(
+        "modelName",
+        REQUIRED,
+        "a model trained by graphSage.train",
+        check=model_store.model_name_check,
+    )
+    random_seed: int | None = option(
+        "randomSeed", None, "neighbour sampling seed (default: the model's)"
+    )
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if not model_store.store_checks_deferred():
+            self._model()
+
+    def _model(self) -> dict:
+        return model_store.require_model(
+            self.model_name, (model_store.GRAPHSAGE_MODEL,), "a graphSage model"
+        )
+
+    def extra_node_properties(self) -> list[str]:
+        return list(self._model().get("featureProperties", []))
 
 
-def _graphsage_embed(graph: Graph, cfg: dict) -> NodeValues:
-    try:
-        state, meta = models.load(cfg["modelName"], graph.device)
-    except models.ModelStoreError as exc:
-        raise ConfigError(f"config key 'modelName': {exc}") from None
-    if meta.get("modelType") != "graphSage":
-        raise ConfigError(f"config key 'modelName': '{cfg['modelName']}' is not a graphSage model")
+def _graphsage_embed(graph: Graph, cfg: GraphSageConfig) -> NodeValues:
+    state, meta = model_store.load_state(cfg.model_name, graph.device)
+    if meta.get("modelType") != model_store.GRAPHSAGE_MODEL:  # replaced since the check
+        raise ConfigError(f"config key 'modelName': '{cfg.model_name}' is not a graphSage model")
     if graph.num_nodes == 0:
         return NodeValues(torch.zeros(0, meta["embeddingDimension"], device=graph.device))
     features = feature_matrix(graph, meta["featureProperties"], "modelName")
-    if features.shape[1] != meta["inputDimension"]:
+    width = int(features.shape[1]) if features is not None else 0
+    if features is None or width != meta["inputDimension"]:
         raise ConfigError(
             f"config key 'modelName': the model expects {meta['inputDimension']} feature values "
-            f"per node, the graph has {features.shape[1]}"
+            f"per node, the graph has {width}"
         )
-    model = build_model(
-        meta["inputDimension"],
-        meta["embeddingDimension"],
-        len(meta["sampleSizes"]),
-        meta["aggregator"],
-        meta["activationFunction"],
-        0,
-    )
-    model.load_state_dict(state)
-    seed = cfg["randomSeed"] if cfg["randomSeed"] is not None else meta["trainConfig"]["randomSeed"]
+    model = model_store.rebuild_graphsage(meta, state)
+    seed = cfg.random_seed if cfg.random_seed is not None else meta["trainConfig"]["randomSeed"]
     emb = graphsage_embed(model, graph, features, meta["sampleSizes"], seed)
     return NodeValues(emb, stats={"nodeCount": graph.num_nodes})
 
 
 register(
-    _ModelProcedure(
+    Procedure(
         name="graphSage",
         description="Embed nodes with a trained GraphSAGE model (inductive: nodes unseen in "
         "training get embeddings from their features and neighbourhoods).",
@@ -408,16 +381,7 @@ register(
         column_type="floatList",
         modes=("stream", "write"),
         weighted=False,
-        keys=(
-            Key(
-                "modelName",
-                "str",
-                REQUIRED,
-                "a model trained by graphSage.train",
-                check=_model_name_check,
-            ),
-            Key("randomSeed", "int?", None, "neighbour sampling seed (default: the model's)"),
-        ),
+        config=GraphSageConfig,
         stats_columns={"nodeCount": "int"},
         compute=_graphsage_embed,
     )

@@ -15,7 +15,8 @@ nodes within two hops.
 the dot-product baseline) and ``linkPrediction.train`` (Hadamard / cosine / L2 pair features
 and topological scores into a logistic regression or MLP) split the relationships into
 train / validation / test, report AUC-ROC, AUC-PR, HR@K and MRR on the test relationships and
-store the model (``neo4j_gml.models``; metadata holds the feature properties).
+store the model (``neo4j_gml.models`` through :mod:`neo4j_gml.procedures.model_store`; metadata
+holds the feature properties).
 ``linkPrediction.predict`` (either kind of model) gives each node its ``topN`` most probable
 non-adjacent nodes within two hops with probability >= ``threshold``. Message passing and
 topological features at predict time use every relationship of the projection. Topological
@@ -31,34 +32,34 @@ previous results instead of adding to them; the write row reports ``relationship
 Candidates are emitted per source, so a pair can appear in both directions.
 
 ``topologicalConcentration`` writes each node's TC (exact) or ATC (approximate).
+
+Each procedure has a typed config class (:mod:`neo4j_gml.procedures.spec`); ``compute`` receives
+an instance of it. The rules that need only the config and the model store run in the configs'
+``check`` before anything is read: the pairing of ``pairs`` / ``pairsQuery`` /
+``sourceNodes``-``targetNodes``, the split fractions, a training ``modelName`` that is free, a
+``linkPrediction.predict`` model that exists, is a link prediction model and was trained on the
+given ``featureProperties``. Measure ``sameCommunity`` scores 0 for a pair with a node whose
+community value is NaN (no community), as GDS's ``sameCommunity`` does for a node without the
+property; a read from Neo4j still refuses a node without ``communityProperty`` (a config cannot
+yet ask for a property of its own to be read with missing values as NaN).
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
-from neo4j_gml import models
 from neo4j_gml.algorithms.linkpred import adjacency
 from neo4j_gml.algorithms.linkpred.concentration import (
     approximate_concentration,
     topological_concentration,
 )
-from neo4j_gml.algorithms.linkpred.gnn import (
-    DECODERS,
-    ENCODERS,
-    LinkModel,
-    TrainReport,
-    train_link_model,
-)
+from neo4j_gml.algorithms.linkpred.gnn import DECODERS, ENCODERS, TrainReport, train_link_model
 from neo4j_gml.algorithms.linkpred.pipeline import (
     CLASSIFIERS,
     LINK_FEATURES,
-    PairClassifier,
     pair_features,
     train_pipeline,
 )
@@ -67,7 +68,14 @@ from neo4j_gml.algorithms.linkpred.split import EdgeSplit, SplitError, split_edg
 from neo4j_gml.algorithms.linkpred.topological import link_scores, two_hop_candidates
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
-from neo4j_gml.procedures.config import REQUIRED, Key
+from neo4j_gml.procedures import model_store
+from neo4j_gml.procedures.config import REQUIRED
+from neo4j_gml.procedures.families._training import (
+    TrainConfig,
+    batch_size_option,
+    epochs_option,
+    learning_rate_option,
+)
 from neo4j_gml.procedures.families.embedding import feature_matrix
 from neo4j_gml.procedures.registry import (
     NodeValues,
@@ -76,6 +84,9 @@ from neo4j_gml.procedures.registry import (
     Rows,
     register,
 )
+from neo4j_gml.procedures.spec import NodeConfig, RelationshipConfig, option
+
+spec = dataclass(frozen=True, kw_only=True, eq=False)
 
 # user-facing measure name -> algorithm constant
 MEASURE_NAMES = {
@@ -87,33 +98,36 @@ MEASURE_NAMES = {
     "totalNeighbors": "TOTAL_NEIGHBORS",
 }
 
-_MEASURE_KEY = Key(
-    "measure",
-    "str",
-    "adamicAdar",
-    "adamicAdar, commonNeighbors, preferentialAttachment, resourceAllocation, sameCommunity "
-    "or totalNeighbors",
-    choices=tuple(MEASURE_NAMES),
-)
-_COMMUNITY_KEY = Key(
-    "communityProperty", "str", "community", "node property read by measure sameCommunity"
-)
+
+# ---------------------------------------------------------------------------- topological
+@spec
+class TopologicalConfig(RelationshipConfig):
+    """A topological ``measure``; ``sameCommunity`` also reads ``communityProperty``."""
+
+    measure: str = option(
+        "measure",
+        "adamicAdar",
+        "adamicAdar, commonNeighbors, preferentialAttachment, resourceAllocation, sameCommunity "
+        "or totalNeighbors",
+        choices=tuple(MEASURE_NAMES),
+    )
+    community_property: str = option(
+        "communityProperty", "community", "node property read by measure sameCommunity"
+    )
+
+    def extra_node_properties(self) -> list[str]:
+        return [self.community_property] if self.measure == "sameCommunity" else []
+
+    def optional_node_properties(self) -> list[str]:
+        # GDS: a node without a community is in the same community as no node (score 0)
+        return self.extra_node_properties()
 
 
-@dataclass(frozen=True)
-class _TopologicalProcedure(Procedure):
-    """Loads the community property only for ``sameCommunity``."""
-
-    def node_properties_needed(self, cfg: Mapping[str, Any]) -> list[str]:
-        if cfg.get("measure") == "sameCommunity":
-            return [cfg["communityProperty"]]
-        return []
-
-
-def _community(graph: Graph, cfg: dict) -> torch.Tensor | None:
-    if cfg["measure"] != "sameCommunity":
+def _community(graph: Graph, cfg: TopologicalConfig) -> torch.Tensor | None:
+    """The community values for ``sameCommunity`` (NaN: no community, equal to none)."""
+    if cfg.measure != "sameCommunity":
         return None
-    name = cfg["communityProperty"]
+    name = cfg.community_property
     if name not in graph.node_properties:
         raise ConfigError(f"config key 'communityProperty': node property '{name}' was not loaded")
     values = graph.node_properties[name]
@@ -122,34 +136,71 @@ def _community(graph: Graph, cfg: dict) -> torch.Tensor | None:
     return values
 
 
-def _requested_pairs(cfg: dict) -> tuple[list[int], list[int]]:
-    """The Neo4j ids of the requested pairs, from ``pairs`` or ``sourceNodes``/``targetNodes``."""
-    pairs = cfg.get("pairs")
-    sources, targets = cfg["sourceNodes"], cfg["targetNodes"]
-    if pairs is not None:
-        if sources or targets:
-            raise ConfigError(
-                "give pairs either as 'pairs' / 'pairsQuery' or as 'sourceNodes' and "
-                "'targetNodes', not both"
-            )
-        try:
-            a = [int(p[0]) for p in pairs]
-            b = [int(p[1]) for p in pairs]
-        except (TypeError, ValueError, IndexError, KeyError):
-            raise ConfigError(
-                "config key 'pairs' must be a list of [source, target] node ids"
-            ) from None
-        if any(len(p) != 2 for p in pairs):
-            raise ConfigError("config key 'pairs' must be a list of [source, target] node ids")
-        return a, b
-    if len(sources) != len(targets):
+def _pair_ids(pairs: Any) -> tuple[list[int], list[int]]:
+    """The Neo4j ids of ``pairs`` (``[[source, target], ...]``) as two lists."""
+    try:
+        a = [int(p[0]) for p in pairs]
+        b = [int(p[1]) for p in pairs]
+    except (TypeError, ValueError, IndexError, KeyError):
         raise ConfigError(
-            f"config keys 'sourceNodes' ({len(sources)} ids) and 'targetNodes' "
-            f"({len(targets)} ids) must have the same length: they are paired element by element"
-        )
-    if not sources and cfg.get("pairsQuery") is None:
-        raise ConfigError("linkScore needs 'pairs', 'pairsQuery' or 'sourceNodes'/'targetNodes'")
-    return list(sources), list(targets)
+            "config key 'pairs' must be a list of [source, target] node ids"
+        ) from None
+    if any(len(p) != 2 for p in pairs):
+        raise ConfigError("config key 'pairs' must be a list of [source, target] node ids")
+    return a, b
+
+
+@spec
+class LinkScoreConfig(TopologicalConfig):
+    """Pairs come from ``pairs``, from ``pairsQuery`` (the runner puts its rows into ``pairs``
+    after the checks) or from ``sourceNodes``/``targetNodes`` paired element by element."""
+
+    pairs: Any = option("pairs", None, "node pairs as [[source, target], ...] (Neo4j ids)")
+    pairs_query: str | None = option(
+        "pairsQuery",
+        None,
+        "Cypher returning source and target (Neo4j ids); run with 'parameters'",
+    )
+    source_nodes: list[int] = option(
+        "sourceNodes", [], "first node of each pair (with targetNodes)"
+    )
+    target_nodes: list[int] = option(
+        "targetNodes", [], "second node of each pair (with sourceNodes)"
+    )
+    skip_missing_pairs: bool = option(
+        "skipMissingPairs",
+        False,
+        "leave out pairs with a node outside the projection instead of failing",
+    )
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        sources, targets = self.source_nodes, self.target_nodes
+        if self.pairs is not None or self.pairs_query:  # the runner runs a non-empty query
+            if sources or targets:
+                raise ConfigError(
+                    "give pairs either as 'pairs' / 'pairsQuery' or as 'sourceNodes' and "
+                    "'targetNodes', not both"
+                )
+            if not self.pairs_query:  # else the query's rows replace 'pairs'
+                _pair_ids(self.pairs)
+            return
+        if len(sources) != len(targets):
+            raise ConfigError(
+                f"config keys 'sourceNodes' ({len(sources)} ids) and 'targetNodes' "
+                f"({len(targets)} ids) must have the same length: they are paired element by "
+                "element"
+            )
+        if not sources and self.pairs_query is None:
+            raise ConfigError(
+                "linkScore needs 'pairs', 'pairsQuery' or 'sourceNodes'/'targetNodes'"
+            )
+
+    def pair_ids(self) -> tuple[list[int], list[int]]:
+        """The Neo4j ids of the requested pairs, from ``pairs`` or the node lists."""
+        if self.pairs is not None:
+            return _pair_ids(self.pairs)
+        return list(self.source_nodes), list(self.target_nodes)
 
 
 def _positions(graph: Graph, ids: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -167,13 +218,13 @@ def _positions(graph: Graph, ids: list[int]) -> tuple[torch.Tensor, torch.Tensor
     return pos, found
 
 
-def _link_score(graph: Graph, cfg: dict) -> RelationshipValues:
-    a_ids, b_ids = _requested_pairs(cfg)
+def _link_score(graph: Graph, cfg: LinkScoreConfig) -> RelationshipValues:
+    a_ids, b_ids = cfg.pair_ids()
     a, found_a = _positions(graph, a_ids)
     b, found_b = _positions(graph, b_ids)
     found = found_a & found_b
     missing = int((~found).sum())
-    if missing and not cfg["skipMissingPairs"]:
+    if missing and not cfg.skip_missing_pairs:
         bad = [(a_ids[i], b_ids[i]) for i in torch.nonzero(~found).flatten()[:5].tolist()]
         raise ConfigError(
             f"{missing} pair(s) name nodes that are not in the projection, e.g. {bad}; "
@@ -181,14 +232,14 @@ def _link_score(graph: Graph, cfg: dict) -> RelationshipValues:
         )
     a, b = a[found], b[found]
     adj = adjacency.from_graph(graph)
-    scores = link_scores(adj, a, b, MEASURE_NAMES[cfg["measure"]], community=_community(graph, cfg))
+    scores = link_scores(adj, a, b, MEASURE_NAMES[cfg.measure], community=_community(graph, cfg))
     return RelationshipValues(
         a, b, scores, stats={"pairCount": int(a.numel()), "missingPairs": missing}
     )
 
 
 register(
-    _TopologicalProcedure(
+    Procedure(
         name="linkScore",
         description="Topological link score (GDS's gds.alpha.linkprediction functions) of given "
         "node pairs: adamicAdar, commonNeighbors, preferentialAttachment, resourceAllocation, "
@@ -201,36 +252,26 @@ register(
         weighted=False,
         default_orientation="UNDIRECTED",
         pairs_query_key="pairsQuery",
-        keys=(
-            _MEASURE_KEY,
-            Key("pairs", "any", None, "node pairs as [[source, target], ...] (Neo4j ids)"),
-            Key(
-                "pairsQuery",
-                "str?",
-                None,
-                "Cypher returning source and target (Neo4j ids); run with 'parameters'",
-            ),
-            Key("sourceNodes", "int_list", [], "first node of each pair (with targetNodes)"),
-            Key("targetNodes", "int_list", [], "second node of each pair (with sourceNodes)"),
-            Key(
-                "skipMissingPairs",
-                "bool",
-                False,
-                "leave out pairs with a node outside the projection instead of failing",
-            ),
-            _COMMUNITY_KEY,
-        ),
+        config=LinkScoreConfig,
         stats_columns={"pairCount": "int", "missingPairs": "int"},
         compute=_link_score,
     )
 )
 
 
-def _link_candidates(graph: Graph, cfg: dict) -> RelationshipValues:
+@spec
+class LinkCandidatesConfig(TopologicalConfig):
+    top_k: int = option("topK", 10, "candidates per source node", min=1)
+    source_nodes: list[int] = option(
+        "sourceNodes", [], "generate for these nodes only (default: all)"
+    )
+
+
+def _link_candidates(graph: Graph, cfg: LinkCandidatesConfig) -> RelationshipValues:
     sources = None
-    if cfg["sourceNodes"]:
+    if cfg.source_nodes:
         try:
-            sources = graph.positions_of(cfg["sourceNodes"])
+            sources = graph.positions_of(cfg.source_nodes)
         except KeyError as exc:
             raise ConfigError(
                 f"config key 'sourceNodes': node id {exc.args[0] if exc.args else ''} is not in "
@@ -240,8 +281,8 @@ def _link_candidates(graph: Graph, cfg: dict) -> RelationshipValues:
     adj = adjacency.from_graph(graph)
     s, t, v = two_hop_candidates(
         adj,
-        MEASURE_NAMES[cfg["measure"]],
-        cfg["topK"],
+        MEASURE_NAMES[cfg.measure],
+        cfg.top_k,
         sources=sources,
         community=_community(graph, cfg),
     )
@@ -249,7 +290,7 @@ def _link_candidates(graph: Graph, cfg: dict) -> RelationshipValues:
 
 
 register(
-    _TopologicalProcedure(
+    Procedure(
         name="linkCandidates",
         description="Candidate links: for every node (or sourceNodes) its topK best-scoring "
         "non-adjacent nodes within two hops; write mode replaces the earlier relationships of "
@@ -260,12 +301,7 @@ register(
         weighted=False,
         default_orientation="UNDIRECTED",
         replace_relationships=True,
-        keys=(
-            _MEASURE_KEY,
-            Key("topK", "int", 10, "candidates per source node", min=1),
-            Key("sourceNodes", "int_list", [], "generate for these nodes only (default: all)"),
-            _COMMUNITY_KEY,
-        ),
+        config=LinkCandidatesConfig,
         stats_columns={"candidateCount": "int"},
         compute=_link_candidates,
     )
@@ -277,18 +313,6 @@ register(
 # ``linkPrediction.train`` (pair features + logistic regression / MLP) both split the
 # relationships, train, report test metrics and store the model; ``linkPrediction.predict`` uses
 # either kind of model to write each node's most probable new links.
-GNN_MODEL = "linkPrediction.gnn"
-PIPELINE_MODEL = "linkPrediction.pipeline"
-
-
-def _model_name_check(v: str) -> str | None:
-    try:
-        models.exists(v)
-    except models.ModelStoreError as exc:
-        return f"is invalid: {exc}"
-    return None
-
-
 def _features(graph: Graph, names: list[str], key: str) -> torch.Tensor | None:
     """The feature matrix, sparse COO when mostly zeros (bag-of-words features)."""
     x = feature_matrix(graph, names, key)
@@ -299,137 +323,130 @@ def _features(graph: Graph, names: list[str], key: str) -> torch.Tensor | None:
     return x
 
 
-def _split(graph: Graph, cfg: dict, seed: int) -> EdgeSplit:
-    adj = adjacency.from_graph(graph)
-    try:
-        return split_edges(
-            adj,
-            test_fraction=cfg["testFraction"],
-            validation_fraction=cfg["validationFraction"],
-            negative_ratio=cfg["negativeSamplingRatio"],
-            seed=seed,
-        )
-    except SplitError as exc:
-        raise ConfigError(f"config keys 'testFraction'/'validationFraction': {exc}") from None
+@spec
+class SplitTrainConfig(TrainConfig):
+    """A link prediction trainer: the relationships are split into train / validation / test;
+    the fractions must leave relationships to train on (checked before any read)."""
 
-
-def _fractions_check(cfg: dict) -> None:
-    if cfg["testFraction"] + cfg["validationFraction"] >= 1.0:
-        raise ConfigError(
-            "config keys 'testFraction' + 'validationFraction' must be below 1 "
-            f"(got {cfg['testFraction']} + {cfg['validationFraction']})"
-        )
-
-
-def _store(name: str, state: dict, meta: dict, report: TrainReport, cfg: dict, keys) -> Rows:
-    meta = models.save(
-        name,
-        state,
-        meta
-        | {
-            "trainConfig": {k.name: cfg[k.name] for k in keys}
-            | {"orientation": cfg["orientation"]},
-            "metrics": {
-                "test": report.test,
-                "validation": report.validation,
-                "epochsRan": report.epochs,
-                "bestEpoch": report.best_epoch,
-                "loss": report.loss,
-            },
-        },
-    )
-    return Rows(
-        {},
-        stats={"modelInfo": meta, "trainMillis": report.train_millis, "testMetrics": report.test},
-    )
-
-
-_SPLIT_KEYS = (
-    Key(
+    test_fraction: float = option(
         "testFraction",
-        "float",
         0.2,
         "share of relationships held out for testing",
         min=0.0,
         max=1.0,
         min_exclusive=True,
-    ),
-    Key("validationFraction", "float", 0.1, "share held out for model selection", min=0.0, max=1.0),
-    Key(
+    )
+    validation_fraction: float = option(
+        "validationFraction", 0.1, "share held out for model selection", min=0.0, max=1.0
+    )
+    negative_sampling_ratio: float = option(
         "negativeSamplingRatio",
-        "float",
         1.0,
         "sampled non-edges per held-out edge",
         min=0.0,
         min_exclusive=True,
-    ),
-    Key("hitsK", "int", 100, "K of the reported HR@K (hitsAtK)", min=1),
-    Key("randomSeed", "int?", None, "seed of the split, sampling and initialisation"),
-)
+    )
+    hits_k: int = option("hitsK", 100, "K of the reported HR@K (hitsAtK)", min=1)
 
-_GNN_TRAIN_KEYS = (
-    Key("modelName", "str", REQUIRED, "name the model is stored under", check=_model_name_check),
-    Key("featureProperties", "str_list", REQUIRED, "node properties used as input features"),
-    Key("encoder", "str", "GCN", "GCN or SAGE", choices=ENCODERS),
-    Key(
-        "decoder",
-        "str",
-        "NCN",
-        "NCN (neural common neighbours) or DOT (baseline)",
-        choices=DECODERS,
-    ),
-    Key("hiddenDimension", "int", 256, "width of the encoder and decoder", min=1),
-    Key("layers", "int", 1, "message-passing layers", min=1),
-    Key("mlpLayers", "int", 3, "layers of the NCN decoder's MLP", min=1),
-    Key("dropout", "float", 0.05, "dropout between layers", min=0.0, max=1.0),
-    Key("inputDropout", "float", 0.7, "dropout on the input features", min=0.0, max=1.0),
-    Key("epochs", "int", 100, "passes over the training relationships", min=1),
-    Key("batchSize", "int", 1152, "training relationships per step", min=1),
-    Key("learningRate", "float", 0.003, "Adam learning rate", min=0.0, min_exclusive=True),
-    Key("evaluationInterval", "int", 5, "epochs between validation checks", min=1),
-    *_SPLIT_KEYS,
-)
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if self.test_fraction + self.validation_fraction >= 1.0:
+            raise ConfigError(
+                "config keys 'testFraction' + 'validationFraction' must be below 1 "
+                f"(got {self.test_fraction} + {self.validation_fraction})"
+            )
+
+    def split(self, graph: Graph, seed: int) -> EdgeSplit:
+        """The train / validation / test split of the graph's relationships."""
+        try:
+            return split_edges(
+                adjacency.from_graph(graph),
+                test_fraction=self.test_fraction,
+                validation_fraction=self.validation_fraction,
+                negative_ratio=self.negative_sampling_ratio,
+                seed=seed,
+            )
+        except SplitError as exc:
+            raise ConfigError(f"config keys 'testFraction'/'validationFraction': {exc}") from None
 
 
-def _gnn_train(graph: Graph, cfg: dict) -> Rows:
-    name = cfg["modelName"]
-    if models.exists(name):
-        raise ConfigError(f"config key 'modelName': a model named '{name}' already exists")
-    _fractions_check(cfg)
-    x = _features(graph, cfg["featureProperties"], "featureProperties")
-    if x is None:
+def _stored(cfg: SplitTrainConfig, seed: int, state: dict, meta: dict, report: TrainReport) -> Rows:
+    """Store the trained model; the stats row of a link prediction trainer."""
+    info = model_store.save_trained(
+        cfg.model_name,
+        state,
+        meta,
+        train_config=cfg.train_config(seed),
+        metrics={
+            "test": report.test,
+            "validation": report.validation,
+            "epochsRan": report.epochs,
+            "bestEpoch": report.best_epoch,
+            "loss": report.loss,
+        },
+    )
+    return Rows(
+        {},
+        stats={"modelInfo": info, "trainMillis": report.train_millis, "testMetrics": report.test},
+    )
+
+
+@spec
+class GnnTrainConfig(SplitTrainConfig):
+    encoder: str = option("encoder", "GCN", "GCN or SAGE", choices=ENCODERS)
+    decoder: str = option(
+        "decoder", "NCN", "NCN (neural common neighbours) or DOT (baseline)", choices=DECODERS
+    )
+    hidden_dimension: int = option(
+        "hiddenDimension", 256, "width of the encoder and decoder", min=1
+    )
+    layers: int = option("layers", 1, "message-passing layers", min=1)
+    mlp_layers: int = option("mlpLayers", 3, "layers of the NCN decoder's MLP", min=1)
+    dropout: float = option("dropout", 0.05, "dropout between layers", min=0.0, max=1.0)
+    input_dropout: float = option(
+        "inputDropout", 0.7, "dropout on the input features", min=0.0, max=1.0
+    )
+    epochs: int = epochs_option(100, "passes over the training relationships")
+    batch_size: int = batch_size_option(1152, "training relationships per step")
+    learning_rate: float = learning_rate_option(0.003)
+    evaluation_interval: int = option(
+        "evaluationInterval", 5, "epochs between validation checks", min=1
+    )
+
+
+def _gnn_train(graph: Graph, cfg: GnnTrainConfig) -> Rows:
+    x = _features(graph, cfg.feature_properties, "featureProperties")
+    if x is None:  # not reached: the key check refuses an empty featureProperties
         raise ConfigError("config key 'featureProperties' must name at least one property")
-    seed = cfg["randomSeed"] if cfg["randomSeed"] is not None else secrets.randbits(31)
-    split = _split(graph, cfg, seed)
+    seed = cfg.seed(31)
     model, report = train_link_model(
         x,
-        split,
-        hidden=cfg["hiddenDimension"],
-        layers=cfg["layers"],
-        encoder=cfg["encoder"],
-        decoder=cfg["decoder"],
-        mlp_layers=cfg["mlpLayers"],
-        dropout=cfg["dropout"],
-        input_dropout=cfg["inputDropout"],
-        epochs=cfg["epochs"],
-        batch_size=cfg["batchSize"],
-        learning_rate=cfg["learningRate"],
-        eval_every=cfg["evaluationInterval"],
-        k=cfg["hitsK"],
+        cfg.split(graph, seed),
+        hidden=cfg.hidden_dimension,
+        layers=cfg.layers,
+        encoder=cfg.encoder,
+        decoder=cfg.decoder,
+        mlp_layers=cfg.mlp_layers,
+        dropout=cfg.dropout,
+        input_dropout=cfg.input_dropout,
+        epochs=cfg.epochs,
+        batch_size=cfg.batch_size,
+        learning_rate=cfg.learning_rate,
+        eval_every=cfg.evaluation_interval,
+        k=cfg.hits_k,
         seed=seed,
     )
     meta = {
-        "modelType": GNN_MODEL,
-        "featureProperties": list(cfg["featureProperties"]),
+        "modelType": model_store.GNN_MODEL,
+        "featureProperties": list(cfg.feature_properties),
         "inputDimension": int(x.shape[1]),
-        "encoder": cfg["encoder"],
-        "decoder": cfg["decoder"],
-        "hiddenDimension": cfg["hiddenDimension"],
-        "layers": cfg["layers"],
-        "mlpLayers": cfg["mlpLayers"],
+        "encoder": cfg.encoder,
+        "decoder": cfg.decoder,
+        "hiddenDimension": cfg.hidden_dimension,
+        "layers": cfg.layers,
+        "mlpLayers": cfg.mlp_layers,
     }
-    cfg = cfg | {"randomSeed": seed}
-    return _store(name, model.state_dict(), meta, report, cfg, _GNN_TRAIN_KEYS)
+    return _stored(cfg, seed, model.state_dict(), meta, report)
 
 
 _TRAIN_STATS = {"modelInfo": "map", "trainMillis": "int", "testMetrics": "map"}
@@ -446,88 +463,82 @@ register(
         modes=("stats",),
         weighted=False,
         default_orientation="UNDIRECTED",
-        keys=_GNN_TRAIN_KEYS,
+        config=GnnTrainConfig,
         property_keys=("featureProperties",),
         stats_columns=_TRAIN_STATS,
         compute=_gnn_train,
     )
 )
 
-_PIPELINE_TRAIN_KEYS = (
-    Key("modelName", "str", REQUIRED, "name the model is stored under", check=_model_name_check),
-    Key("featureProperties", "str_list", [], "node properties (e.g. embeddings) for pair features"),
-    Key(
+_TOPOLOGICAL_FEATURES = sorted(set(MEASURE_NAMES) - {"sameCommunity"})
+
+
+@spec
+class PipelineTrainConfig(SplitTrainConfig):
+    feature_properties: list[str] = option(
+        "featureProperties", [], "node properties (e.g. embeddings) for pair features"
+    )
+    link_features: list[str] = option(
         "linkFeatures",
-        "str_list",
         ["HADAMARD"],
         "HADAMARD, COSINE and/or L2 of the properties",
         check=lambda v: None if set(v) <= set(LINK_FEATURES) else f"must be among {LINK_FEATURES}",
-    ),
-    Key(
+    )
+    topological_features: list[str] = option(
         "topologicalFeatures",
-        "str_list",
         [],
         "measures used as features, e.g. ['adamicAdar']",
         check=lambda v: (
             None
-            if set(v) <= set(MEASURE_NAMES) - {"sameCommunity"}
-            else f"must be among {sorted(set(MEASURE_NAMES) - {'sameCommunity'})}"
+            if set(v) <= set(_TOPOLOGICAL_FEATURES)
+            else f"must be among {_TOPOLOGICAL_FEATURES}"
         ),
-    ),
-    Key(
-        "classifier",
-        "str",
-        "LOGISTIC_REGRESSION",
-        "LOGISTIC_REGRESSION or MLP",
-        choices=CLASSIFIERS,
-    ),
-    Key("hiddenDimension", "int", 64, "hidden width of the MLP", min=1),
-    Key("epochs", "int", 200, "full-batch Adam steps", min=1),
-    Key("learningRate", "float", 0.01, "Adam learning rate", min=0.0, min_exclusive=True),
-    Key("penalty", "float", 0.0, "weight decay", min=0.0),
-    *_SPLIT_KEYS,
-)
+    )
+    classifier: str = option(
+        "classifier", "LOGISTIC_REGRESSION", "LOGISTIC_REGRESSION or MLP", choices=CLASSIFIERS
+    )
+    hidden_dimension: int = option("hiddenDimension", 64, "hidden width of the MLP", min=1)
+    epochs: int = epochs_option(200, "full-batch Adam steps")
+    learning_rate: float = learning_rate_option(0.01)
+    penalty: float = option("penalty", 0.0, "weight decay", min=0.0)
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if not self.feature_properties and not self.topological_features:
+            raise ConfigError(
+                "linkPrediction.train needs 'featureProperties' or 'topologicalFeatures' (or both)"
+            )
 
 
-def _pipeline_train(graph: Graph, cfg: dict) -> Rows:
-    name = cfg["modelName"]
-    if models.exists(name):
-        raise ConfigError(f"config key 'modelName': a model named '{name}' already exists")
-    _fractions_check(cfg)
-    if not cfg["featureProperties"] and not cfg["topologicalFeatures"]:
-        raise ConfigError(
-            "linkPrediction.train needs 'featureProperties' or 'topologicalFeatures' (or both)"
-        )
-    x = feature_matrix(graph, cfg["featureProperties"], "featureProperties")
-    seed = cfg["randomSeed"] if cfg["randomSeed"] is not None else secrets.randbits(31)
-    split = _split(graph, cfg, seed)
-    topo = [MEASURE_NAMES[m] for m in cfg["topologicalFeatures"]]
+def _pipeline_train(graph: Graph, cfg: PipelineTrainConfig) -> Rows:
+    x = feature_matrix(graph, cfg.feature_properties, "featureProperties")
+    seed = cfg.seed(31)
+    topo = [MEASURE_NAMES[m] for m in cfg.topological_features]
     model, report = train_pipeline(
         x,
-        split,
-        link_features=list(cfg["linkFeatures"]),
+        cfg.split(graph, seed),
+        link_features=list(cfg.link_features),
         topological=topo,
-        classifier=cfg["classifier"],
-        hidden=cfg["hiddenDimension"],
-        epochs=cfg["epochs"],
-        learning_rate=cfg["learningRate"],
-        penalty=cfg["penalty"],
-        negative_ratio=cfg["negativeSamplingRatio"],
-        k=cfg["hitsK"],
+        classifier=cfg.classifier,
+        hidden=cfg.hidden_dimension,
+        epochs=cfg.epochs,
+        learning_rate=cfg.learning_rate,
+        penalty=cfg.penalty,
+        negative_ratio=cfg.negative_sampling_ratio,
+        k=cfg.hits_k,
         seed=seed,
     )
     meta = {
-        "modelType": PIPELINE_MODEL,
-        "featureProperties": list(cfg["featureProperties"]),
+        "modelType": model_store.PIPELINE_MODEL,
+        "featureProperties": list(cfg.feature_properties),
         "inputDimension": int(x.shape[1]) if x is not None else 0,
-        "linkFeatures": list(cfg["linkFeatures"]),
+        "linkFeatures": list(cfg.link_features),
         "topologicalFeatures": topo,
-        "classifier": cfg["classifier"],
-        "hiddenDimension": cfg["hiddenDimension"],
+        "classifier": cfg.classifier,
+        "hiddenDimension": cfg.hidden_dimension,
         "pairFeatureDimension": int(model.mean.numel()),
     }
-    cfg = cfg | {"randomSeed": seed}
-    return _store(name, model.state_dict(), meta, report, cfg, _PIPELINE_TRAIN_KEYS)
+    return _stored(cfg, seed, model.state_dict(), meta, report)
 
 
 register(
@@ -541,7 +552,7 @@ register(
         modes=("stats",),
         weighted=False,
         default_orientation="UNDIRECTED",
-        keys=_PIPELINE_TRAIN_KEYS,
+        config=PipelineTrainConfig,
         property_keys=("featureProperties",),
         stats_columns=_TRAIN_STATS,
         compute=_pipeline_train,
@@ -549,60 +560,71 @@ register(
 )
 
 
-@dataclass(frozen=True)
-class _PredictProcedure(Procedure):
-    """Loads the feature properties named by the stored model."""
+@spec
+class PredictConfig(RelationshipConfig):
+    """Prediction with a stored link prediction model: the model must exist, be of a link
+    prediction kind and, when ``featureProperties`` is given, have been trained on those
+    properties (checked before any read); the graph is read with the model's feature
+    properties."""
 
-    def node_properties_needed(self, cfg: Mapping[str, Any]) -> list[str]:
-        return list(_model_metadata(cfg["modelName"]).get("featureProperties", []))
+    model_name: str = option(
+        "modelName", REQUIRED, "a link prediction model", check=model_store.model_name_check
+    )
+    top_n: int = option("topN", 10, "predicted links per node at most", min=1)
+    threshold: float = option("threshold", 0.0, "minimum probability", min=0.0, max=1.0)
+    source_nodes: list[int] = option(
+        "sourceNodes", [], "predict for these nodes only (default: all)"
+    )
+    feature_properties: Any = option(
+        "featureProperties", None, "optional check: must equal the model's feature properties"
+    )
 
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if model_store.store_checks_deferred():
+            return
+        meta = self.model()
+        wanted = self.feature_properties
+        if wanted is None:
+            return
+        if isinstance(wanted, str):
+            wanted = [wanted]
+        if not isinstance(wanted, list | tuple):
+            raise ConfigError(
+                "config key 'featureProperties' must be a property name or a list of names"
+            )
+        if list(wanted) != list(meta["featureProperties"]):
+            raise ConfigError(
+                f"config key 'featureProperties': model '{self.model_name}' was trained on "
+                f"{meta['featureProperties']}, not on {list(wanted)}"
+            )
 
-def _model_metadata(name: str) -> dict:
-    try:
-        meta = models.metadata(name)
-    except models.ModelStoreError as exc:
-        raise ConfigError(f"config key 'modelName': {exc}") from None
-    if meta.get("modelType") not in (GNN_MODEL, PIPELINE_MODEL):
-        raise ConfigError(
-            f"config key 'modelName': '{name}' is a {meta.get('modelType')} model, not a link "
-            "prediction model"
+    def model(self) -> dict[str, Any]:
+        """The stored model's metadata; :class:`ConfigError` unless it is a link prediction
+        model."""
+        return model_store.require_model(
+            self.model_name, model_store.LINK_MODELS, "a link prediction model"
         )
-    return meta
+
+    def extra_node_properties(self) -> list[str]:
+        return list(self.model().get("featureProperties", []))
 
 
-def _scorer(graph: Graph, cfg: dict, adj: adjacency.Adjacency):
+def _scorer(graph: Graph, cfg: PredictConfig, adj: adjacency.Adjacency):  # noqa: ANN202
     """``(a, b) -> probability`` for the stored model named in ``cfg``."""
-    meta = _model_metadata(cfg["modelName"])
-    wanted = cfg["featureProperties"]
-    if isinstance(wanted, str):
-        wanted = [wanted]
-    if wanted is not None and list(wanted) != list(meta["featureProperties"]):
-        raise ConfigError(
-            f"config key 'featureProperties': model '{cfg['modelName']}' was trained on "
-            f"{meta['featureProperties']}, not on {list(wanted)}"
-        )
-    state, _ = models.load(cfg["modelName"], graph.device)
-    if meta["modelType"] == GNN_MODEL:
-        x = _features(graph, meta["featureProperties"], "modelName")
-    else:
-        x = feature_matrix(graph, meta["featureProperties"], "modelName")
+    meta = cfg.model()
+    state, _ = model_store.load_state(cfg.model_name, graph.device)
+    gnn = meta["modelType"] == model_store.GNN_MODEL
+    read = _features if gnn else feature_matrix
+    x = read(graph, meta["featureProperties"], "modelName")
     got = int(x.shape[1]) if x is not None else 0
-    if got != meta["inputDimension"]:
+    if got != meta["inputDimension"] or (gnn and x is None):
         raise ConfigError(
-            f"config key 'modelName': model '{cfg['modelName']}' expects {meta['inputDimension']} "
+            f"config key 'modelName': model '{cfg.model_name}' expects {meta['inputDimension']} "
             f"feature values per node from {meta['featureProperties']}, the graph has {got}"
         )
-    if meta["modelType"] == GNN_MODEL:
-        model = LinkModel(
-            meta["inputDimension"],
-            hidden=meta["hiddenDimension"],
-            layers=meta["layers"],
-            encoder=meta["encoder"],
-            decoder=meta["decoder"],
-            mlp_layers=meta["mlpLayers"],
-        ).to(graph.device)
-        model.load_state_dict(state)
-        model.eval()
+    if gnn and x is not None:  # (a GNN model always has features: see above)
+        model = model_store.rebuild_link_model(meta, state, graph.device)
         with torch.no_grad():
             h = model.encode(x, adj)
 
@@ -611,9 +633,7 @@ def _scorer(graph: Graph, cfg: dict, adj: adjacency.Adjacency):
                 return torch.sigmoid(model.score(h, adj, a, b))
 
         return gnn_probability
-    clf = PairClassifier(meta["pairFeatureDimension"], meta["classifier"], meta["hiddenDimension"])
-    clf.load_state_dict(state)
-    clf = clf.to(graph.device).eval()
+    clf = model_store.rebuild_pair_classifier(meta, state, graph.device)
 
     def pipeline_probability(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         feats = pair_features(x, adj, a, b, meta["linkFeatures"], meta["topologicalFeatures"])
@@ -623,23 +643,23 @@ def _scorer(graph: Graph, cfg: dict, adj: adjacency.Adjacency):
     return pipeline_probability
 
 
-def _predict(graph: Graph, cfg: dict) -> RelationshipValues:
+def _predict(graph: Graph, cfg: PredictConfig) -> RelationshipValues:
     adj = adjacency.from_graph(graph)
     probability = _scorer(graph, cfg, adj)
     sources = None
-    if cfg["sourceNodes"]:
+    if cfg.source_nodes:
         try:
-            sources = torch.unique(graph.positions_of(cfg["sourceNodes"]).to(graph.device))
+            sources = torch.unique(graph.positions_of(cfg.source_nodes).to(graph.device))
         except KeyError:
             raise ConfigError("config key 'sourceNodes': a node id is not in the graph") from None
     s, t, p = predict_links(
-        probability, adj, top_n=cfg["topN"], threshold=cfg["threshold"], sources=sources
+        probability, adj, top_n=cfg.top_n, threshold=cfg.threshold, sources=sources
     )
     return RelationshipValues(s, t, p, stats={"predictedLinks": int(s.numel())})
 
 
 register(
-    _PredictProcedure(
+    Procedure(
         name="linkPrediction.predict",
         description="Predict new links with a model from linkPrediction.train or "
         "linkPrediction.gnn.train: for each node its topN most probable non-adjacent nodes "
@@ -651,18 +671,7 @@ register(
         weighted=False,
         default_orientation="UNDIRECTED",
         replace_relationships=True,
-        keys=(
-            Key("modelName", "str", REQUIRED, "a link prediction model", check=_model_name_check),
-            Key("topN", "int", 10, "predicted links per node at most", min=1),
-            Key("threshold", "float", 0.0, "minimum probability", min=0.0, max=1.0),
-            Key("sourceNodes", "int_list", [], "predict for these nodes only (default: all)"),
-            Key(
-                "featureProperties",
-                "any",
-                None,
-                "optional check: must equal the model's feature properties",
-            ),
-        ),
+        config=PredictConfig,
         stats_columns={"predictedLinks": "int"},
         compute=_predict,
     )
@@ -670,14 +679,27 @@ register(
 
 
 # ---------------------------------------------------------------------------- concentration
-def _concentration(graph: Graph, cfg: dict) -> NodeValues:
+@spec
+class ConcentrationConfig(NodeConfig):
+    method: str = option(
+        "method", "TC", "TC (exact) or ATC (approximate, scalable)", choices=("TC", "ATC")
+    )
+    hops: int = option(
+        "hops", 1, "K: neighbourhood layers (TC) or propagation steps (ATC)", min=1, max=10
+    )
+    beta: float = option("beta", 0.5, "TC decay per extra hop", min=0.0)
+    embedding_dimension: int = option("embeddingDimension", 256, "ATC random dimensions", min=1)
+    random_seed: int | None = option("randomSeed", None, "ATC seed (default 0)")
+
+
+def _concentration(graph: Graph, cfg: ConcentrationConfig) -> NodeValues:
     adj = adjacency.from_graph(graph)
-    if cfg["method"] == "TC":
-        values = topological_concentration(adj, hops=cfg["hops"], beta=cfg["beta"])
+    if cfg.method == "TC":
+        values = topological_concentration(adj, hops=cfg.hops, beta=cfg.beta)
     else:
-        seed = cfg["randomSeed"] if cfg["randomSeed"] is not None else 0
+        seed = cfg.random_seed if cfg.random_seed is not None else 0
         values = approximate_concentration(
-            adj, hops=cfg["hops"], dimension=cfg["embeddingDimension"], seed=seed
+            adj, hops=cfg.hops, dimension=cfg.embedding_dimension, seed=seed
         )
     return NodeValues(values, stats={"nodeCount": graph.num_nodes})
 
@@ -692,26 +714,7 @@ register(
         column="concentration",
         weighted=False,
         default_orientation="UNDIRECTED",
-        keys=(
-            Key(
-                "method",
-                "str",
-                "TC",
-                "TC (exact) or ATC (approximate, scalable)",
-                choices=("TC", "ATC"),
-            ),
-            Key(
-                "hops",
-                "int",
-                1,
-                "K: neighbourhood layers (TC) or propagation steps (ATC)",
-                min=1,
-                max=10,
-            ),
-            Key("beta", "float", 0.5, "TC decay per extra hop", min=0.0),
-            Key("embeddingDimension", "int", 256, "ATC random dimensions", min=1),
-            Key("randomSeed", "int?", None, "ATC seed (default 0)"),
-        ),
+        config=ConcentrationConfig,
         stats_columns={"nodeCount": "int"},
         compute=_concentration,
     )

@@ -1,18 +1,26 @@
-"""Model catalog procedures (``model.list``, ``model.drop``, ``model.exists``): no graph needed.
+"""Model catalog procedures (``model.list``, ``model.drop``): no graph needed.
 
-Their category is ``model``: the runner calls ``compute`` with an empty graph and ignores the
-projection keys.
+They read no graph (``reads_graph=False``): the runner calls ``compute`` with an empty graph
+and ignores the projection keys. Each has a typed config class (:mod:`neo4j_gml.procedures.spec`);
+the model name is checked before ``compute`` runs, and ``model.drop`` with ``failIfMissing``
+refuses a missing model there too (unless the store checks are deferred, see
+:mod:`neo4j_gml.procedures.model_store`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from neo4j_gml import models
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
-from neo4j_gml.procedures.config import REQUIRED, Key
+from neo4j_gml.procedures import model_store
+from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.registry import Procedure, Rows, register
+from neo4j_gml.procedures.spec import NodeConfig, option
+
+spec = dataclass(frozen=True, kw_only=True, eq=False)
 
 _ROW_COLUMNS = {
     "modelName": "string",
@@ -20,6 +28,12 @@ _ROW_COLUMNS = {
     "modelInfo": "map",
     "creationTime": "string",
 }
+
+
+def _valid_name(name: str) -> None:
+    problem = model_store.model_name_check(name)
+    if problem is not None:
+        raise ConfigError(f"config key 'modelName' {problem}")
 
 
 def _rows(metas: list[dict[str, Any]]) -> Rows:
@@ -34,24 +48,22 @@ def _rows(metas: list[dict[str, Any]]) -> Rows:
     )
 
 
-def _list(_graph: Graph, cfg: dict) -> Rows:
-    name = cfg["modelName"]
+@spec
+class ModelListConfig(NodeConfig):
+    model_name: str | None = option("modelName", None, "list only this model")
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if self.model_name is not None:
+            _valid_name(self.model_name)
+
+
+def _list(_graph: Graph, cfg: ModelListConfig) -> Rows:
+    name = cfg.model_name
     if name is None:
         return _rows(models.list_models())
     try:
         return _rows([models.metadata(name)] if models.exists(name) else [])
-    except models.ModelStoreError as exc:
-        raise ConfigError(f"config key 'modelName': {exc}") from None
-
-
-def _drop(_graph: Graph, cfg: dict) -> Rows:
-    name = cfg["modelName"]
-    try:
-        if not models.exists(name):
-            if cfg["failIfMissing"]:
-                raise ConfigError(f"config key 'modelName': no model named '{name}'")
-            return _rows([])
-        return _rows([models.drop(name)])
     except models.ModelStoreError as exc:
         raise ConfigError(f"config key 'modelName': {exc}") from None
 
@@ -61,29 +73,51 @@ register(
         name="model.list",
         description="Stored models (all, or the one named by modelName) with their metadata.",
         category="model",
-        reads_graph=False,
         result="rows",
         modes=("stream",),
         weighted=False,
-        keys=(Key("modelName", "str?", None, "list only this model"),),
+        reads_graph=False,
+        config=ModelListConfig,
         rows_columns=_ROW_COLUMNS,
         compute=_list,
     )
 )
+
+
+@spec
+class ModelDropConfig(NodeConfig):
+    model_name: str = option("modelName", REQUIRED, "the model to delete")
+    fail_if_missing: bool = option("failIfMissing", True, "error when there is no such model")
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        _valid_name(self.model_name)
+        if self.fail_if_missing and not model_store.store_checks_deferred():
+            model_store.stored_metadata(self.model_name)
+
+
+def _drop(_graph: Graph, cfg: ModelDropConfig) -> Rows:
+    name = cfg.model_name
+    try:
+        if not models.exists(name):
+            if cfg.fail_if_missing:
+                raise ConfigError(f"config key 'modelName': no model named '{name}'")
+            return _rows([])
+        return _rows([models.drop(name)])
+    except models.ModelStoreError as exc:
+        raise ConfigError(f"config key 'modelName': {exc}") from None
+
 
 register(
     Procedure(
         name="model.drop",
         description="Delete a stored model and yield its metadata.",
         category="model",
-        reads_graph=False,
         result="rows",
         modes=("stream",),
         weighted=False,
-        keys=(
-            Key("modelName", "str", REQUIRED, "the model to delete"),
-            Key("failIfMissing", "bool", True, "error when there is no such model"),
-        ),
+        reads_graph=False,
+        config=ModelDropConfig,
         rows_columns=_ROW_COLUMNS,
         compute=_drop,
     )

@@ -1,8 +1,13 @@
-"""Similarity procedures: a similarity per node pair (``node1``, ``node2``, ``similarity``)."""
+"""Similarity procedures: a similarity per node pair (``node1``, ``node2``, ``similarity``).
+
+Each procedure has a typed config class (:mod:`neo4j_gml.procedures.spec`); ``compute``
+receives an instance of it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import torch
 
@@ -16,8 +21,10 @@ from neo4j_gml.algorithms.similarity.node_similarity import METRICS as NS_METRIC
 from neo4j_gml.algorithms.similarity.node_similarity import node_similarity
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
-from neo4j_gml.procedures.config import Key
 from neo4j_gml.procedures.registry import Procedure, RelationshipValues, register
+from neo4j_gml.procedures.spec import RelationshipConfig, option
+
+spec = dataclass(frozen=True, kw_only=True, eq=False)
 
 
 def _at_least_one(v: int | None) -> str | None:
@@ -61,14 +68,74 @@ def knn_properties(graph: Graph, spec: object) -> list[tuple[torch.Tensor, str]]
     return out
 
 
-def _knn(graph: Graph, cfg: dict) -> RelationshipValues:
-    props = knn_properties(graph, cfg["nodeProperties"])
+_NND = "NN-Descent only: "
+
+
+@spec
+class KnnConfig(RelationshipConfig):
+    top_k: int = option(
+        "topK", 10, "neighbours per node (more than n - 1 gives n - 1)", check=_at_least_one
+    )
+    similarity_cutoff: float = option(
+        "similarityCutoff", 0.0, "drop pairs less similar than this", min=0.0, max=1.0
+    )
+    method: str = option(
+        "method",
+        "AUTO",
+        f"AUTO: EXACT up to {KNN_AUTO_EXACT_MAX_NODES:,} nodes, NN_DESCENT above; EXACT: "
+        "all pairs, O(n^2 d); NN_DESCENT: GDS's approximate algorithm (Dong et al. 2011)",
+        choices=("AUTO", "EXACT", "NN_DESCENT"),
+    )
+    sample_rate: float = option(
+        "sampleRate",
+        0.5,
+        _NND + "share of a node's k neighbours (and reverse neighbours) sampled per "
+        "iteration for the local join",
+        min=0.0,
+        max=1.0,
+        min_exclusive=True,
+    )
+    delta_threshold: float = option(
+        "deltaThreshold",
+        0.001,
+        _NND + "stop when an iteration changes fewer than deltaThreshold * topK * n "
+        "neighbour entries",
+        min=0.0,
+        max=1.0,
+    )
+    max_iterations: int = option("maxIterations", 100, _NND + "iterations at most", min=1)
+    random_joins: int = option(
+        "randomJoins", 10, _NND + "random nodes compared with each node per iteration", min=0
+    )
+    perturbation_rate: float = option(
+        "perturbationRate",
+        0.0,
+        _NND + "probability that an equally similar node replaces the least similar neighbour",
+        min=0.0,
+        max=1.0,
+    )
+    initial_sampler: str = option(
+        "initialSampler",
+        "UNIFORM",
+        _NND + "initial neighbours: UNIFORM random nodes, or RANDOMWALK (nodes met on a "
+        "random walk over the projected relationships, then uniform)",
+        choices=("UNIFORM", "RANDOMWALK"),
+    )
+    random_seed: int | None = option(
+        "randomSeed",
+        None,
+        _NND + "seed of the random choices (same seed and device: same result)",
+    )
+
+
+def _knn(graph: Graph, cfg: KnnConfig) -> RelationshipValues:
+    props = knn_properties(graph, cfg.node_properties)
     n = graph.num_nodes
-    method = cfg["method"]
+    method = cfg.method
     if method == "AUTO":
         method = "EXACT" if n <= KNN_AUTO_EXACT_MAX_NODES else "NN_DESCENT"
     if method == "EXACT":
-        src, dst, sim = knn(props, cfg["topK"], similarity_cutoff=cfg["similarityCutoff"])
+        src, dst, sim = knn(props, cfg.top_k, similarity_cutoff=cfg.similarity_cutoff)
         stats = {
             "nodesCompared": n,
             "nodePairsConsidered": n * (n - 1),
@@ -78,21 +145,19 @@ def _knn(graph: Graph, cfg: dict) -> RelationshipValues:
     else:
         src, dst, sim, stats = knn_descent(
             props,
-            cfg["topK"],
-            similarity_cutoff=cfg["similarityCutoff"],
-            sample_rate=cfg["sampleRate"],
-            delta_threshold=cfg["deltaThreshold"],
-            max_iterations=cfg["maxIterations"],
-            random_joins=cfg["randomJoins"],
-            perturbation_rate=cfg["perturbationRate"],
-            initial_sampler=cfg["initialSampler"],
+            cfg.top_k,
+            similarity_cutoff=cfg.similarity_cutoff,
+            sample_rate=cfg.sample_rate,
+            delta_threshold=cfg.delta_threshold,
+            max_iterations=cfg.max_iterations,
+            random_joins=cfg.random_joins,
+            perturbation_rate=cfg.perturbation_rate,
+            initial_sampler=cfg.initial_sampler,
             graph_csr=(graph.indptr, graph.indices),
-            random_seed=cfg["randomSeed"],
+            random_seed=cfg.random_seed,
         )
     return RelationshipValues(src, dst, sim, stats=stats)
 
-
-_NND = "NN-Descent only: "
 
 register(
     Procedure(
@@ -108,81 +173,7 @@ register(
         column_type="float",
         relationship_columns=("node1", "node2"),
         weighted=False,
-        keys=(
-            Key(
-                "topK",
-                "int",
-                10,
-                "neighbours per node (more than n - 1 gives n - 1)",
-                check=_at_least_one,
-            ),
-            Key(
-                "similarityCutoff",
-                "float",
-                0.0,
-                "drop pairs less similar than this",
-                min=0.0,
-                max=1.0,
-            ),
-            Key(
-                "method",
-                "str",
-                "AUTO",
-                f"AUTO: EXACT up to {KNN_AUTO_EXACT_MAX_NODES:,} nodes, NN_DESCENT above; EXACT: "
-                "all pairs, O(n^2 d); NN_DESCENT: GDS's approximate algorithm (Dong et al. 2011)",
-                choices=("AUTO", "EXACT", "NN_DESCENT"),
-            ),
-            Key(
-                "sampleRate",
-                "float",
-                0.5,
-                _NND + "share of a node's k neighbours (and reverse neighbours) sampled per "
-                "iteration for the local join",
-                min=0.0,
-                max=1.0,
-                min_exclusive=True,
-            ),
-            Key(
-                "deltaThreshold",
-                "float",
-                0.001,
-                _NND + "stop when an iteration changes fewer than deltaThreshold * topK * n "
-                "neighbour entries",
-                min=0.0,
-                max=1.0,
-            ),
-            Key("maxIterations", "int", 100, _NND + "iterations at most", min=1),
-            Key(
-                "randomJoins",
-                "int",
-                10,
-                _NND + "random nodes compared with each node per iteration",
-                min=0,
-            ),
-            Key(
-                "perturbationRate",
-                "float",
-                0.0,
-                _NND + "probability that an equally similar node replaces the least similar "
-                "neighbour",
-                min=0.0,
-                max=1.0,
-            ),
-            Key(
-                "initialSampler",
-                "str",
-                "UNIFORM",
-                _NND + "initial neighbours: UNIFORM random nodes, or RANDOMWALK (nodes met on a "
-                "random walk over the projected relationships, then uniform)",
-                choices=("UNIFORM", "RANDOMWALK"),
-            ),
-            Key(
-                "randomSeed",
-                "int?",
-                None,
-                _NND + "seed of the random choices (same seed and device: same result)",
-            ),
-        ),
+        config=KnnConfig,
         stats_columns={
             "nodesCompared": "int",
             "nodePairsConsidered": "int",
@@ -194,28 +185,51 @@ register(
 )
 
 
-def _node_similarity(graph: Graph, cfg: dict) -> RelationshipValues:
-    if cfg["bottomK"] is not None and cfg["topK"] != 10:
-        raise ConfigError("config keys 'topK' and 'bottomK' cannot be given together")
-    if cfg["bottomN"] is not None and cfg["topN"] != 0:
-        raise ConfigError("config keys 'topN' and 'bottomN' cannot be given together")
-    udc = cfg["upperDegreeCutoff"]
-    if udc is not None and udc < cfg["degreeCutoff"]:
-        raise ConfigError("config key 'upperDegreeCutoff' must not be below 'degreeCutoff'")
-    weighted = cfg["relationshipWeightProperty"] is not None
+@spec
+class NodeSimilarityConfig(RelationshipConfig):
+    similarity_metric: str = option(
+        "similarityMetric", "JACCARD", "JACCARD, OVERLAP or COSINE", choices=NS_METRICS
+    )
+    top_k: int = option("topK", 10, "best pairs kept per node", check=_at_least_one)
+    bottom_k: int | None = option(
+        "bottomK", None, "keep each node's worst pairs instead", check=_at_least_one
+    )
+    top_n: int = option("topN", 0, "best pairs kept overall (0 = all)", min=0)
+    bottom_n: int | None = option("bottomN", None, "keep the worst pairs overall instead", min=0)
+    degree_cutoff: int = option("degreeCutoff", 1, "least out-degree of a compared node", min=1)
+    upper_degree_cutoff: int | None = option(
+        "upperDegreeCutoff", None, "greatest out-degree of a compared node", min=1
+    )
+    similarity_cutoff: float = option(
+        "similarityCutoff", 1e-42, "drop pairs less similar than this", min=0.0, max=1.0
+    )
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if self.bottom_k is not None and self.top_k != 10:
+            raise ConfigError("config keys 'topK' and 'bottomK' cannot be given together")
+        if self.bottom_n is not None and self.top_n != 0:
+            raise ConfigError("config keys 'topN' and 'bottomN' cannot be given together")
+        udc = self.upper_degree_cutoff
+        if udc is not None and udc < self.degree_cutoff:
+            raise ConfigError("config key 'upperDegreeCutoff' must not be below 'degreeCutoff'")
+
+
+def _node_similarity(graph: Graph, cfg: NodeSimilarityConfig) -> RelationshipValues:
+    weighted = cfg.relationship_weight_property is not None
     if weighted and graph.weights is not None and bool((graph.weights < 0).any()):
         raise ConfigError("config key 'relationshipWeightProperty': negative weights")
     src, dst, sim, compared = node_similarity(
         graph,
-        metric=cfg["similarityMetric"],
+        metric=cfg.similarity_metric,
         weighted=weighted,
-        top_k=cfg["topK"],
-        bottom_k=cfg["bottomK"],
-        top_n=cfg["topN"],
-        bottom_n=cfg["bottomN"],
-        degree_cutoff=cfg["degreeCutoff"],
-        upper_degree_cutoff=udc,
-        similarity_cutoff=cfg["similarityCutoff"],
+        top_k=cfg.top_k,
+        bottom_k=cfg.bottom_k,
+        top_n=cfg.top_n,
+        bottom_n=cfg.bottom_n,
+        degree_cutoff=cfg.degree_cutoff,
+        upper_degree_cutoff=cfg.upper_degree_cutoff,
+        similarity_cutoff=cfg.similarity_cutoff,
     )
     return RelationshipValues(src, dst, sim, stats={"nodesCompared": compared})
 
@@ -230,31 +244,7 @@ register(
         column="similarity",
         column_type="float",
         relationship_columns=("node1", "node2"),
-        keys=(
-            Key(
-                "similarityMetric",
-                "str",
-                "JACCARD",
-                "JACCARD, OVERLAP or COSINE",
-                choices=NS_METRICS,
-            ),
-            Key("topK", "int", 10, "best pairs kept per node", check=_at_least_one),
-            Key(
-                "bottomK", "int?", None, "keep each node's worst pairs instead", check=_at_least_one
-            ),
-            Key("topN", "int", 0, "best pairs kept overall (0 = all)", min=0),
-            Key("bottomN", "int?", None, "keep the worst pairs overall instead", min=0),
-            Key("degreeCutoff", "int", 1, "least out-degree of a compared node", min=1),
-            Key("upperDegreeCutoff", "int?", None, "greatest out-degree of a compared node", min=1),
-            Key(
-                "similarityCutoff",
-                "float",
-                1e-42,
-                "drop pairs less similar than this",
-                min=0.0,
-                max=1.0,
-            ),
-        ),
+        config=NodeSimilarityConfig,
         stats_columns={"nodesCompared": "int"},
         compute=_node_similarity,
     )
