@@ -267,3 +267,14 @@ def test_same_community_reads_the_community_property_only_when_needed() -> None:
         assert proc.node_properties_needed(cfg) == ["team"]
         cfg = proc.validate({"measure": "adamicAdar", **pairs}, "stream")
         assert proc.node_properties_needed(cfg) == []
+
+
+def test_pairs_and_pairs_query_cannot_be_combined() -> None:
+    with pytest.raises(ConfigError, match="'pairs' and 'pairsQuery' cannot be combined"):
+        registry.get("linkScore").validate(
+            {
+                "pairs": [[1, 2]],
+                "pairsQuery": "MATCH (a), (b) RETURN id(a) AS source, id(b) AS target",
+            },
+            "stream",
+        )

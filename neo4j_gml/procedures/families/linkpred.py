@@ -176,6 +176,8 @@ class LinkScoreConfig(TopologicalConfig):
     def check(self, mode: str) -> None:
         super().check(mode)
         sources, targets = self.source_nodes, self.target_nodes
+        if self.pairs is not None and self.pairs_query:
+            raise ConfigError("config keys 'pairs' and 'pairsQuery' cannot be combined; give one")
         if self.pairs is not None or self.pairs_query:  # the runner runs a non-empty query
             if sources or targets:
                 raise ConfigError(
