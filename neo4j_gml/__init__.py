@@ -7,7 +7,10 @@ them back as node and relationship properties::
     df = neo4j_gml.run("degree", "stream", {"nodeLabels": ["Person"]})
 """
 
-from neo4j_gml.core.graph import Graph
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from neo4j_gml.core.graph import Graph
 
 __version__ = "0.1.0"
 
@@ -17,6 +20,16 @@ def run(name, mode, config=None, driver=None, graph=None):  # noqa: ANN001, ANN2
     from neo4j_gml.procedures.runner import run as _run
 
     return _run(name, mode, config or {}, driver=driver, graph=graph)
+
+
+def __getattr__(name: str) -> Any:
+    # Graph (and torch with it) is imported on first use: a child process that only runs an
+    # igraph call (neo4j_gml.core.isolated) imports this package without torch.
+    if name == "Graph":
+        from neo4j_gml.core.graph import Graph
+
+        return Graph
+    raise AttributeError(f"module 'neo4j_gml' has no attribute {name!r}")
 
 
 __all__ = ["Graph", "run", "__version__"]

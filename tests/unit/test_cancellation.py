@@ -178,3 +178,73 @@ def test_interrupt_waits_while_the_thread_imports(
     import slow_module_for_cancel  # noqa: PLC0415
 
     assert seen == [True, False] and slow_module_for_cancel.DONE
+
+
+def _random_undirected(n: int, m: int, seed: int) -> Graph:
+    rng = np.random.default_rng(seed)
+    return Graph.from_edges(
+        torch.as_tensor(rng.integers(0, n, m)),
+        torch.as_tensor(rng.integers(0, n, m)),
+        num_nodes=n,
+        orientation="UNDIRECTED",
+    )
+
+
+@pytest.mark.parametrize("name", ["louvain", "leiden"])
+def test_igraph_in_a_child_gives_the_same_partition_and_leaves_the_gil_free(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from neo4j_gml.algorithms.community import louvain as module
+
+    graph = _random_undirected(8_000, 40_000, seed=5)
+    run = getattr(module, name)
+    here = run(graph, random_seed=7, backend="igraph")
+    monkeypatch.setattr(module, "ISOLATE_ABOVE_EDGES", 0)
+    gaps: list[float] = []
+    done = threading.Event()
+
+    def watch() -> None:  # a thread that must keep running while igraph computes
+        last = time.monotonic()
+        while not done.is_set():
+            time.sleep(0.02)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        there = run(graph, random_seed=7, backend="igraph")
+    finally:
+        done.set()
+        watcher.join(5)
+    assert torch.equal(here.communities, there.communities)
+    assert here.modularity == there.modularity
+    assert max(gaps) < 0.5, f"the GIL was held for {max(gaps):.2f} s"
+
+
+def test_cancel_kills_louvain_computing_in_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    from neo4j_gml.algorithms.community import louvain as module
+
+    monkeypatch.setattr(module, "ISOLATE_ABOVE_EDGES", 0)
+    graph = _random_undirected(60_000, 300_000, seed=3)  # about 10 s of igraph on 2 cores
+    job = Job("louvain", "stream")
+    outcome: list[object] = []
+
+    def work() -> None:
+        try:
+            outcome.append(runner.run("louvain", "stream", {}, graph=graph, job=job))
+        except BaseException as exc:  # noqa: BLE001
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while job.phase != "compute" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(1.0)
+    t0 = time.monotonic()
+    job.cancel("test cancel")
+    thread.join(5)
+    assert not thread.is_alive() and time.monotonic() - t0 < 2
+    assert isinstance(outcome[0], Cancelled)

@@ -12,12 +12,12 @@ no levels).
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
-from typing import Any
 
+import numpy as np
 import torch
 
+from neo4j_gml.algorithms.community import _igraph_calls
 from neo4j_gml.algorithms.community._modularity_opt import (
     LevelGraph,
     dense_ids,
@@ -27,6 +27,7 @@ from neo4j_gml.algorithms.community._modularity_opt import (
 from neo4j_gml.algorithms.community.metrics import modularity, undirected_arcs
 from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.graph import Graph
+from neo4j_gml.core.isolated import call_isolated
 
 __all__ = ["BACKENDS", "Communities", "apply_seeds", "leiden", "louvain"]
 
@@ -151,32 +152,23 @@ def _seed_partition(seeds: torch.Tensor | None, n: int, device: torch.device) ->
     return comm
 
 
-def _igraph_of(src: torch.Tensor, dst: torch.Tensor, w: torch.Tensor, n: int) -> Any:
-    import igraph as ig
+#: Above this many undirected edges igraph runs in a child process: it holds the GIL for its
+#: whole call, which would stop every other thread (the service's event loop, the other job) and
+#: keep a cancel from reaching it. Below, the call is short and a child's start-up (about a
+#: second) would dominate.
+ISOLATE_ABOVE_EDGES = 200_000
 
+
+def _igraph_input(
+    src: torch.Tensor, dst: torch.Tensor, w: torch.Tensor
+) -> tuple[np.ndarray, np.ndarray]:
+    """Undirected edges (each once) and weights for igraph; a self-loop is two arcs, each an
+    igraph loop of half the weight."""
     keep = src <= dst
     s, d, x = src[keep], dst[keep], w[keep].clone()
-    x[s == d] *= 0.5  # a self-loop is two arcs; each becomes an igraph loop of half the weight
-    g = ig.Graph(n=n, edges=torch.stack([s, d], 1).tolist(), directed=False)
-    g.es["weight"] = x.tolist()
-    return g
-
-
-class _SeededIgraphRng:
-    """Run igraph with ``random.Random(seed)`` and restore the default generator after."""
-
-    def __init__(self, seed: int | None) -> None:
-        self.seed = seed
-
-    def __enter__(self) -> None:
-        import igraph as ig
-
-        ig.set_random_number_generator(random.Random(self.seed))
-
-    def __exit__(self, *exc: object) -> None:
-        import igraph as ig
-
-        ig.set_random_number_generator(random)
+    x[s == d] *= 0.5
+    edges = torch.stack([s, d], 1).cpu().numpy().astype(np.int64)
+    return edges, x.cpu().numpy().astype(np.float64)
 
 
 def louvain(
@@ -379,11 +371,14 @@ def _louvain_igraph(
     gamma: float,
     random_seed: int,
 ) -> Communities:
-    g = _igraph_of(src, dst, w, n)
-    with _SeededIgraphRng(random_seed):
-        levels = g.community_multilevel(weights="weight", return_levels=True, resolution=gamma)
+    edges, weights = _igraph_input(src, dst, w)
+    args = (edges, weights, n, gamma, random_seed)
+    if len(edges) > ISOLATE_ABOVE_EDGES:  # the child is killed on a cancel
+        levels = call_isolated(_igraph_calls.multilevel_levels, *args)
+    else:
+        levels = _igraph_calls.multilevel_levels(*args)
     cut = levels[:max_levels] if levels else []
-    tensors = [torch.as_tensor(lv.membership, dtype=torch.long) for lv in cut]
+    tensors = [torch.as_tensor(membership, dtype=torch.long) for membership in cut]
     if not tensors:  # no edges: everybody alone
         tensors = [torch.arange(n)]
     mods = [modularity(src, dst, w, t, gamma=gamma) for t in tensors]
@@ -407,26 +402,14 @@ def _leiden_igraph(
     seeds: torch.Tensor | None,
     random_seed: int | None,
 ) -> Communities:
-    g = _igraph_of(src, dst, w, n)
+    edges, weights = _igraph_input(src, dst, w)
     initial = None if seeds is None else _seed_partition(seeds, n, src.device).tolist()
-    # One iteration per call, each starting from the last partition, until one changes nothing:
-    # what n_iterations=-1 does inside igraph, with a cancel checkpoint between iterations.
-    membership = initial
-    with _SeededIgraphRng(random_seed):
-        while True:
-            checkpoint()
-            cl = g.community_leiden(
-                objective_function="modularity",
-                weights="weight",
-                resolution=gamma,
-                beta=theta,
-                initial_membership=membership,
-                n_iterations=1,
-            )
-            if membership is not None and cl.membership == membership:
-                break
-            membership = cl.membership
-    comm = torch.as_tensor(cl.membership, dtype=torch.long)
+    args = (edges, weights, n, gamma, theta, initial, random_seed)
+    if len(edges) > ISOLATE_ABOVE_EDGES:  # the child is killed on a cancel
+        membership = call_isolated(_igraph_calls.leiden_membership, *args)
+    else:  # a checkpoint between iterations
+        membership = _igraph_calls.leiden_membership(*args, checkpoint)
+    comm = torch.as_tensor(membership, dtype=torch.long)
     mod = modularity(src, dst, w, comm, gamma=gamma)
     return Communities(comm, [comm], [mod], ran_levels=1, backend="igraph")
 
