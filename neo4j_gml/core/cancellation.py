@@ -85,11 +85,6 @@ def active(token: CancelToken | None) -> Iterator[None]:
         _local.token = previous
 
 
-def current() -> CancelToken | None:
-    """The token :func:`active` made current in this thread, if any."""
-    return getattr(_local, "token", None)
-
-
 def checkpoint() -> None:
     """Raise :class:`Cancelled` if this thread's current call was cancelled; else nothing.
 

@@ -19,8 +19,6 @@ from typing import Any
 from neo4j_gml.core import cancellation
 from neo4j_gml.core.cancellation import CancelToken
 
-PHASES = ("queued", "read", "compute", "computed", "write", "stream", "done")
-
 
 @dataclass
 class Job:

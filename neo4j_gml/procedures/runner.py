@@ -77,7 +77,7 @@ class Computed:
     """A computed result with its graph and timings, before it is streamed or written."""
 
     procedure: Procedure
-    config: dict
+    config: ProcedureConfig
     graph: Graph
     result: Result
     read: ReadReport
@@ -189,14 +189,9 @@ def _computing(job: Job) -> Iterator[None]:
         job.leave_compute()
 
 
-def with_value(cfg: Any, key: str, value: Any) -> Any:
-    """A copy of a validated config (typed or a map) with ``key`` set to ``value``."""
-    if isinstance(cfg, ProcedureConfig):
-        return cfg.replace(**{cfg.attribute_of(key): value})
-    return {**cfg, key: value}
-
-
-def _read_pairs(proc: Procedure, cfg: Any, driver: Driver | None, database: str | None) -> Any:
+def _read_pairs(
+    proc: Procedure, cfg: ProcedureConfig, driver: Driver | None, database: str | None
+) -> ProcedureConfig:
     """``cfg`` with ``pairs`` from the procedure's pairs query, if it has one and it is set."""
     key = proc.pairs_query_key
     if key is None or not cfg.get(key):
@@ -211,7 +206,7 @@ def _read_pairs(proc: Procedure, cfg: Any, driver: Driver | None, database: str 
         )
     src = id_column([r["source"] for r in records], key=key, column="source")
     dst = id_column([r["target"] for r in records], key=key, column="target")
-    return with_value(cfg, "pairs", np.stack([src, dst], axis=1).tolist())
+    return cfg.replace(pairs=np.stack([src, dst], axis=1).tolist())
 
 
 def stream_frame(done: Computed) -> pd.DataFrame:

@@ -242,11 +242,6 @@ class ProcedureConfig(Mapping[str, Any]):
         beyond its procedure's ``optional_property_keys``; none by default."""
         return []
 
-    @classmethod
-    def attribute_of(cls, key: str) -> str:
-        """The attribute name of config key ``key``."""
-        return cls._names()[key]
-
     def replace(self: C, **changes: Any) -> C:
         """A copy with ``changes`` (attribute names) applied; no checks run."""
         return dataclasses.replace(self, **changes)
@@ -263,10 +258,6 @@ class ProcedureConfig(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._names())
-
-    def to_dict(self) -> dict[str, Any]:
-        """The configuration as a plain map key -> value."""
-        return {key: getattr(self, name) for key, name in self._names().items()}
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
