@@ -39,19 +39,35 @@ class MemoryEstimate:
     def total_bytes(self) -> int:
         return self.graph_bytes + self.result_bytes + self.working_bytes
 
-    def as_row(self) -> dict[str, Any]:
-        """GDS-like estimate columns."""
+    def as_row(self, device: Any = None) -> dict[str, Any]:
+        """GDS's estimate columns; ``heapPercentageMin|Max`` are shares of the memory free on
+        ``device`` (the host's when None)."""
+        free = max(available_bytes(device if device is not None else "cpu"), 1)
+        low = self.graph_bytes + self.result_bytes
+        tree = (
+            f"Memory Estimation: {human_bytes(low)}...{human_bytes(self.total_bytes)}\n"
+            f"|-- graph: {human_bytes(self.graph_bytes)}\n"
+            f"|-- result: {human_bytes(self.result_bytes)}\n"
+            f"|-- working set: {human_bytes(self.working_bytes)}\n"
+        )
         return {
             "nodeCount": self.node_count,
             "relationshipCount": self.relationship_count,
-            "bytesMin": self.graph_bytes + self.result_bytes,
+            "bytesMin": low,
             "bytesMax": self.total_bytes,
-            "requiredMemory": human_bytes(self.total_bytes),
+            "requiredMemory": f"[{human_bytes(low)} ... {human_bytes(self.total_bytes)}]",
+            "treeView": tree,
             "mapView": {
-                "graph": self.graph_bytes,
-                "result": self.result_bytes,
-                "working": self.working_bytes,
+                "name": "estimate",
+                "memoryUsage": human_bytes(self.total_bytes),
+                "components": {
+                    "graph": self.graph_bytes,
+                    "result": self.result_bytes,
+                    "working": self.working_bytes,
+                },
             },
+            "heapPercentageMin": round(low / free, 4),
+            "heapPercentageMax": round(self.total_bytes / free, 4),
         }
 
 

@@ -92,9 +92,12 @@ class Job:
             return cancellation.interrupt(self.thread)
 
     def describe(self) -> dict[str, Any]:
-        """A plain row for listings."""
+        """A plain row for listings; also GDS's ``gds.listProgress`` columns (``taskName``,
+        ``progress``, ``progressBar``, ``status``, ``timeStarted``, ``elapsedTime``)."""
         with self._lock:
+            elapsed = time.time() - self.started
             return {
+                **_progress_columns(self, elapsed),
                 "jobId": self.id,
                 "procedure": self.procedure,
                 "mode": self.mode,
@@ -104,8 +107,40 @@ class Job:
                 "cancelled": self.token.cancelled,
                 "rowsWritten": self.written,
                 "rowsToWrite": self.total,
-                "seconds": round(time.time() - self.started, 3),
+                "seconds": round(elapsed, 3),
             }
+
+
+_BAR = 10
+
+
+def _progress_columns(job: Job, elapsed: float) -> dict[str, Any]:
+    """GDS's listProgress columns of ``job``: its task is ``gml.<procedure>.<mode>`` and its
+    phase; progress is known in the write phase (rows written of rows to write), else ``n/a``
+    (GDS shows ``n/a`` for tasks without a known volume too)."""
+    share: float | None
+    if job.phase == "write" and job.total:
+        share = min(job.written / job.total, 1.0)
+    elif job.phase in ("done", "computed", "stream"):
+        share = 1.0 if job.phase == "done" else None
+    else:
+        share = None
+    if share is None:
+        progress, bar = "n/a", "[" + "~" * _BAR + "]"
+    else:
+        filled = int(round(share * _BAR))
+        progress, bar = f"{share * 100:.2f}%", "[" + "#" * filled + "~" * (_BAR - filled) + "]"
+    status = {"queued": "PENDING", "done": "FINISHED"}.get(job.phase, "RUNNING")
+    if job.token.cancelled:
+        status = "CANCELLED"
+    return {
+        "taskName": f"gml.{job.procedure}.{job.mode}: {job.phase}",
+        "progress": progress,
+        "progressBar": bar,
+        "status": status,
+        "timeStarted": time.strftime("%H:%M:%S", time.localtime(job.started)),
+        "elapsedTime": f"{elapsed:.3f} s",
+    }
 
 
 class JobIdInUse(ValueError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import torch
@@ -20,9 +20,17 @@ import torch
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures.config import Key
-from neo4j_gml.procedures.spec import EmbeddingConfig, ProcedureConfig, RelationshipConfig
+from neo4j_gml.procedures.spec import (
+    EmbeddingConfig,
+    ProcedureConfig,
+    RelationshipConfig,
+    RunConfig,
+)
 
 MODES = ("stream", "stats", "write")
+#: Modes every procedure that reads a graph gains at registration: ``estimate`` (all of them)
+#: and ``mutate`` (those whose result is a node or relationship value), as in GDS.
+DERIVED_MODES = ("mutate", "estimate")
 
 
 # ---------------------------------------------------------------------------- results
@@ -99,13 +107,22 @@ class Procedure:
         pairs_query_key: a config key holding a Cypher query that returns ``source`` and
             ``target`` (Neo4j ids); the runner runs it (with ``parameters``) before compute and
             puts its rows into ``cfg['pairs']`` as ``[[source, target], ...]``.
+        arguments: config keys a Cypher call passes as leading positional arguments before the
+            configuration map, in order (``gml.graph.project(graphName, nodeProjection,
+            relationshipProjection, configuration)``). A procedure that reads a graph and has
+            none takes GDS's ``(graphName, configuration)``: a graph name from the catalog, or a
+            configuration map that projects its own graph.
+        bare_mode: the mode callable as plain ``gml.<name>`` (and then only so); by default
+            the only mode of a single-mode procedure is callable both ways.
+        mode_columns: the row columns of a ``'rows'`` result per mode, where a mode's rows
+            differ from :attr:`rows_columns` (``graph.nodeProperties.write`` vs ``.stream``).
     """
 
     name: str
     description: str
     category: str
     compute: Callable[[Graph, Any], Result]
-    config: type[ProcedureConfig] = ProcedureConfig
+    config: type[RunConfig] = ProcedureConfig
     result: str = "node"
     column: str = "score"
     column_type: str = "float"
@@ -122,11 +139,20 @@ class Procedure:
     replace_relationships: bool = False
     pairs_query_key: str | None = None
     reads_graph: bool = True
+    arguments: tuple[str, ...] = ()
+    bare_mode: str | None = None
+    mode_columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
-    def stream_columns(self) -> dict[str, str]:
-        """Column name -> type of a stream row (types: int, float, floatList, intList, ...)."""
+    @property
+    def runs_on_graphs(self) -> bool:
+        """Whether the procedure runs on a graph: a named catalog graph or its own projection."""
+        return self.reads_graph and not self.arguments
+
+    def stream_columns(self, mode: str = "stream") -> dict[str, str]:
+        """Column name -> type of a stream row (types: int, float, floatList, intList, ...);
+        for a ``'rows'`` result, of ``mode``'s rows."""
         if self.result == "rows":
-            return dict(self.rows_columns)
+            return dict(self.mode_columns.get(mode, self.rows_columns))
         if self.result == "relationship":
             a, b = self.relationship_columns
             return {a: "int", b: "int", self.column: self.column_type}
@@ -136,7 +162,7 @@ class Procedure:
         """Every config key the procedure takes, derived from its config class."""
         return self.config.keys_of()
 
-    def validate(self, config: Mapping[str, Any] | None, mode: str) -> ProcedureConfig:
+    def validate(self, config: Mapping[str, Any] | None, mode: str) -> Any:
         """The typed configuration for ``mode`` (keys, kinds, bounds and the config's cross-key
         :meth:`~ProcedureConfig.check`, all before any read); raises :class:`ConfigError`."""
         if mode not in self.modes:
@@ -144,21 +170,20 @@ class Procedure:
                 f"procedure '{self.name}' has no mode '{mode}'; its modes are {list(self.modes)}"
             )
         cfg = self.config.parse(config, mode, what=f"gml.{self.name}.{mode}")
+        if not isinstance(cfg, ProcedureConfig):  # a catalog operation: nothing to project
+            return cfg
         if cfg.orientation is None:
             cfg = cfg.replace(orientation=self.default_orientation)
         if cfg.relationship_weight_property is not None and not self.weighted:
             raise ConfigError(
                 f"config key 'relationshipWeightProperty' is not supported by '{self.name}'"
             )
-        if mode == "write":
-            if not cfg.get("writeProperty"):
-                raise ConfigError(
-                    f"config key 'writeProperty' is required for gml.{self.name}.write"
-                )
-            if self.result == "relationship" and not cfg.get("writeRelationshipType"):
-                raise ConfigError(
-                    f"config key 'writeRelationshipType' is required for gml.{self.name}.write"
-                )
+        if mode in ("write", "mutate"):
+            for key in (f"{mode}Property", f"{mode}RelationshipType")[
+                : 2 if self.result == "relationship" else 1
+            ]:
+                if not cfg.get(key):
+                    raise ConfigError(f"config key '{key}' is required for gml.{self.name}.{mode}")
         return cfg
 
     def node_properties_needed(self, cfg: Mapping[str, Any]) -> list[str]:
@@ -206,6 +231,11 @@ def register(procedure: Procedure) -> Procedure:
     if procedure.name in _REGISTRY:
         raise ValueError(f"procedure '{procedure.name}' is registered twice")
     config = procedure.config
+    if procedure.arguments:  # a catalog operation
+        if not issubclass(config, RunConfig):
+            raise ValueError(f"procedure '{procedure.name}': its config must derive from RunConfig")
+        _REGISTRY[procedure.name] = procedure
+        return procedure
     wants: type[ProcedureConfig] = (
         RelationshipConfig
         if procedure.result == "relationship"
@@ -218,6 +248,10 @@ def register(procedure: Procedure) -> Procedure:
             f"procedure '{procedure.name}': its config {config.__name__} must derive from "
             f"{wants.__name__} (and have writeProperty) for a '{procedure.result}' result"
         )
+    if procedure.runs_on_graphs:
+        derived = ("estimate",) if procedure.result == "rows" else DERIVED_MODES
+        extra = tuple(m for m in derived if m not in procedure.modes)
+        procedure = replace(procedure, modes=procedure.modes + extra)
     _REGISTRY[procedure.name] = procedure
     return procedure
 

@@ -34,7 +34,9 @@ from neo4j_gml.io.write import (
     write_relationships,
 )
 from neo4j_gml.procedures import registry
-from neo4j_gml.procedures.estimate import check_fits, estimate_memory
+from neo4j_gml.procedures.catalog import CATALOG, CatalogEntry
+from neo4j_gml.procedures.context import CallContext, calling
+from neo4j_gml.procedures.estimate import check_fits, count_projection, estimate_memory
 from neo4j_gml.procedures.jobs import Job
 from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result
 from neo4j_gml.procedures.spec import ProcedureConfig
@@ -108,6 +110,44 @@ def load_graph(
         )
 
 
+#: Keys that shape a projection: a named graph was projected already, so they do not apply.
+_PROJECTING_KEYS = (
+    "nodeQuery",
+    "relationshipQuery",
+    "parameters",
+    "orientation",
+    "aggregation",
+    "defaultValue",
+)
+
+
+def _refuse_projecting_keys(config: Mapping[str, Any] | None, entry: CatalogEntry) -> None:
+    """A key that shapes a projection, given with a named graph, is an error naming it."""
+    for key in _PROJECTING_KEYS:
+        if key in (config or {}):
+            raise ConfigError(
+                f"config key '{key}' cannot be used with the named graph '{entry.name}': it "
+                "shapes a projection, and the graph was projected already (set it in "
+                "gml.graph.project, or leave out the graph name to project from the config)"
+            )
+
+
+def view_of(proc: Procedure, cfg: ProcedureConfig, entry: CatalogEntry) -> Graph:
+    """The part of named graph ``entry`` that ``cfg`` selects (``nodeLabels``,
+    ``relationshipTypes``, ``relationshipWeightProperty``, ``nodeProperties`` and the node
+    properties ``proc`` reads)."""
+    names = list(proc.node_properties_needed(cfg))
+    given = cfg.get("nodeProperties")
+    names += [given] if isinstance(given, str) else list(given or [])
+    return entry.store.view(
+        cfg.node_labels,
+        cfg.relationship_types,
+        cfg.relationship_weight_property,
+        list(dict.fromkeys(names)),
+        proc.missing_allowed(cfg),
+    )
+
+
 def compute(
     name: str,
     mode: str,
@@ -117,20 +157,30 @@ def compute(
     graph: Graph | None = None,
     database: str | None = None,
     job: Job | None = None,
+    named: CatalogEntry | None = None,
 ) -> Computed:
-    """Validate, read (unless ``graph`` is given) and compute; nothing is streamed or written.
+    """Validate, read (unless ``graph`` or a ``named`` catalog graph is given) and compute;
+    nothing is streamed or written.
 
     ``job`` (default: a new one) follows the phases; its token is checked between them, before
     every read chunk, and at the algorithm's checkpoints while it computes."""
     proc = registry.get(name)
     cfg = proc.validate(config, mode)
     job = job if job is not None else Job(name, mode)
-    device = resolve_device(cfg["device"])
+    if named is not None and cfg["device"] == "auto":
+        device = named.store.device
+    else:
+        device = resolve_device(cfg["device"])
     job.enter("read")
     started = time.perf_counter()
     report = ReadReport()
     if not proc.reads_graph:
         graph = empty_graph()
+    elif named is not None:
+        _refuse_projecting_keys(config, named)
+        graph = view_of(proc, cfg, named)
+        cfg = cfg.replace(orientation=graph.orientation)
+        report = ReadReport(graph.num_nodes, graph.num_relationships, 0, 0)
     elif graph is None:
         if driver is None:
             raise ValueError("compute() needs a driver or a graph")
@@ -371,39 +421,142 @@ def run(
     config: Mapping[str, Any] | None = None,
     *,
     driver: Driver | None = None,
-    graph: Graph | None = None,
+    graph: Graph | str | None = None,
     database: str | None = None,
     job: Job | None = None,
+    user: str | None = None,
+    admin: bool = False,
 ) -> pd.DataFrame | dict[str, Any]:
-    """Run procedure ``name`` in ``mode`` (``stream``, ``stats`` or ``write``).
+    """Run procedure ``name`` in ``mode`` (``stream``, ``stats``, ``write``, ``mutate`` or
+    ``estimate``; a catalog operation in its own modes).
 
-    Returns a DataFrame of rows in stream mode, else one summary dict. Without ``driver`` a driver
-    is made from ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` (and closed again) whenever
-    Neo4j must be read or written; ``graph`` skips the read. ``database`` defaults to
-    ``NEO4J_DATABASE`` or the server's default database. ``job`` (see :mod:`.jobs`) lets another
-    thread follow and cancel the run; a cancelled run raises
-    :class:`~neo4j_gml.core.cancellation.Cancelled` and writes no batch after the cancel.
+    Returns a DataFrame of rows in stream mode (and for catalog operations), else one summary
+    dict. ``graph`` is a :class:`Graph` (nothing is read), or the name of a graph in the catalog
+    (:data:`~neo4j_gml.procedures.catalog.CATALOG`) that ``user`` may use (an ``admin``: any);
+    else the procedure projects the graph its config describes. Without ``driver`` a driver is
+    made from ``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` (and closed again) whenever
+    Neo4j must be read or written. ``database`` defaults to ``NEO4J_DATABASE`` or the server's
+    default database. ``job`` (see :mod:`.jobs`) lets another thread follow and cancel the run;
+    a cancelled run raises :class:`~neo4j_gml.core.cancellation.Cancelled` and writes no batch
+    after the cancel.
     """
     proc = registry.get(name)
     job = job if job is not None else Job(name, mode)
-    needs_db = (graph is None and proc.reads_graph) or mode == "write"
-    own_driver = None
-    if driver is None and needs_db:
+    own: list[Driver] = []
+
+    def connect() -> Driver:
+        nonlocal database
+        if driver is not None:
+            return driver
         connection = Connection.from_env(database=database)
         database = connection.database
-        own_driver = driver = connection.driver()
+        own.append(connection.driver())
+        return own[0]
+
+    ctx = CallContext(mode, job, user, admin, database, CATALOG, connect)
     try:
-        done = compute(name, mode, config, driver=driver, graph=graph, database=database, job=job)
-        if mode == "stream":
-            job.enter("stream")
-            return stream_frame(done)
-        if mode == "stats":
-            return summary_row(done, time.perf_counter())
-        assert driver is not None
-        return write_result(done, driver, database, job)
+        with calling(ctx):
+            named = None
+            if isinstance(graph, str):
+                if not proc.runs_on_graphs:
+                    raise ConfigError(f"gml.{proc.name} does not run on a named graph")
+                named = CATALOG.get(graph, user, ctx.catalog_database, admin)
+                graph = None
+            elif mode == "mutate":
+                raise ConfigError(
+                    f"gml.{proc.name}.mutate adds its result to a named graph: call it with the "
+                    f"graph's name, gml.{proc.name}.mutate('graphName', {{...}})"
+                )
+            if mode == "estimate" and proc.runs_on_graphs:
+                return estimate_row(proc, config, ctx, named, graph)
+            reads = graph is None and named is None and proc.runs_on_graphs
+            live = connect() if reads or mode == "write" else driver
+            done = compute(
+                name,
+                mode,
+                config,
+                driver=live,
+                graph=graph,
+                database=database,
+                job=job,
+                named=named,
+            )
+            if mode == "stream" or proc.arguments:
+                job.enter("stream")
+                return stream_frame(done)
+            if mode == "stats":
+                return summary_row(done, time.perf_counter())
+            if mode == "mutate":
+                assert named is not None
+                return mutate_result(done, named, job)
+            return write_result(done, connect(), database, job)
     finally:
-        if own_driver is not None:
+        for own_driver in own:
             own_driver.close()
+
+
+def estimate_row(
+    proc: Procedure,
+    config: Mapping[str, Any] | None,
+    ctx: CallContext,
+    named: CatalogEntry | None,
+    graph: Graph | None,
+) -> dict[str, Any]:
+    """GDS's estimate row for a run of ``proc``: counted from the named graph, the given graph,
+    or Neo4j's count store (a Cypher projection: its queries, counted)."""
+    cfg = proc.validate(config, "estimate")
+    if named is not None:
+        _refuse_projecting_keys(config, named)
+        mask = named.store.node_mask(cfg.node_labels)
+        nodes = named.store.num_nodes if mask is None else int(mask.sum().item())
+        types = named.store.relationship_types(cfg.relationship_types)
+        rels = named.store.num_relationships(types)
+        orientations = {named.store.relationships[t].orientation for t in types}
+        if len(orientations) == 1:
+            cfg = cfg.replace(orientation=orientations.pop())
+    elif graph is not None:
+        nodes, rels = graph.num_nodes, graph.num_relationships
+    else:
+        nodes, rels = count_projection(ctx.driver(), cfg, ctx.database)
+    device = named.store.device if named is not None and cfg["device"] == "auto" else None
+    estimate = estimate_memory(proc, cfg, nodes, rels)
+    return estimate.as_row(device or resolve_device(cfg["device"]))
+
+
+def mutate_result(done: Computed, named: CatalogEntry, job: Job) -> dict[str, Any]:
+    """Add a computed result to the named graph it ran on (GDS's mutate) and return the row:
+    node values become node property ``mutateProperty``; relationship values, relationships of
+    ``mutateRelationshipType`` with property ``mutateProperty``."""
+    cfg, result, store = done.config, done.result, named.store
+    post_started = time.perf_counter()
+    row = summary_row(done, post_started)
+    started = time.perf_counter()
+    job.enter("mutate")
+    positions = store.positions(cfg["nodeLabels"])
+    with named.lock:
+        if isinstance(result, NodeValues):
+            values = result.values
+            if result.mask is not None:
+                keep = result.mask.to(values.device)
+                values = values[keep]
+                everyone = torch.arange(done.graph.num_nodes, device=keep.device)
+                at = everyone[keep] if positions is None else positions[keep.to(positions.device)]
+                positions = at
+            row["nodePropertiesWritten"] = store.add_node_property(
+                cfg["mutateProperty"], values, positions
+            )
+        elif isinstance(result, RelationshipValues):
+            src, dst = result.source, result.target
+            if positions is not None:
+                src, dst = positions[src.to(positions.device)], positions[dst.to(positions.device)]
+            row["relationshipsWritten"] = store.add_relationships(
+                cfg["mutateRelationshipType"], src, dst, {cfg["mutateProperty"]: result.values}
+            )
+        else:
+            raise ConfigError(f"procedure '{done.procedure.name}' has no mutate mode")
+        named.touch()
+    row["mutateMillis"] = _millis(started)
+    return row
 
 
 def rows_of(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -50,11 +50,12 @@ __all__ = [
     "NodeConfig",
     "ProcedureConfig",
     "RelationshipConfig",
+    "RunConfig",
     "option",
     "projection_keys",
 ]
 
-C = TypeVar("C", bound="ProcedureConfig")
+C = TypeVar("C", bound="RunConfig")
 
 
 def option(
@@ -121,44 +122,11 @@ def _kind(annotation: Any) -> str:
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
-class ProcedureConfig(Mapping[str, Any]):
-    """The keys every procedure takes: which part of Neo4j to read, and how to run."""
+class RunConfig(Mapping[str, Any]):
+    """The keys every call takes (how to run it), and what every configuration class can do:
+    parse, check, list its keys, be read as a mapping. The graph catalog's operations
+    (``graph.project``, ``graph.drop``...) derive from it directly."""
 
-    node_labels: list[str] = option(
-        "nodeLabels", ["*"], "node labels to project; ['*'] means every node"
-    )
-    relationship_types: list[str] = option(
-        "relationshipTypes", ["*"], "relationship types; ['*'] means every type"
-    )
-    orientation: str | None = option(
-        "orientation", None, "NATURAL, REVERSE or UNDIRECTED", choices=ORIENTATIONS
-    )
-    relationship_weight_property: str | None = option(
-        "relationshipWeightProperty", None, "relationship property used as weight"
-    )
-    default_value: float | None = option(
-        "defaultValue", None, "weight used where the weight property is missing"
-    )
-    aggregation: str = option(
-        "aggregation",
-        "NONE",
-        "merge parallel relationships",
-        choices=("NONE", "SINGLE", "SUM", "MIN", "MAX", "COUNT"),
-    )
-    node_properties: Any = option(
-        "nodeProperties",
-        None,
-        "node properties to load: a list of names, or a map name -> {defaultValue: v}",
-    )
-    node_query: str | None = option(
-        "nodeQuery", None, "Cypher returning `id` (and property columns)"
-    )
-    relationship_query: str | None = option(
-        "relationshipQuery", None, "Cypher returning `source`, `target` [, `weight`]"
-    )
-    parameters: dict[str, Any] = option(
-        "parameters", {}, "parameters of nodeQuery and relationshipQuery"
-    )
     device: str = option(
         "device",
         "auto",
@@ -206,10 +174,10 @@ class ProcedureConfig(Mapping[str, Any]):
 
     @classmethod
     def _names(cls) -> dict[str, str]:
-        names = ProcedureConfig._NAMES.get(cls)
+        names = RunConfig._NAMES.get(cls)
         if names is None:
             names = {f.metadata["key"]: f.name for f in fields(cls)}
-            ProcedureConfig._NAMES[cls] = names
+            RunConfig._NAMES[cls] = names
         return names
 
     @classmethod
@@ -227,10 +195,6 @@ class ProcedureConfig(Mapping[str, Any]):
 
     def check(self, mode: str) -> None:
         """Rules that involve several keys; raise :class:`ConfigError`. Runs before any read."""
-        if (self.node_query is None) != (self.relationship_query is None):
-            raise ConfigError(
-                "config keys 'nodeQuery' and 'relationshipQuery' must be given together"
-            )
 
     def extra_node_properties(self) -> list[str]:
         """Node properties this run reads beyond those its ``property_keys`` name (e.g. the
@@ -261,11 +225,63 @@ class ProcedureConfig(Mapping[str, Any]):
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
+class ProcedureConfig(RunConfig):
+    """The keys every procedure that runs on a graph takes: which part of Neo4j to read (or of
+    a named graph to use), and how to run."""
+
+    node_labels: list[str] = option(
+        "nodeLabels", ["*"], "node labels to project; ['*'] means every node"
+    )
+    relationship_types: list[str] = option(
+        "relationshipTypes", ["*"], "relationship types; ['*'] means every type"
+    )
+    orientation: str | None = option(
+        "orientation", None, "NATURAL, REVERSE or UNDIRECTED", choices=ORIENTATIONS
+    )
+    relationship_weight_property: str | None = option(
+        "relationshipWeightProperty", None, "relationship property used as weight"
+    )
+    default_value: float | None = option(
+        "defaultValue", None, "weight used where the weight property is missing"
+    )
+    aggregation: str = option(
+        "aggregation",
+        "NONE",
+        "merge parallel relationships",
+        choices=("NONE", "SINGLE", "SUM", "MIN", "MAX", "COUNT"),
+    )
+    node_properties: Any = option(
+        "nodeProperties",
+        None,
+        "node properties to load: a list of names, or a map name -> {defaultValue: v}",
+    )
+    node_query: str | None = option(
+        "nodeQuery", None, "Cypher returning `id` (and property columns)"
+    )
+    relationship_query: str | None = option(
+        "relationshipQuery", None, "Cypher returning `source`, `target` [, `weight`]"
+    )
+    parameters: dict[str, Any] = option(
+        "parameters", {}, "parameters of nodeQuery and relationshipQuery"
+    )
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if (self.node_query is None) != (self.relationship_query is None):
+            raise ConfigError(
+                "config keys 'nodeQuery' and 'relationshipQuery' must be given together"
+            )
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
 class NodeConfig(ProcedureConfig):
     """A procedure whose result is a value per node (or plain rows)."""
 
     write_property: str | None = option(
         "writeProperty", None, "node property to write (required in write mode)"
+    )
+    mutate_property: str | None = option(
+        "mutateProperty", None, "node property to add to the named graph (mutate mode)"
     )
 
 
@@ -295,6 +311,12 @@ class RelationshipConfig(ProcedureConfig):
     )
     write_property: str | None = option(
         "writeProperty", None, "relationship property holding the value (write mode)"
+    )
+    mutate_relationship_type: str | None = option(
+        "mutateRelationshipType", None, "relationship type to add to the named graph (mutate mode)"
+    )
+    mutate_property: str | None = option(
+        "mutateProperty", None, "relationship property holding the value (mutate mode)"
     )
 
 

@@ -51,8 +51,25 @@ def group_column(proc: Procedure) -> str | None:
     return None
 
 
+#: The row of every ``estimate`` mode (GDS's memory estimation columns).
+ESTIMATE_COLUMNS = {
+    "nodeCount": "int",
+    "relationshipCount": "int",
+    "bytesMin": "int",
+    "bytesMax": "int",
+    "requiredMemory": "str",
+    "treeView": "str",
+    "mapView": "map",
+    "heapPercentageMin": "float",
+    "heapPercentageMax": "float",
+}
+
+
 def summary_columns(proc: Procedure, mode: str) -> dict[str, str]:
-    """Column name -> type of the stats or write row of ``proc`` (for the Java signatures)."""
+    """Column name -> type of the stats, write, mutate or estimate row of ``proc`` (for the Java
+    signatures)."""
+    if mode == "estimate":
+        return dict(ESTIMATE_COLUMNS)
     cols = dict(TIMING_COLUMNS)
     group = group_column(proc)
     if group:
@@ -64,13 +81,13 @@ def summary_columns(proc: Procedure, mode: str) -> dict[str, str]:
         cols["similarityPairs"] = "int"
         cols["similarityDistribution"] = "map"
     cols.update(proc.stats_columns)
-    if mode == "write":
-        cols["writeMillis"] = "int"
+    if mode in ("write", "mutate"):
+        cols[f"{mode}Millis"] = "int"
         if proc.result == "relationship":
             cols["relationshipsWritten"] = "int"
         else:
             cols["nodePropertiesWritten"] = "int"
-            if proc.column_type == "floatList":
+            if proc.column_type == "floatList" and mode == "write":
                 cols["vectorIndex"] = "str"
     return cols
 

@@ -27,8 +27,12 @@ def test_wrong_type_names_key_and_expected_type() -> None:
 def test_write_needs_write_property_and_mode_must_exist() -> None:
     with pytest.raises(ConfigError, match="'writeProperty' is required"):
         registry.get("degree").validate({}, "write")
-    with pytest.raises(ConfigError, match="has no mode 'mutate'"):
+    with pytest.raises(ConfigError, match="'mutateProperty' is required"):
         registry.get("degree").validate({}, "mutate")
+    with pytest.raises(ConfigError, match="'mutateRelationshipType' is required"):
+        registry.get("knn").validate({"nodeProperties": ["x"], "mutateProperty": "s"}, "mutate")
+    with pytest.raises(ConfigError, match="has no mode 'mutate'"):
+        registry.get("modularity").validate({}, "mutate")
     with pytest.raises(ConfigError, match="unknown procedure 'pagerankk'"):
         registry.get("pagerankk")
 
