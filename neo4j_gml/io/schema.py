@@ -80,6 +80,16 @@ def relationship_type_properties(
     return [(r["relType"].strip(":`"), r["propertyName"], r["propertyTypes"]) for r in records]
 
 
+def database_names(driver: neo4j.Driver) -> list[str] | None:
+    """Names of the databases the server has (``SHOW DATABASES``); None when the caller may
+    not list them."""
+    try:
+        records = _rows(driver, "system", "SHOW DATABASES YIELD name RETURN collect(name) AS n")
+    except neo4j.exceptions.ClientError:
+        return None
+    return list(records[0]["n"])
+
+
 def count_nodes(
     driver: neo4j.Driver, database: str | None, label: str | None = None, *, key: str = "label"
 ) -> int:

@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import neo4j
 import numpy as np
 import torch
 
@@ -28,7 +27,7 @@ from neo4j_gml.io.project import (
     read_cypher,
     read_native,
 )
-from neo4j_gml.io.schema import count_query_rows
+from neo4j_gml.io.schema import count_query_rows, database_names
 from neo4j_gml.io.write import write_node_properties, write_relationships
 from neo4j_gml.procedures import graph_filter
 from neo4j_gml.procedures.catalog import CatalogEntry
@@ -78,13 +77,9 @@ def _entry(ctx: CallContext, name: str) -> CatalogEntry:
 
 def _forget_dropped_databases(ctx: CallContext) -> None:
     """Drop the graphs of databases that no longer exist (Neo4j's ``SHOW DATABASES``)."""
-    try:
-        records, _, _ = ctx.driver().execute_query(
-            "SHOW DATABASES YIELD name RETURN collect(name) AS names", database_="system"
-        )
-    except (neo4j.exceptions.Neo4jError, ConfigError):  # no privilege, or no connection
-        return
-    ctx.catalog.forget_databases(records[0]["names"])
+    names = database_names(ctx.driver())
+    if names is not None:
+        ctx.catalog.forget_databases(names)
 
 
 # ---------------------------------------------------------------------------- project
