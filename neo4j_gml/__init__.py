@@ -11,15 +11,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from neo4j_gml.core.graph import Graph
+    from neo4j_gml.graphs import Catalog
 
 __version__ = "0.1.0"
 
 
-def run(name, mode, config=None, driver=None, graph=None):  # noqa: ANN001, ANN201
-    """Run procedure ``name`` in ``mode``; see :func:`neo4j_gml.procedures.runner.run`."""
+def run(name, mode, config=None, driver=None, graph=None, database=None):  # noqa: ANN001, ANN201
+    """Run procedure ``name`` in ``mode``; ``graph`` may name a graph of the catalog
+    (``run("pageRank", "stream", {}, graph="g")``). See
+    :func:`neo4j_gml.procedures.runner.run`."""
     from neo4j_gml.procedures.runner import run as _run
 
-    return _run(name, mode, config or {}, driver=driver, graph=graph)
+    return _run(name, mode, config or {}, driver=driver, graph=graph, database=database)
 
 
 def __getattr__(name: str) -> Any:
@@ -29,7 +32,11 @@ def __getattr__(name: str) -> Any:
         from neo4j_gml.core.graph import Graph
 
         return Graph
+    if name == "Catalog":
+        from neo4j_gml.graphs import Catalog
+
+        return Catalog
     raise AttributeError(f"module 'neo4j_gml' has no attribute {name!r}")
 
 
-__all__ = ["Graph", "run", "__version__"]
+__all__ = ["Catalog", "Graph", "run", "__version__"]

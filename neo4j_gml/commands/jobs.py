@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import urllib.error
 import urllib.parse
-import urllib.request
-from typing import Any
 
-from neo4j_gml.server.settings import DEFAULT_URL
+from neo4j_gml.commands.remote import service_request
+
+__all__ = ["register", "service_request"]
 
 COLUMNS = ("jobId", "procedure", "mode", "user", "phase", "cancelled", "rowsWritten", "seconds")
 
@@ -35,34 +33,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     cancel = actions.add_parser("cancel", help="cancel a running job")
     cancel.add_argument("job_id", metavar="ID", help="the job's id")
     cancel.set_defaults(func=_cancel)
-
-
-def service_request(
-    method: str, path: str, url: str | None = None, token: str | None = None
-) -> dict[str, Any] | None:
-    """The service's JSON answer to ``method path`` (``url`` and ``token`` default to
-    ``GML_SERVICE_URL`` and ``GML_SERVICE_TOKEN``); None for 404; RuntimeError with the
-    service's words otherwise."""
-    base = (url or os.environ.get("GML_SERVICE_URL") or DEFAULT_URL).rstrip("/")
-    request = urllib.request.Request(base + path, method=method)
-    token = token if token is not None else os.environ.get("GML_SERVICE_TOKEN")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return None
-        detail = exc.read().decode(errors="replace")
-        raise RuntimeError(
-            f"the neo4j_gml service at {base} answered {exc.code}: {detail}"
-        ) from None
-    except OSError as exc:
-        raise RuntimeError(
-            f"the neo4j_gml service at {base} is not reachable ({exc}); start it with "
-            "`neo4j-gml serve` or set GML_SERVICE_URL"
-        ) from None
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -5,15 +5,30 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
+import pandas as pd
+
+from neo4j_gml.commands.remote import service_call
 from neo4j_gml.core.errors import ConfigError
-from neo4j_gml.procedures.registry import MODES
+from neo4j_gml.procedures import registry
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="run a procedure: neo4j-gml run degree --mode stream")
     run.add_argument("name", help="procedure name, e.g. pageRank (see `neo4j-gml list`)")
-    run.add_argument("--mode", choices=MODES, default="stream")
+    run.add_argument("--mode", default="stream", help="stream, stats, write, mutate, estimate...")
+    run.add_argument(
+        "--graph",
+        default=None,
+        help="run on this named graph of the service's catalog (the call runs in the service)",
+    )
+    run.add_argument(
+        "--service",
+        action="store_true",
+        help="run the call in the service (GML_SERVICE_URL), e.g. gml.graph.project, so the "
+        "graph stays in its catalog",
+    )
     run.add_argument("--config", default="{}", help="the configuration as a JSON map")
     run.add_argument("--format", choices=("table", "json", "csv"), default="table")
     run.add_argument("--limit", type=int, default=None, help="print at most this many rows")
@@ -41,7 +56,14 @@ def _run(args: argparse.Namespace) -> int:
     config = _parse_config(args.config)
     if args.format != "table":
         config.setdefault("logProgress", False)
-    result = run(args.name, args.mode, config, database=args.database)
+    result: pd.DataFrame | dict[str, Any]
+    if args.graph is not None or args.service:
+        rows = service_call(args.name, args.mode, config, graph=args.graph, database=args.database)
+        proc = registry.get(args.name)
+        single = args.mode != "stream" and not proc.arguments
+        result = rows[0] if single and rows else pd.DataFrame(rows)
+    else:
+        result = run(args.name, args.mode, config, database=args.database)
     out = sys.stdout
     if isinstance(result, dict):
         if args.format == "json":
