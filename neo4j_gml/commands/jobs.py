@@ -11,7 +11,7 @@ import argparse
 import json
 import urllib.parse
 
-from neo4j_gml.commands.remote import service_request
+from neo4j_gml.commands._remote import service_request
 
 __all__ = ["register", "service_request"]
 

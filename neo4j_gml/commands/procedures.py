@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from neo4j_gml.commands.remote import service_call
+from neo4j_gml.commands._remote import service_call
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.procedures import registry
 

@@ -76,8 +76,9 @@ class RelationshipSet:
 
     @property
     def num_relationships(self) -> int:
-        """As GDS counts them: arcs, halved when undirected."""
-        return self.num_arcs // 2 if self.orientation == "UNDIRECTED" else self.num_arcs
+        """As GDS's catalog counts them: every stored direction (an ``UNDIRECTED``
+        relationship counts twice, as in ``gds.graph.project`` and ``gds.graph.list``)."""
+        return self.num_arcs
 
     def sources(self) -> torch.Tensor:
         n = self.indptr.numel() - 1

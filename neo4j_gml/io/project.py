@@ -363,7 +363,7 @@ def read_native(
             known = sets[spec.alias] = RelationshipSet(
                 graph.indptr, graph.indices, spec.orientation
             )
-            report.relationship_count += graph.num_relationships
+            report.relationship_count += graph.num_arcs
             report.dropped_relationships += read.dropped_relationships
         elif not torch.equal(known.indices, graph.indices):
             raise ConfigError(

@@ -510,10 +510,8 @@ def estimate_row(
         mask = named.store.node_mask(cfg.node_labels)
         nodes = named.store.num_nodes if mask is None else int(mask.sum().item())
         types = named.store.relationship_types(cfg.relationship_types)
-        rels = named.store.num_relationships(types)
-        orientations = {named.store.relationships[t].orientation for t in types}
-        if len(orientations) == 1:
-            cfg = cfg.replace(orientation=orientations.pop())
+        rels = named.store.num_relationships(types)  # stored arcs: the memory model's m
+        cfg = cfg.replace(orientation="NATURAL")
     elif graph is not None:
         nodes, rels = graph.num_nodes, graph.num_relationships
     else:

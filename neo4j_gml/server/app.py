@@ -2,10 +2,12 @@
 
 Endpoints (the OpenAPI spec is at ``/openapi.json``, the docs at ``/docs``):
 
-- ``GET /health``: no token; ``{"status": "ok", "version", "procedures"}``.
+- ``GET /health``: no token; ``{"status": "ok", "version", "procedures", "catalog"}`` (the
+  graph catalog's :meth:`~neo4j_gml.procedures.catalog.Catalog.summary`).
 - ``GET /procedures``: every procedure with its modes and columns.
 - ``POST /procedures/{name}/{mode}``: body ``{"config": {...}, "database": str | null,
-  "user": str | null, "jobId": str | null}``. Checked before anything runs: HTTP 400 (body not
+  "user": str | null, "jobId": str | null, "graph": str | null, "admin": bool}`` (``graph``: a
+  catalog graph to run on; ``admin``: the caller administers the DBMS). Checked before anything runs: HTTP 400 (body not
   JSON, nested deeper than :data:`MAX_DEPTH`, bad configuration), 404 (unknown procedure), 409
   (a job with that id runs already), 503 (the service is busy: queue full); the body is then
   ``{"detail": message}``. Otherwise the answer is NDJSON (``application/x-ndjson``):
@@ -50,6 +52,7 @@ from neo4j_gml.core.cancellation import Cancelled
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.io.write import WriteError
 from neo4j_gml.procedures import registry
+from neo4j_gml.procedures.catalog import CATALOG
 from neo4j_gml.procedures.jobs import Job, JobIdInUse, JobRegistry
 from neo4j_gml.procedures.runner import rows_of, run
 from neo4j_gml.procedures.summary import summary_columns
@@ -73,6 +76,16 @@ class RunRequest(BaseModel):
         None,
         description="the job's id, for GET /jobs and POST /jobs/{id}/cancel (default: "
         "the config's jobId, else a new UUID)",
+    )
+    graph: str | None = Field(
+        None,
+        description="a graph of the service's catalog to run on (default: the run projects "
+        "its own graph from the configuration)",
+    )
+    admin: bool = Field(
+        False,
+        description="whether the caller administers the DBMS (auth disabled or the admin "
+        "role): may see and drop other users' catalog graphs",
     )
 
 
@@ -201,7 +214,8 @@ def parse_request(raw: bytes) -> RunRequest:
         raise HTTPException(400, f"the request body is not valid JSON: {exc}") from None
     if not isinstance(decoded, dict):
         raise HTTPException(
-            400, "the request body must be a JSON object {config, database, user, jobId}"
+            400,
+            "the request body must be a JSON object {config, database, user, jobId, graph, admin}",
         )
     depth = _depth(decoded)
     if depth > MAX_DEPTH:
@@ -417,8 +431,13 @@ def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> 
 
     @app.get("/health")
     def health() -> dict[str, Any]:
-        """Liveness: answers without a token."""
-        return {"status": "ok", "version": __version__, "procedures": len(registry.procedures())}
+        """Liveness: answers without a token; also the catalog's size (graphs, bytes, limits)."""
+        return {
+            "status": "ok",
+            "version": __version__,
+            "procedures": len(registry.procedures()),
+            "catalog": CATALOG.summary(),
+        }
 
     @app.get("/procedures")
     def list_procedures() -> list[dict[str, Any]]:
@@ -426,7 +445,9 @@ def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> 
         out = []
         for proc in registry.procedures():
             cols = {
-                mode: proc.stream_columns() if mode == "stream" else summary_columns(proc, mode)
+                mode: proc.stream_columns(mode)
+                if mode == "stream" or proc.arguments
+                else summary_columns(proc, mode)
                 for mode in proc.modes
             }
             out.append(
@@ -547,7 +568,15 @@ def _run_job(access: Neo4jAccess, job: Job, body: RunRequest) -> tuple[str, Any]
     try:
         driver, _ = access.for_user(body.user)
         result = run(
-            job.procedure, job.mode, body.config, driver=driver, database=body.database, job=job
+            job.procedure,
+            job.mode,
+            body.config,
+            driver=driver,
+            database=body.database,
+            job=job,
+            graph=body.graph,
+            user=body.user,
+            admin=body.admin,
         )
         job.finish()
         return "ok", result

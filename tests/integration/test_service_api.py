@@ -50,7 +50,15 @@ def jobs(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     started: list[tuple] = []
 
     def fake_run(
-        name: str, mode: str, config: dict, driver: Any, database: str | None, job: Any = None
+        name: str,
+        mode: str,
+        config: dict,
+        driver: Any,
+        database: str | None,
+        job: Any = None,
+        graph: Any = None,
+        user: str | None = None,
+        admin: bool = False,
     ) -> Any:
         started.append((name, mode, config, database))
         return runner.run(name, "stream" if mode == "write" else mode, config, graph=GRAPH, job=job)
@@ -116,7 +124,7 @@ def test_errors_carry_the_message(client: TestClient) -> None:
     assert "unknown config key 'x'" in bad_key.json()["detail"]
     unknown = client.post("/procedures/nope/stream", json={}, headers=AUTH)
     assert unknown.status_code == 404 and "unknown procedure 'nope'" in unknown.json()["detail"]
-    bad_mode = client.post("/procedures/degree/mutate", json={}, headers=AUTH)
+    bad_mode = client.post("/procedures/modularity/mutate", json={}, headers=AUTH)
     assert bad_mode.status_code == 400 and "no mode 'mutate'" in bad_mode.json()["detail"]
 
 

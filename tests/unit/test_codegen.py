@@ -12,14 +12,18 @@ import os
 import shutil
 import stat
 import subprocess
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from neo4j_gml import local_neo4j, plugin_codegen
 from neo4j_gml.build import plugin_jar
 from neo4j_gml.procedures import registry
+from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.registry import Procedure
+from neo4j_gml.procedures.spec import RunConfig, option
 
 REPO = Path(__file__).resolve().parents[2]
 SUPPORT = REPO / "plugin/procedures/src/main/java/org/neo4j_gml/procedures"
@@ -35,6 +39,47 @@ def _odd_procedure() -> Procedure:
         rows_columns={"class": "str", "from": "int", "tags": "intList", "blob": "tensor5d"},
         modes=("stream", "stats"),
     )
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class _CatalogOpConfig(RunConfig):
+    graph_name: str = option("graphName", REQUIRED, "the graph")
+    node_projection: Any = option("nodeProjection", REQUIRED, "labels", kind="any")
+    relationship_projection: Any = option("relationshipProjection", "*", "types", kind="any")
+    fail_if_missing: bool = option("failIfMissing", True, "error when missing")
+    limit: int | None = option("limit", None, "at most this many")
+    ratio: float = option("ratio", 0.5, "a share")
+    labels: list[str] = option("labels", ["*", "it's"], "labels")
+    db_name: str = option("dbName", "", "the database")
+
+
+def _catalog_op(**changes: Any) -> Procedure:
+    """A catalog operation as the graph catalog registers them: positional arguments, rows in
+    every mode, one bare mode."""
+    proc = Procedure(
+        name="graph.thing",
+        description="Does a thing to a graph.",
+        category="catalog",
+        compute=lambda graph, cfg: None,
+        config=_CatalogOpConfig,
+        result="rows",
+        rows_columns={"graphName": "str", "nodeCount": "int"},
+        mode_columns={"estimate": {"requiredMemory": "str", "bytesMax": "int"}},
+        modes=("stream", "estimate"),
+        reads_graph=False,
+        arguments=(
+            "graphName",
+            "nodeProjection",
+            "relationshipProjection",
+            "failIfMissing",
+            "limit",
+            "ratio",
+            "labels",
+            "dbName",
+        ),
+        bare_mode="stream",
+    )
+    return replace(proc, **changes)
 
 
 FAKE_MVN = """#!/bin/sh
@@ -134,20 +179,52 @@ def test_signatures() -> None:
 
     degree = registry.get("degree")
     assert plugin_codegen.signature(degree, "stream") == (
-        "gml.degree.stream(config :: MAP = {}) :: (nodeId :: INTEGER, node :: NODE, score :: FLOAT)"
+        "gml.degree.stream(graphName :: ANY = null, configuration :: MAP = {}) :: "
+        "(nodeId :: INTEGER, node :: NODE, score :: FLOAT)"
     )
     assert "nodePropertiesWritten :: INTEGER" in plugin_codegen.signature(degree, "write")
     source = plugin_codegen.procedure_class(degree)
     assert '@Procedure(name = "gml.degree.write", mode = Mode.WRITE)' in source
     assert '@Procedure(name = "gml.degree.stream", mode = Mode.READ)' in source
     assert '@Procedure(name = "gml.degree.stats", mode = Mode.READ)' in source
+    assert '@Procedure(name = "gml.degree.mutate", mode = Mode.READ)' in source
+    assert '@Procedure(name = "gml.degree.estimate", mode = Mode.READ)' in source
+    assert (
+        'Caller.callOnGraph(this.db, this.tx, this.security, "degree", "stream", graphName'
+        in source
+    )
+    assert '@Name(value = "graphName", defaultValue = "null") Object graphName' in source
+    assert "mutateMillis :: INTEGER" in plugin_codegen.signature(degree, "mutate")
+    assert "bytesMax :: INTEGER" in plugin_codegen.signature(degree, "estimate")
+    # A procedure that reads no graph keeps its one map; single mode: both names.
+    models = registry.get("model.list")
+    assert plugin_codegen.procedure_names(models, "stream") == [
+        "gml.model.list.stream",
+        "gml.model.list",
+    ]
+    assert plugin_codegen.signature(models, "stream").startswith(
+        "gml.model.list.stream(config :: MAP = {}) :: (modelName :: STRING"
+    )
+    # One mode besides estimate still gets the bare name (gml.graphSage.train({...})).
+    train = registry.get("graphSage.train")
+    assert plugin_codegen.procedure_names(train, "stats") == [
+        "gml.graphSage.train.stats",
+        "gml.graphSage.train",
+    ]
+    assert plugin_codegen.procedure_names(train, "estimate") == [
+        "gml.graphSage.train.estimate",
+        "gml.graphSage.train.stats.estimate",  # GDS's <mode>.estimate
+    ]
+    assert plugin_codegen.procedure_names(degree, "estimate")[1:] == [
+        f"gml.degree.{m}.estimate" for m in ("stream", "stats", "write", "mutate")
+    ]
 
 
 def test_unknown_types_keywords_and_text_are_safe() -> None:
     proc = _odd_procedure()
     sig = plugin_codegen.signature(proc, "stream")
     assert sig == (
-        "gml.weird.thing.stream(config :: MAP = {}) :: "
+        "gml.weird.thing.stream(graphName :: ANY = null, configuration :: MAP = {}) :: "
         "(class_ :: STRING, from :: INTEGER, tags :: LIST<INTEGER>, blob :: ANY)"
     )
     source = plugin_codegen.procedure_class(proc)
@@ -159,6 +236,80 @@ def test_unknown_types_keywords_and_text_are_safe() -> None:
     assert plugin_codegen.class_name("closeness.harmonic") == "GmlClosenessHarmonic"
 
 
+def test_catalog_operations_take_typed_positional_arguments_with_neo4j_defaults() -> None:
+    proc = _catalog_op()
+    assert not proc.runs_on_graphs
+    assert plugin_codegen.procedure_names(proc, "stream") == ["gml.graph.thing"]
+    assert plugin_codegen.procedure_names(proc, "estimate") == ["gml.graph.thing.estimate"]
+    assert plugin_codegen.signature(proc, "stream", "gml.graph.thing") == (
+        "gml.graph.thing(graphName :: STRING, nodeProjection :: ANY, "
+        "relationshipProjection :: ANY = *, failIfMissing :: BOOLEAN = true, limit :: ANY = null, "
+        "ratio :: FLOAT = 0.5, labels :: ANY = ['*', 'it\\'s'], dbName :: STRING = '', "
+        "configuration :: MAP = {}) :: (graphName :: STRING, nodeCount :: INTEGER)"
+    )
+    # every mode of a catalog operation returns its own rows, not the summary row
+    assert plugin_codegen.signature(proc, "estimate").endswith(
+        ":: (requiredMemory :: STRING, bytesMax :: INTEGER)"
+    )
+    source = plugin_codegen.procedure_class(proc)
+    assert '@Procedure(name = "gml.graph.thing", mode = Mode.READ)' in source
+    assert '@Procedure(name = "gml.graph.thing.stream"' not in source
+    assert '@Procedure(name = "gml.graph.thing.estimate", mode = Mode.READ)' in source
+    for param in (
+        '@Name("graphName") String graphName,',
+        '@Name("nodeProjection") Object nodeProjection,',
+        '@Name(value = "relationshipProjection", defaultValue = "*") Object relationshipProjection,',
+        '@Name(value = "failIfMissing", defaultValue = "true") Boolean failIfMissing,',
+        '@Name(value = "limit", defaultValue = "null") Object limit,',
+        '@Name(value = "ratio", defaultValue = "0.5") Double ratio,',
+        "@Name(value = \"labels\", defaultValue = \"['*', 'it\\\\'s']\") Object labels,",
+        '@Name(value = "dbName", defaultValue = "") String dbName,',
+        '@Name(value = "configuration", defaultValue = "{}") Map<String, Object> configuration) {',
+    ):
+        assert param in source, param
+    for arg in (
+        'Caller.argument("graphName", graphName, Caller.REQUIRED)',
+        'Caller.argument("relationshipProjection", relationshipProjection, "*")',
+        'Caller.argument("failIfMissing", failIfMissing, Boolean.TRUE)',
+        'Caller.argument("limit", limit, null)',
+        'Caller.argument("ratio", ratio, Double.valueOf(0.5))',
+        'Caller.argument("labels", labels, Caller.listOf("*", "it\'s"))',
+    ):
+        assert arg in source, arg
+    assert 'Caller.arguments("gml.graph.thing", configuration,' in source
+    assert 'Caller.call(this.db, this.tx, this.security, "graph.thing", "stream", callConfig)' in (
+        source
+    )
+
+
+def test_argument_orders_and_defaults_neo4j_refuses_fail_at_generation() -> None:
+    with pytest.raises(ValueError, match="required argument 'graphName' follows 'failIfMissing'"):
+        plugin_codegen.generate_sources([_catalog_op(arguments=("failIfMissing", "graphName"))])
+    with pytest.raises(ValueError, match="argument 'nope' is not a config key"):
+        plugin_codegen.generate_sources([_catalog_op(arguments=("nope",))])
+
+    @dataclass(frozen=True, kw_only=True, eq=False)
+    class Ambiguous(RunConfig):
+        what: Any = option(
+            "what", "true", "a string that Neo4j would read as a boolean", kind="any"
+        )
+
+    with pytest.raises(ValueError, match="would not read the default 'true'"):
+        plugin_codegen.generate_sources([_catalog_op(config=Ambiguous, arguments=("what",))])
+    with pytest.raises(ValueError, match="both be called gml.graph.thing"):
+        plugin_codegen.generate_sources(
+            [_catalog_op(), _catalog_op(name="graph", bare_mode=None, modes=("thing",))]
+        )
+
+
+def test_cypher_literals() -> None:
+    lit = plugin_codegen.cypher_literal
+    assert (
+        lit({"a b": [1, 2.5, None, True], "c": "x'y\\"})
+        == "{`a b`: [1, 2.5, null, true], c: 'x\\'y\\\\'}"
+    )
+
+
 @pytest.mark.skipif(shutil.which("javac") is None, reason="no javac")
 def test_generated_code_compiles(tmp_path: Path) -> None:
     lib = local_neo4j.PLUGIN_DIR / "launcher" / "target" / "lib"
@@ -166,7 +317,7 @@ def test_generated_code_compiles(tmp_path: Path) -> None:
         pytest.skip("the launcher's Neo4j jars are not built (neo4j-gml neo4j start builds them)")
     gen = tmp_path / "org/neo4j_gml/procedures/generated"
     gen.mkdir(parents=True)
-    files = plugin_codegen.generate_sources([_odd_procedure()])
+    files = plugin_codegen.generate_sources([_odd_procedure(), _catalog_op()])
     for name, text in files.items():
         (gen / name).write_text(text)
     sources = [str(p) for p in SUPPORT.glob("*.java")] + [str(p) for p in gen.glob("*.java")]
@@ -191,3 +342,4 @@ def test_generated_code_compiles(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (out / "org/neo4j_gml/procedures/generated/GmlWeirdThing.class").is_file()
+    assert (out / "org/neo4j_gml/procedures/generated/GmlGraphThing.class").is_file()

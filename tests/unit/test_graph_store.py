@@ -59,6 +59,7 @@ def test_a_whole_type_is_the_graph_from_edges_and_shares_its_tensors() -> None:
     src, dst, _ = arcs["B"]
     _same(undirected, Graph.from_edges(src, dst, node_ids=store.node_ids, orientation="UNDIRECTED"))
     assert undirected.num_relationships == 300
+    assert store.relationships["B"].num_relationships == 600  # GDS's catalog count
 
 
 def test_a_label_view_keeps_the_arcs_between_its_nodes_in_order() -> None:

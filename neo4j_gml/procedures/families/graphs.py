@@ -84,8 +84,7 @@ def _forget_dropped_databases(ctx: CallContext) -> None:
 
 # ---------------------------------------------------------------------------- project
 @spec
-class ProjectConfig(RunConfig):
-    graph_name: str = option("graphName", REQUIRED, "name of the graph", check=_graph_name)
+class NativeProjectionConfig(RunConfig):
     node_projection: Any = option(
         "nodeProjection", REQUIRED, "labels: 'L', ['L', ...], '*' or {alias: {label, properties}}"
     )
@@ -112,6 +111,11 @@ class ProjectConfig(RunConfig):
             self.relationship_projection, self.relationship_properties
         )
         return nodes, rels
+
+
+@spec
+class ProjectConfig(NativeProjectionConfig):
+    graph_name: str = option("graphName", REQUIRED, "name of the graph", check=_graph_name)
 
 
 _PROJECT_COLUMNS = {
@@ -189,13 +193,18 @@ def _store(
     }
 
 
+def _project_estimate(_graph: Graph, cfg: NativeProjectionConfig) -> Rows:
+    ctx = current()
+    nodes, rels = cfg.specs()
+    n, m, need = count_native(ctx.driver(), ctx.database, nodes, rels)
+    return _rows([_estimate_row(n, m, need, resolve_device(cfg.device))], ESTIMATE_COLUMNS)
+
+
 def _project(_graph: Graph, cfg: ProjectConfig) -> Rows:
     ctx = current()
     nodes, rels = cfg.specs()
     driver = ctx.driver()
-    n, m, need = count_native(driver, ctx.database, nodes, rels)
-    if ctx.mode == "estimate":
-        return _rows([_estimate_row(n, m, need, resolve_device(cfg.device))], ESTIMATE_COLUMNS)
+    _, _, need = count_native(driver, ctx.database, nodes, rels)
     _forget_dropped_databases(ctx)
     shown = {
         "nodeProjection": _spec_map(nodes, "node"),
@@ -223,22 +232,38 @@ register(
         "orientation, properties with defaultValue and aggregation.",
         category="catalog",
         result="rows",
-        modes=("stream", "estimate"),
+        modes=("stream",),
         bare_mode="stream",
         arguments=("graphName", "nodeProjection", "relationshipProjection"),
         reads_graph=False,
         weighted=False,
         config=ProjectConfig,
         rows_columns=_PROJECT_COLUMNS,
-        mode_columns={"estimate": ESTIMATE_COLUMNS},
         compute=_project,
+    )
+)
+
+register(
+    Procedure(
+        name="graph.project.estimate",
+        description="The memory a native projection would take (counted from Neo4j's count "
+        "store, nothing read); gml.graph.project refuses one that passes the catalog's limit.",
+        category="catalog",
+        result="rows",
+        modes=("stream",),
+        bare_mode="stream",
+        arguments=("nodeProjection", "relationshipProjection"),
+        reads_graph=False,
+        weighted=False,
+        config=NativeProjectionConfig,
+        rows_columns=ESTIMATE_COLUMNS,
+        compute=_project_estimate,
     )
 )
 
 
 @spec
-class ProjectCypherConfig(RunConfig):
-    graph_name: str = option("graphName", REQUIRED, "name of the graph", check=_graph_name)
+class CypherProjectionConfig(RunConfig):
     node_query: str = option("nodeQuery", REQUIRED, "Cypher returning id [, labels, properties]")
     relationship_query: str = option(
         "relationshipQuery", REQUIRED, "Cypher returning source, target [, type, properties]"
@@ -251,6 +276,11 @@ class ProjectCypherConfig(RunConfig):
     )
 
 
+@spec
+class ProjectCypherConfig(CypherProjectionConfig):
+    graph_name: str = option("graphName", REQUIRED, "name of the graph", check=_graph_name)
+
+
 _CYPHER_COLUMNS = {
     "nodeQuery": "str",
     "relationshipQuery": "str",
@@ -258,16 +288,20 @@ _CYPHER_COLUMNS = {
 }
 
 
+def _project_cypher_estimate(_graph: Graph, cfg: CypherProjectionConfig) -> Rows:
+    ctx = current()
+    driver = ctx.driver()
+    n = count_query_rows(driver, ctx.database, cfg.node_query, cfg.parameters)
+    m = count_query_rows(
+        driver, ctx.database, cfg.relationship_query, cfg.parameters, key="relationshipQuery"
+    )
+    need = estimate_bytes(n, m, 0, 0)
+    return _rows([_estimate_row(n, m, need, resolve_device(cfg.device))], ESTIMATE_COLUMNS)
+
+
 def _project_cypher(_graph: Graph, cfg: ProjectCypherConfig) -> Rows:
     ctx = current()
     driver = ctx.driver()
-    if ctx.mode == "estimate":
-        n = count_query_rows(driver, ctx.database, cfg.node_query, cfg.parameters)
-        m = count_query_rows(
-            driver, ctx.database, cfg.relationship_query, cfg.parameters, key="relationshipQuery"
-        )
-        need = estimate_bytes(n, m, 0, 0)
-        return _rows([_estimate_row(n, m, need, resolve_device(cfg.device))], ESTIMATE_COLUMNS)
     _forget_dropped_databases(ctx)
     shown = {"nodeQuery": cfg.node_query, "relationshipQuery": cfg.relationship_query}
 
@@ -293,15 +327,31 @@ register(
         "query (read-only, with parameters).",
         category="catalog",
         result="rows",
-        modes=("stream", "estimate"),
+        modes=("stream",),
         bare_mode="stream",
         arguments=("graphName", "nodeQuery", "relationshipQuery"),
         reads_graph=False,
         weighted=False,
         config=ProjectCypherConfig,
         rows_columns=_CYPHER_COLUMNS,
-        mode_columns={"estimate": ESTIMATE_COLUMNS},
         compute=_project_cypher,
+    )
+)
+
+register(
+    Procedure(
+        name="graph.project.cypher.estimate",
+        description="The memory a Cypher projection would take (its queries counted, read-only).",
+        category="catalog",
+        result="rows",
+        modes=("stream",),
+        bare_mode="stream",
+        arguments=("nodeQuery", "relationshipQuery"),
+        reads_graph=False,
+        weighted=False,
+        config=CypherProjectionConfig,
+        rows_columns=ESTIMATE_COLUMNS,
+        compute=_project_cypher_estimate,
     )
 )
 

@@ -13,7 +13,8 @@ import org.neo4j.procedure.Procedure;
 /**
  * {@code gml.job.list()} and {@code gml.job.cancel(jobId)}: the service's running jobs, and
  * cancelling one (it stops at its next check and writes no batch after it). A call's job id is
- * its config's {@code jobId} when given, else a random UUID.
+ * its config's {@code jobId} when given, else a random UUID. {@code gml.listProgress([jobId])}
+ * shows the same jobs with GDS's {@code gds.listProgress} columns.
  */
 public class GmlJobs {
     @Context
@@ -51,6 +52,43 @@ public class GmlJobs {
         Object jobs = answer == null ? null : answer.get("jobs");
         if (!(jobs instanceof List<?> list)) return Stream.empty();
         return list.stream().filter(j -> j instanceof Map<?, ?>).map(j -> new JobRow((Map<?, ?>) j));
+    }
+
+    /** GDS's {@code gds.listProgress} row: every column a string, as there. */
+    public static class ProgressRow {
+        public String jobId;
+        public String taskName;
+        public String progress;
+        public String progressBar;
+        public String status;
+        public String timeStarted;
+        public String elapsedTime;
+
+        ProgressRow(Map<?, ?> m) {
+            jobId = Convert.toStr(m.get("jobId"));
+            taskName = Convert.toStr(m.get("taskName"));
+            progress = Convert.toStr(m.get("progress"));
+            progressBar = Convert.toStr(m.get("progressBar"));
+            status = Convert.toStr(m.get("status"));
+            timeStarted = Convert.toStr(m.get("timeStarted"));
+            elapsedTime = Convert.toStr(m.get("elapsedTime"));
+        }
+    }
+
+    @Procedure(name = "gml.listProgress", mode = Mode.READ)
+    @Description("gml.listProgress([jobId]) - the progress of the jobs the neo4j_gml service runs now, as "
+            + "GDS's gds.listProgress: jobId, taskName, progress, progressBar, status, timeStarted, "
+            + "elapsedTime; with a jobId, only that job's row (none when no job has it)")
+    public Stream<ProgressRow> listProgress(@Name(value = "jobId", defaultValue = "") String jobId) {
+        Map<String, Object> answer = ServiceClient.jobs(ServiceSettings.resolve(db), "gml.listProgress");
+        Object jobs = answer == null ? null : answer.get("jobs");
+        if (!(jobs instanceof List<?> list)) return Stream.empty();
+        boolean all = jobId == null || jobId.isBlank();
+        return list.stream()
+                .filter(j -> j instanceof Map<?, ?>)
+                .map(j -> (Map<?, ?>) j)
+                .filter(j -> all || jobId.equals(Convert.toStr(j.get("jobId"))))
+                .map(ProgressRow::new);
     }
 
     @Procedure(name = "gml.job.cancel", mode = Mode.READ)

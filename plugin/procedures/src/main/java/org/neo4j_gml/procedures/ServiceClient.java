@@ -38,7 +38,9 @@ import org.neo4j.kernel.api.exceptions.Status;
  * Forwards a procedure call to the Python service as a job and reads its answer.
  *
  * <p>{@code POST <url>/procedures/<name>/<mode>} with {@code {"config", "database", "user",
- * "jobId"}} and {@code Authorization: Bearer <token>}. The answer is NDJSON: {@code
+ * "jobId", "graph", "admin"}} ({@code graph}: the catalog graph to run on, only when one was
+ * named; {@code admin}: whether the caller administers the DBMS) and {@code Authorization:
+ * Bearer <token>}. The answer is NDJSON: {@code
  * {"progress": {...}}} lines while the job runs, one {@code {"row": {...}}} line per row, then
  * {@code {"end": {...}}}; a failure is an {@code {"error": {...}}} line. A stream without its end
  * line (the service died) fails the call, saying how many rows the job had written.
@@ -82,8 +84,10 @@ public final class ServiceClient {
             String procedure,
             String mode,
             Map<String, Object> config,
+            String graph,
             String database,
             String user,
+            boolean admin,
             String jobId,
             Supplier<Status> termination) {
         String callName = "gml." + procedure + "." + mode;
@@ -92,6 +96,8 @@ public final class ServiceClient {
         body.put("database", database);
         body.put("user", user);
         body.put("jobId", jobId);
+        if (graph != null) body.put("graph", graph);
+        body.put("admin", admin);
         URI target = settings.url().resolve(settings.url().getPath() + "/procedures/" + procedure + "/" + mode);
         HttpRequest.Builder request = HttpRequest.newBuilder(target)
                 .timeout(settings.timeout())
@@ -116,7 +122,12 @@ public final class ServiceClient {
 
     /** {@code GET <url>/jobs}: slots, queue and the running jobs. */
     public static Map<String, Object> jobs(ServiceSettings settings) {
-        return small(settings, "GET", "/jobs", "gml.job.list");
+        return jobs(settings, "gml.job.list");
+    }
+
+    /** {@code GET <url>/jobs}, for the procedure {@code callName}. */
+    public static Map<String, Object> jobs(ServiceSettings settings, String callName) {
+        return small(settings, "GET", "/jobs", callName);
     }
 
     private static void authorize(ServiceSettings settings, HttpRequest.Builder request) {
