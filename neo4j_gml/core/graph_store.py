@@ -246,19 +246,18 @@ class GraphStore:
     ) -> Graph:
         """The :class:`Graph` of the nodes with any of ``node_labels``, the relationships of
         ``relationship_types`` between them (weighted by ``weight_property``) and the named
-        node properties (``float64``). Raises :class:`ConfigError` naming the config key for an
-        unknown label, type or property, a weight property some chosen type lacks, types of
-        mixed orientation, and a node property without a value on a chosen node (unless in
-        ``missing_allowed``: then NaN). One type and every node: the store's own tensors."""
+        node properties (``float64``). Types of one orientation give a graph of that
+        orientation; of mixed ones, a ``NATURAL`` graph of the arcs as stored. Raises
+        :class:`ConfigError` naming the config key for an unknown label, type or property, a
+        weight property some chosen type lacks, and a node property without a value on a
+        chosen node (unless in ``missing_allowed``: then NaN). One type and every node: the
+        store's own tensors."""
         mask = self.node_mask(node_labels)
         types = self.relationship_types(relationship_types)
         orientations = {self.relationships[t].orientation for t in types}
-        if len(orientations) > 1:
-            raise ConfigError(
-                f"config key 'relationshipTypes': the types {types} were projected with "
-                f"different orientations {sorted(orientations)}; run on types of one orientation"
-            )
-        orientation = orientations.pop() if orientations else "NATURAL"
+        # types of mixed orientations: their arcs as stored (an undirected relationship is its
+        # two arcs), as GDS's in-memory graph holds them
+        orientation = orientations.pop() if len(orientations) == 1 else "NATURAL"
         if weight_property is not None:
             lacking = [t for t in types if weight_property not in self.relationships[t].properties]
             if lacking or not types:

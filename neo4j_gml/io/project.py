@@ -312,67 +312,88 @@ def read_native(
     cancel: CancelToken | None = None,
 ) -> tuple[GraphStore, ProjectReport]:
     """Read a native projection into a CPU :class:`GraphStore`. Each relationship type (and
-    each of its properties) is one read of :func:`~neo4j_gml.io.read.read_graph`; the node set
-    is the union of the labels. ``O(n + m)`` on the server per read, plus one sort each."""
+    each of its properties) is read once through :func:`~neo4j_gml.io.read.read_graph`, as
+    stored; entries that project it again (another orientation or aggregation, as
+    ``{LINKS: ..., LINKS_U: {type: 'LINKS', orientation: 'UNDIRECTED'}}``) are built from that
+    read in memory. The node set is the union of the labels. ``O(n + m)`` on the server per
+    read, plus one sort per entry."""
     labels = ("*",) if any(s.label == "*" for s in nodes) else tuple(s.label for s in nodes)
     props = _node_defaults(nodes)
     by_key = {p.key: (NAN_IF_MISSING if p.default is None else p.default) for p in props.values()}
     report = ProjectReport()
     sets: dict[str, RelationshipSet] = {}
+    raw: dict[tuple[str, str | None, Any], tuple[Graph, ReadReport]] = {}
     node_ids = None
     columns: dict[str, torch.Tensor] = {}
-    reads: list[tuple[RelationshipSpec | None, PropertySpec | None]] = [
-        (spec, prop) for spec in relationships for prop in (spec.properties or (None,))
-    ]
-    if not reads:
-        reads = [(None, None)]
-    for i, (spec, prop) in enumerate(reads):
+
+    def read_as_stored(rtype: str, prop: PropertySpec | None) -> tuple[Graph, ReadReport]:
+        """The arcs of ``rtype`` (with ``prop``) as stored: NATURAL, not aggregated."""
+        nonlocal node_ids, columns
+        key = (rtype, None if prop is None else prop.key, None if prop is None else prop.default)
+        if key in raw:
+            return raw[key]
         if cancel is not None:
             cancel.raise_if_cancelled()
+        default = None if prop is None or prop.default is None else float(prop.default)
         projection = Projection(
             node_labels=labels,
-            relationship_types=(spec.rtype,) if spec is not None else ("__gml_none__",),
-            orientation=spec.orientation if spec is not None else "NATURAL",
-            weight_property=prop.key if prop is not None else None,
-            default_weight=None if prop is None or prop.default is None else float(prop.default),
-            aggregation=(prop.aggregation if prop and prop.aggregation else spec.aggregation)
-            if spec is not None
-            else "NONE",
-            node_properties=by_key if i == 0 else {},
+            relationship_types=(rtype,),
+            weight_property=None if prop is None else prop.key,
+            default_weight=default,
+            node_properties=by_key if node_ids is None else {},
         )
-        if spec is None:
-            graph, read = _nodes_only(driver, database, projection, concurrency)
-        else:
-            graph, read = read_graph(
-                driver,
-                projection,
-                database=database,
-                concurrency=concurrency,
-                on_progress=on_progress,
-                cancel=cancel,
-            )
+        graph, read = read_graph(
+            driver,
+            projection,
+            database=database,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            cancel=cancel,
+        )
         if node_ids is None:
             node_ids = graph.node_ids
             columns = {name: graph.node_properties[p.key] for name, p in props.items()}
         elif not torch.equal(node_ids, graph.node_ids):
             raise ConfigError("the nodes changed while the graph was projected; project it again")
-        if spec is None:
-            continue
-        known = sets.get(spec.alias)
-        if known is None:
-            known = sets[spec.alias] = RelationshipSet(
-                graph.indptr, graph.indices, spec.orientation
-            )
-            report.relationship_count += graph.num_arcs
-            report.dropped_relationships += read.dropped_relationships
-        elif not torch.equal(known.indices, graph.indices):
-            raise ConfigError(
-                f"the relationships of '{spec.alias}' changed while the graph was projected; "
-                "project it again"
-            )
-        if prop is not None:
-            assert graph.weights is not None
-            known.properties[prop.name] = graph.weights
+        raw[key] = (graph, read)
+        return graph, read
+
+    if not relationships:
+        projection = Projection(node_labels=labels, node_properties=by_key)
+        graph, _ = _nodes_only(driver, database, projection, concurrency)
+        node_ids = graph.node_ids
+        columns = {name: graph.node_properties[p.key] for name, p in props.items()}
+    for spec in relationships:
+        for prop in spec.properties or (None,):
+            stored, read = read_as_stored(spec.rtype, prop)
+            aggregation = prop.aggregation if prop and prop.aggregation else spec.aggregation
+            if spec.orientation == "NATURAL" and aggregation == "NONE":
+                graph = stored
+            else:
+                graph = Graph.from_edges(
+                    stored.sources(),
+                    stored.indices,
+                    stored.weights,
+                    num_nodes=stored.num_nodes,
+                    node_ids=stored.node_ids,
+                    orientation=spec.orientation,
+                    aggregation=aggregation,
+                )
+            known = sets.get(spec.alias)
+            if known is None:
+                known = sets[spec.alias] = RelationshipSet(
+                    graph.indptr, graph.indices, spec.orientation
+                )
+                report.relationship_count += graph.num_arcs
+                report.dropped_relationships += read.dropped_relationships
+            elif not torch.equal(known.indices, graph.indices):
+                raise ConfigError(
+                    f"the relationships of '{spec.alias}' changed while the graph was projected; "
+                    "project it again"
+                )
+            if prop is not None:
+                assert graph.weights is not None
+                known.properties[prop.name] = graph.weights
     assert node_ids is not None
     masks = {}
     if labels != ("*",):

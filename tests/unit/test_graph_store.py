@@ -82,7 +82,7 @@ def test_a_label_view_keeps_the_arcs_between_its_nodes_in_order() -> None:
     assert torch.equal(view.node_properties["p"], oracle.node_properties["p"])
 
 
-def test_two_types_of_one_orientation_merge_and_mixed_ones_are_refused() -> None:
+def test_types_merge_and_mixed_orientations_keep_their_arcs() -> None:
     store, arcs = _store(2)
     store.add_relationships("C", arcs["A"][1], arcs["A"][0], {"w": arcs["A"][2]["w"]})
     view = store.view(relationship_types=["A", "C"], weight_property="w")
@@ -93,8 +93,9 @@ def test_two_types_of_one_orientation_merge_and_mixed_ones_are_refused() -> None
     assert torch.equal(view.indptr, oracle.indptr) and torch.equal(view.indices, oracle.indices)
     # parallel arcs may come in another order: compare the weight multiset per row
     assert torch.allclose(view.weights.sum(), oracle.weights.sum())
-    with pytest.raises(ConfigError, match="different orientations"):
-        store.view(relationship_types=["A", "B"])
+    mixed = store.view(relationship_types=["A", "B"])  # arcs as stored, as GDS holds them
+    assert mixed.orientation == "NATURAL"
+    assert mixed.num_arcs == store.relationships["A"].num_arcs + store.relationships["B"].num_arcs
 
 
 @pytest.mark.parametrize(
