@@ -103,7 +103,37 @@ def estimate_memory(
     else:
         result = BYTES * n
         working = BYTES * (4 * n + 2 * arcs)
+    if proc.working_memory is not None:
+        working = proc.working_memory(cfg, n, arcs)
     return MemoryEstimate(n, m, graph, result, working)
+
+
+#: Bytes per undirected edge of an igraph call (Louvain, Leiden on the CPU), measured: the edge
+#: and weight lists handed over (Python ints and floats), igraph's own edge and index vectors,
+#: and the pickled copy a child process receives for large graphs.
+IGRAPH_BYTES_PER_EDGE = 400
+#: A child process that runs a GIL-holding call (Python, NumPy and igraph loaded).
+CHILD_PROCESS_BYTES = 60 * 2**20
+
+
+def igraph_memory(cfg: Mapping[str, Any], node_count: int, arcs: int) -> int:
+    """Working bytes of Louvain and Leiden on igraph: the per-edge lists and structures, the
+    membership levels, and a child process above the isolation threshold."""
+    from neo4j_gml.algorithms.community.louvain import ISOLATE_ABOVE_EDGES
+
+    edges = arcs // 2 if cfg.get("orientation") == "UNDIRECTED" else arcs
+    working = IGRAPH_BYTES_PER_EDGE * edges + BYTES * 8 * node_count
+    return working + (CHILD_PROCESS_BYTES if edges > ISOLATE_ABOVE_EDGES else 0)
+
+
+def linear_memory(vectors: int) -> Any:
+    """A working set of ``vectors`` node-length vectors (degree, wcc): ``(cfg, n, arcs) ->
+    bytes``."""
+
+    def working(_cfg: Mapping[str, Any], node_count: int, _arcs: int) -> int:
+        return BYTES * vectors * node_count
+
+    return working
 
 
 def count_projection(

@@ -116,6 +116,9 @@ class Procedure:
             the only mode of a single-mode procedure is callable both ways.
         mode_columns: the row columns of a ``'rows'`` result per mode, where a mode's rows
             differ from :attr:`rows_columns` (``graph.nodeProperties.write`` vs ``.stream``).
+        working_memory: ``(config, nodes, arcs) -> bytes`` the algorithm holds besides the
+            graph and its result, where the family's default model
+            (:func:`~neo4j_gml.procedures.estimate.estimate_memory`) is far off.
     """
 
     name: str
@@ -142,6 +145,7 @@ class Procedure:
     arguments: tuple[str, ...] = ()
     bare_mode: str | None = None
     mode_columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    working_memory: Callable[[Any, int, int], int] | None = None
 
     @property
     def runs_on_graphs(self) -> bool:

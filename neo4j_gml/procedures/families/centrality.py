@@ -24,6 +24,7 @@ from neo4j_gml.algorithms.centrality.scalers import SCALERS, scale
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures.config import REQUIRED
+from neo4j_gml.procedures.estimate import linear_memory
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 from neo4j_gml.procedures.spec import NodeConfig, ProcedureConfig, option
 
@@ -59,6 +60,7 @@ register(
         "in the projection's orientation (NATURAL = outgoing).",
         category="centrality",
         config=DegreeConfig,
+        working_memory=linear_memory(2),
         compute=lambda g, c: NodeValues(degree_centrality(g, weighted=_weighted(c))),
     )
 )
@@ -307,6 +309,7 @@ register(
         "outgoing relationships, divided by N - 1.",
         category="centrality",
         config=DegreeConfig,
+        working_memory=linear_memory(2),
         weighted=False,
         compute=lambda g, c: NodeValues(harmonic_centrality(g)),
     )
@@ -321,6 +324,7 @@ register(
         "lies in a subgraph where every node has at least k neighbours.",
         category="centrality",
         config=DegreeConfig,
+        working_memory=linear_memory(2),
         column="coreValue",
         column_type="int",
         stats_columns={"degeneracy": "int"},
@@ -351,6 +355,7 @@ register(
         "stream and write cover only those nodes (articulationPoint = 1).",
         category="centrality",
         config=DegreeConfig,
+        working_memory=linear_memory(2),
         column="articulationPoint",
         column_type="int",
         stats_columns={"articulationPointCount": "int"},
@@ -377,6 +382,7 @@ register(
         "streamed as from, to (Neo4j ids).",
         category="centrality",
         config=DegreeConfig,
+        working_memory=linear_memory(2),
         result="rows",
         rows_columns={"from": "int", "to": "int"},
         stats_columns={"bridgeCount": "int"},

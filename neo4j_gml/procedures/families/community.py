@@ -32,6 +32,7 @@ from neo4j_gml.algorithms.community.wcc import weakly_connected_components
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures.config import REQUIRED
+from neo4j_gml.procedures.estimate import igraph_memory, linear_memory
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 from neo4j_gml.procedures.spec import NodeConfig, ProcedureConfig, option
 
@@ -93,6 +94,7 @@ register(
         description="Weakly connected components: nodes joined by relationships in either "
         "direction share a componentId.",
         category="community",
+        working_memory=linear_memory(4),
         column="componentId",
         column_type="int",
         config=WccConfig,
@@ -188,6 +190,7 @@ register(
         description="Louvain modularity optimisation: a communityId per node (igraph on CPU, "
         "vectorised torch local moving on CUDA).",
         category="community",
+        working_memory=igraph_memory,
         column="communityId",
         column_type="int",
         default_orientation="UNDIRECTED",
@@ -230,6 +233,7 @@ register(
         description="Leiden modularity optimisation (well-connected communities): a "
         "communityId per node (igraph on CPU, vectorised torch on CUDA).",
         category="community",
+        working_memory=igraph_memory,
         column="communityId",
         column_type="int",
         default_orientation="UNDIRECTED",
