@@ -276,6 +276,51 @@ class Graph:
         )
         return replace(g, orientation=flipped, node_properties=self.node_properties).to(self.device)
 
+    def undirected(self) -> Graph:
+        """The ``UNDIRECTED`` graph of this ``NATURAL`` graph's arcs: each arc in both
+        directions (parallel arcs and self-loops kept), exactly as
+        ``Graph.from_edges(sources, targets, weights, orientation='UNDIRECTED')`` builds it.
+
+        The arcs are sorted already, so only the reversed ones are sorted (``m`` keys, not
+        ``2m``) and the two runs are merged by binary search: about twice as fast.
+
+        Examples
+        --------
+        >>> g = Graph.from_edges([0, 1], [1, 2]).undirected()
+        >>> g.indptr.tolist(), g.indices.tolist(), g.orientation
+        ([0, 1, 3, 4], [1, 0, 2, 1], 'UNDIRECTED')
+        """
+        if self.orientation != "NATURAL":
+            raise ValueError(f"undirected() needs a NATURAL graph, got {self.orientation}")
+        n, m = self.num_nodes, self.num_arcs
+        src, dst = self.sources(), self.indices
+        width = max(n, 1)
+        forward = src * width + dst  # sorted: CSR order
+        order = torch.sort(dst, stable=True).indices  # by target, then source (stable)
+        rsrc, rdst = dst[order], src[order]
+        backward = rsrc * width + rdst  # sorted too
+        # place both sorted runs in one (ties: the forward arc first, as a stable sort of the
+        # concatenation would)
+        at_forward = torch.arange(m, device=src.device) + torch.searchsorted(backward, forward)
+        at_backward = torch.arange(m, device=src.device) + torch.searchsorted(
+            forward, backward, right=True
+        )
+        indices = torch.empty(2 * m, dtype=torch.long, device=src.device)
+        indices[at_forward] = dst
+        indices[at_backward] = rdst
+        weights = None
+        if self.weights is not None:
+            weights = torch.empty(2 * m, dtype=self.weights.dtype, device=src.device)
+            weights[at_forward] = self.weights
+            weights[at_backward] = self.weights[order]
+        indptr = torch.zeros(n + 1, dtype=torch.long, device=src.device)
+        if m:
+            degree = torch.bincount(src, minlength=n) + torch.bincount(dst, minlength=n)
+            indptr[1:] = torch.cumsum(degree, 0)
+        return Graph(
+            indptr, indices, weights, self.node_ids, "UNDIRECTED", dict(self.node_properties)
+        )
+
     def to_sparse_csr(self, weighted: bool = True) -> torch.Tensor:
         """The adjacency matrix ``A[u, v] = w(u -> v)`` as a torch sparse CSR tensor."""
         values = self.arc_weights() if weighted else torch.ones_like(self.arc_weights())

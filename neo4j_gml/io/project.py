@@ -369,6 +369,8 @@ def read_native(
             aggregation = prop.aggregation if prop and prop.aggregation else spec.aggregation
             if spec.orientation == "NATURAL" and aggregation == "NONE":
                 graph = stored
+            elif spec.orientation == "UNDIRECTED" and aggregation == "NONE":
+                graph = stored.undirected()
             else:
                 graph = Graph.from_edges(
                     stored.sources(),
@@ -398,6 +400,9 @@ def read_native(
     masks = {}
     if labels != ("*",):
         for node_spec in nodes:
+            if len(nodes) == 1:  # every node read has the one label
+                masks[node_spec.alias] = torch.ones(node_ids.numel(), dtype=torch.bool)
+                continue
             ids = _label_ids(driver, database, node_spec.label)
             masks[node_spec.alias] = torch.as_tensor(np.isin(node_ids.numpy(), ids))
     report.node_count = int(node_ids.numel())

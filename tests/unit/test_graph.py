@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pytest
 import torch
 
@@ -86,3 +87,23 @@ def test_bad_input_is_refused() -> None:
         if torch.cuda.is_available():
             raise ValueError("CUDA present: nothing to check")
         resolve_device("cuda")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_undirected_is_from_edges_undirected(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, m = 40, 300
+    src, dst, w = rng.integers(0, n, m), rng.integers(0, n, m), rng.random(m)
+    src[:5] = dst[:5]  # self-loops
+    src[5:10], dst[5:10] = src[10:15], dst[10:15]  # parallel arcs
+    natural = Graph.from_edges(src, dst, w, num_nodes=n)
+    fast = natural.undirected()
+    oracle = Graph.from_edges(
+        natural.sources(), natural.indices, natural.weights, num_nodes=n, orientation="UNDIRECTED"
+    )
+    assert torch.equal(fast.indptr, oracle.indptr)
+    assert torch.equal(fast.indices, oracle.indices)
+    assert torch.equal(fast.weights, oracle.weights)
+    assert fast.num_relationships == m
+    empty = Graph.from_edges([], [], num_nodes=3).undirected()
+    assert empty.indptr.tolist() == [0, 0, 0, 0] and empty.num_arcs == 0
