@@ -69,8 +69,12 @@ def load_into_neo4j(
 
 
 def clear(driver: neo4j.Driver, label: str = "Bench", database: str | None = None) -> None:
-    """Delete the benchmark nodes and relationships in batches."""
+    """Delete the benchmark nodes and relationships in batches: relationships first (a
+    power-law hub's DETACH DELETE alone can outgrow the transaction memory pool)."""
     with driver.session(database=database) as session:
+        session.run(
+            f"MATCH (:{label})-[r]->() CALL {{ WITH r DELETE r }} IN TRANSACTIONS OF 50000 ROWS"
+        ).consume()
         session.run(
             f"MATCH (n:{label}) CALL {{ WITH n DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
         ).consume()

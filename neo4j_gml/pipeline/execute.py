@@ -4,6 +4,9 @@ Steps that name the same projection (and resolve to the same filter or Cypher pr
 one read of Neo4j: the graph is read once, with the union of the node properties those steps
 need that already exist, and passed to each step. A cached graph is dropped when a later step
 writes relationships (the projection may include them) or overwrites a node property it holds.
+A projection is the run's in-memory graph, as a named graph is GDS's: a step in ``mode:
+mutate`` adds its node values to it (``mutateProperty``), and later steps on that projection
+read them from memory, also after the graph is read again; nothing is written to Neo4j.
 A write step of a relationship procedure first deletes the relationships of its
 ``writeRelationshipType`` (unless the step says ``replace: false``), so a rerun leaves no stale
 predictions behind.
@@ -18,8 +21,11 @@ import json
 import sys
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+import torch
 
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
@@ -39,6 +45,7 @@ from neo4j_gml.pipeline.records import (
     spool,
 )
 from neo4j_gml.procedures import registry
+from neo4j_gml.procedures.registry import NodeValues
 from neo4j_gml.procedures.runner import compute, stream_frame, summary_row, write_result
 
 Progress = Callable[[str], None]
@@ -71,6 +78,8 @@ class _GraphCache:
     def __init__(self, driver: Driver, database: str | None) -> None:
         self.driver, self.database = driver, database
         self.graphs: dict[str, tuple[Graph, ReadReport]] = {}
+        #: per projection key, node values mutate steps added: name -> (Neo4j ids, values)
+        self.mutated: dict[str, dict[str, tuple[torch.Tensor, torch.Tensor]]] = {}
         self.reads = 0
 
     def get(
@@ -87,22 +96,47 @@ class _GraphCache:
         cached = self.graphs.get(key)
         if cached is not None and all(p in cached[0].node_properties for p in needed):
             return cached[0]
+        in_memory = self.mutated.get(key, {})
         have = list(cached[0].node_properties) if cached else []
-        wanted = list(dict.fromkeys([*needed, *have, *extra]))
+        wanted = [p for p in dict.fromkeys([*needed, *have, *extra]) if p not in in_memory]
+        needed_now = [p for p in needed if p not in in_memory]
         try:
             graph, report = self._read(cfg, wanted, optional or [])
         except ValueError:
-            if wanted == needed:
+            if wanted == needed_now:
                 raise
             # an extra property for a later step was the problem
-            graph, report = self._read(cfg, needed, optional or [])
+            graph, report = self._read(cfg, needed_now, optional or [])
+        graph = _with_values(graph, in_memory)
         self.graphs[key] = (graph, report)
         return graph
+
+    def mutate(
+        self, cfg: Mapping[str, Any], name: str, ids: torch.Tensor, values: torch.Tensor
+    ) -> None:
+        """Keep node values a mutate step computed (``ids``: Neo4j ids) as property ``name`` of
+        the run's graph of ``cfg``'s projection (also after that graph is read again)."""
+        key = _projection_key(cfg)
+        kept = self.mutated.setdefault(key, {})
+        if name in kept:
+            raise ConfigError(
+                f"config key 'mutateProperty': an earlier step of this run mutated '{name}' "
+                "already; choose another name"
+            )
+        kept[name] = (ids.cpu(), values.detach().cpu())
+        cached = self.graphs.get(key)
+        if cached is not None:
+            self.graphs[key] = (_with_values(cached[0], {name: kept[name]}), cached[1])
 
     def _read(
         self, cfg: Mapping[str, Any], properties: list[str], optional: list[str]
     ) -> tuple[Graph, ReadReport]:
         self.reads += 1
+        in_memory = self.mutated.get(_projection_key(cfg), {})
+        if in_memory and cfg.get("nodeProperties"):  # those come from mutate steps, not Neo4j
+            spec = _node_property_spec(cfg.get("nodeProperties"))
+            kept = {k: v for k, v in spec.items() if k not in in_memory}
+            cfg = {**cfg, "nodeProperties": kept or None}
         projection = Projection.from_config(cfg, properties, optional)
         return read_graph(
             self.driver, projection, database=self.database, concurrency=cfg["concurrency"]
@@ -115,6 +149,25 @@ class _GraphCache:
         prop = _written_property(step)
         for key in [k for k, (g, _) in self.graphs.items() if prop in g.node_properties]:
             del self.graphs[key]
+
+
+def _with_values(graph: Graph, values: Mapping[str, tuple[torch.Tensor, torch.Tensor]]) -> Graph:
+    """``graph`` with node properties from mutate steps, aligned by Neo4j id (a node the step
+    did not see gets NaN)."""
+    if not values:
+        return graph
+    ids = graph.node_ids.cpu()
+    order = torch.argsort(ids)
+    sorted_ids = ids[order]
+    props = dict(graph.node_properties)
+    for name, (at_ids, column) in values.items():
+        full = torch.full((ids.numel(), *column.shape[1:]), float("nan"), dtype=torch.float64)
+        if ids.numel():
+            where = torch.searchsorted(sorted_ids, at_ids).clamp(max=ids.numel() - 1)
+            found = sorted_ids[where] == at_ids
+            full[order[where[found]]] = column[found].to(torch.float64)
+        props[name] = full.to(graph.device)
+    return replace(graph, node_properties=props)
 
 
 def _resolve_labels(driver: Driver, database: str | None) -> list[str] | None:
@@ -188,6 +241,16 @@ def _run_step(
         row = summary_row(done, time.perf_counter())
     elif step.mode == "stats":
         row = summary_row(done, time.perf_counter())
+    elif step.mode == "mutate":
+        row = summary_row(done, time.perf_counter())
+        result = done.result
+        assert isinstance(result, NodeValues)  # the loader allows node results only
+        ids, values = done.graph.node_ids, result.values
+        if result.mask is not None:
+            mask = result.mask.to(ids.device)
+            ids, values = ids[mask], values[mask.to(values.device)]
+        cache.mutate(cfg, cfg["mutateProperty"], ids, values)
+        row["nodePropertiesWritten"] = int(ids.numel())
     else:
         if proc.result == "relationship" and step.replace:
             rec.summary["relationshipsDeleted"] = delete_relationship_type(

@@ -22,6 +22,7 @@ import yaml
 
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.io.connection import Connection
+from neo4j_gml.pipeline.schema import PIPELINE_MODES
 from neo4j_gml.procedures import model_store, registry
 from neo4j_gml.procedures.spec import PROJECTION_KEY_NAMES as _PROJECTION_NAMES
 
@@ -262,6 +263,15 @@ def _check_steps(
             else:
                 where, key = step_path, "config"
             problems.append(f"{f}:{_line_of(lines, where)}: {label} key '{key}': {message}")
+            continue
+        if mode not in PIPELINE_MODES or (mode == "mutate" and proc.result != "node"):
+            problems.append(
+                f"{f}:{_line_of(lines, (*step_path, 'mode'))}: {label} key 'mode': a pipeline "
+                f"step runs in {', '.join(PIPELINE_MODES)} mode; mutate adds node values to the "
+                "run's in-memory graph of the step's projection (later steps on it use them), so "
+                "it takes procedures that yield a value per node"
+                + (f", which '{proc.name}' does not" if mode == "mutate" else f", not '{mode}'")
+            )
             continue
         output = raw.get("output")
         if output is not None and mode != "stream":

@@ -35,6 +35,10 @@ _KIND_SCHEMAS: dict[str, dict[str, Any]] = {
     "any": {},
 }
 
+#: The modes of a pipeline step: write, stream (to a file), stats, or mutate (keep node values
+#: in the run's in-memory graph of the step's projection for later steps).
+PIPELINE_MODES: tuple[str, ...] = (*MODES, "mutate")
+
 
 def key_schema(key: Key) -> dict[str, Any]:
     """The JSON Schema of one config key (type, bounds, choices, description)."""
@@ -58,7 +62,7 @@ def pipeline_schema() -> dict[str, Any]:
                 "if": {"properties": {"procedure": {"const": proc.name}}},
                 "then": {
                     "properties": {
-                        "mode": {"enum": list(proc.modes)},
+                        "mode": {"enum": [m for m in proc.modes if m in PIPELINE_MODES]},
                         "config": {
                             "type": "object",
                             "properties": {k.name: key_schema(k) for k in proc.all_keys()},
@@ -80,7 +84,7 @@ def pipeline_schema() -> dict[str, Any]:
                 "enum": [p.name for p in procedures()],
                 "description": "a procedure of `neo4j-gml list`",
             },
-            "mode": {"enum": list(MODES), "default": "write"},
+            "mode": {"enum": list(PIPELINE_MODES), "default": "write"},
             "projection": {"type": "string", "description": "name of a projection above"},
             "config": {"type": "object", "description": "the procedure's configuration"},
             "output": {

@@ -6,8 +6,11 @@ import json
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
+import pandas as pd
 import pytest
 
+import neo4j_gml
 from neo4j_gml.cli import main
 from neo4j_gml.pipeline import load_text, run_pipeline
 from neo4j_gml.pipeline.lock import PipelineLock
@@ -196,3 +199,70 @@ def test_one_read_carries_the_properties_of_later_steps(db) -> None:  # noqa: AN
     assert run.status == "succeeded", run.error
     assert messages[-1].endswith("(1 projection read(s))")  # pageRank's read had 'seed' too
     assert run.steps[1].summary["componentCount"] == 1
+
+
+def test_mutate_steps_keep_values_in_memory_for_later_steps(db, tmp_path: Path) -> None:  # noqa: ANN001
+    """A pipeline's projection is its in-memory graph for the run: fastRP mutates embeddings
+    into it, kNN reads them without a write to Neo4j, pageRank's mutated scores seed nothing
+    in the database, and a write after a relationship write (which drops the cached read) still
+    sees the mutated values."""
+    load_les_miserables(db)
+    text = (
+        "name: chain\nprojections:\n  chars: {nodeLabels: [Character], orientation: UNDIRECTED}\n"
+        "defaults: {logProgress: false, concurrency: 1}\nsteps:\n"
+        "  - {procedure: fastRP, projection: chars, mode: mutate,"
+        " config: {mutateProperty: emb, embeddingDimension: 16, randomSeed: 3}}\n"
+        "  - {procedure: knn, projection: chars, mode: write, config: {nodeProperties: [emb],"
+        " topK: 1, randomSeed: 3, writeRelationshipType: SIMILAR, writeProperty: score}}\n"
+        "  - {procedure: knn, name: knn2, projection: chars, mode: stream, output: knn.csv,"
+        " config: {nodeProperties: [emb], topK: 1, randomSeed: 3}}\n"
+    )
+    (tmp_path / "chain.yaml").write_text(text)
+    run = run_pipeline(load_text(text, str(tmp_path / "chain.yaml"), base=tmp_path), driver=db)
+    assert run.status == "succeeded", run.error
+    assert run.steps[0].summary["nodePropertiesWritten"] == 77
+    assert set(props(db, "emb").values()) == {None}  # never written to Neo4j
+    written = db.execute_query("MATCH ()-[r:SIMILAR]->() RETURN count(r) AS c").records[0]["c"]
+    assert written == 77
+    # kNN ran on fastRP's embeddings: the same fastRP run's exact nearest neighbours (on the
+    # graph before kNN wrote its SIMILAR relationships, which the projection's '*' now reads)
+    emb = neo4j_gml.run(
+        "fastRP",
+        "stream",
+        {
+            "nodeLabels": ["Character"],
+            "relationshipTypes": ["APPEARS_WITH"],
+            "orientation": "UNDIRECTED",
+            "embeddingDimension": 16,
+            "randomSeed": 3,
+            "concurrency": 1,
+        },
+        driver=db,
+    )
+    ids = emb["nodeId"].to_numpy()
+    vectors = np.stack(emb["embedding"].to_list())
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    cosine = unit @ unit.T
+    np.fill_diagonal(cosine, -np.inf)
+    best = {int(ids[i]): float(cosine[i].max()) for i in range(len(ids))}
+    found = pd.read_csv(tmp_path / "knn.csv")
+    assert len(found) == 77
+    # each pair's similarity (GDS's cosine: (1 + cos) / 2) is the exact best one (kNN may
+    # pick another node of equal score)
+    hits = sum(abs(row.similarity - (1 + best[row.node1]) / 2) < 1e-6 for row in found.itertuples())
+    assert hits >= 0.95 * len(found), hits
+
+
+def test_mutate_is_refused_for_relationship_results_and_estimate_mode(db) -> None:  # noqa: ANN001
+    text = (
+        "name: bad\ndefaults: {logProgress: false}\nsteps:\n"
+        "  - {procedure: knn, mode: mutate, config: {nodeProperties: [x], mutateProperty: s,"
+        " mutateRelationshipType: S}}\n"
+        "  - {procedure: pageRank, mode: estimate}\n"
+    )
+    with pytest.raises(Exception) as caught:
+        load_text(text, "bad.yaml")
+    message = str(caught.value)
+    assert "bad.yaml:4: step 1 (knn) key 'mode'" in message or "key 'mode'" in message
+    assert "which 'knn' does not" in message
+    assert "estimate" in message
