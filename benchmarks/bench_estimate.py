@@ -21,10 +21,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import resource
+import os
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,36 @@ def _status(field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
     raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+class _ChildWatcher(threading.Thread):
+    """Samples the peak RSS (``VmHWM``) of this process's children every 10 ms while a run
+    lasts: the largest seen is the peak of a child the run started."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self._done.wait(0.01):
+            for task in Path(f"/proc/{me}/task").iterdir():
+                try:
+                    children = (task / "children").read_text().split()
+                except OSError:
+                    continue
+                for pid in children:
+                    try:
+                        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                            if line.startswith("VmHWM:"):
+                                self.peak = max(self.peak, int(line.split()[1]) * 1024)
+                    except OSError:
+                        pass
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
 
 
 def child(name: str, relationships: int) -> dict[str, Any]:
@@ -73,10 +104,13 @@ def child(name: str, relationships: int) -> dict[str, Any]:
     gc.collect()
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak RSS
     before = _status("VmRSS")
+    watcher = _ChildWatcher()
+    watcher.start()
     proc.compute(graph, cfg)
+    watcher.stop()
     peak = _status("VmHWM")
     # a child process (igraph above ISOLATE_ABOVE_EDGES) holds memory of its own
-    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    child_peak = watcher.peak
     estimate = estimate_memory(proc, cfg, graph.num_nodes, graph.num_relationships)
     measured = graph_bytes + max(peak - before, 0) + child_peak
     return {
