@@ -63,6 +63,15 @@ CALL gml.graph.nodeProperty.stream('gmlCatalogExample', 'pr')
 YIELD nodeId, propertyValue
 RETURN gml.util.asNode(nodeId).name AS name, propertyValue ORDER BY propertyValue DESC;
 
+// ---- GDS 2.x's aggregation form: any query's rows become a named graph
+MATCH (s:GmlCatalog) OPTIONAL MATCH (s)-[r:LINKS]->(t:GmlCatalog)
+WITH gml.graph.project('gmlCatalogRows', s, t, {sourceNodeProperties: s {.age},
+  targetNodeProperties: t {.age}, relationshipType: type(r), relationshipProperties: r {.weight}},
+  {undirectedRelationshipTypes: ['*']}) AS g
+RETURN g.graphName AS graphName, g.nodeCount AS nodeCount, g.relationshipCount AS relationshipCount;
+
+CALL gml.graph.drop('gmlCatalogRows') YIELD graphName RETURN graphName;
+
 // ---- a subgraph by predicate, then the catalog
 CALL gml.graph.filter('gmlCatalogOlder', 'gmlCatalogExample', 'n.age >= 30', 'r:LINKS_U')
 YIELD graphName, nodeCount, relationshipCount

@@ -528,3 +528,91 @@ def read_cypher(
         node_properties={k: torch.as_tensor(v) for k, v in props.items()},
     )
     return store, report
+
+
+def store_from_columns(
+    node_ids: list[int],
+    node_labels: list[list[str]] | None,
+    node_properties: Mapping[str, list[Any]],
+    sources: list[int],
+    targets: list[int],
+    types: list[str] | None,
+    relationship_properties: Mapping[str, list[Any]],
+    undirected_types: list[str],
+) -> tuple[GraphStore, ProjectReport]:
+    """A :class:`GraphStore` from columns: nodes (with labels and properties, ``None`` for a
+    missing value, read as NaN) and relationships (``source[i] -> target[i]`` of ``types[i]``,
+    ``__ALL__`` without types, with properties). A relationship's ends are nodes even when the
+    node columns leave them out. ``undirected_types`` (``'*'``: all) are ``UNDIRECTED``.
+    Raises :class:`ConfigError` naming the column that is wrong."""
+    n_rows, m = len(node_ids), len(sources)
+    if len(targets) != m or (types is not None and len(types) != m):
+        raise ConfigError("config keys 'sourceIds', 'targetIds' and 'types' need equal lengths")
+    if node_labels is not None and len(node_labels) != n_rows:
+        raise ConfigError("config key 'nodeLabels' needs one list of labels per node id")
+    for name, column in node_properties.items():
+        if len(column) != n_rows:
+            raise ConfigError(
+                f"config key 'nodeProperties': column '{name}' needs one value per node id"
+            )
+    for name, column in relationship_properties.items():
+        if len(column) != m:
+            raise ConfigError(
+                f"config key 'relationshipProperties': column '{name}' needs one value per "
+                "relationship"
+            )
+    given = id_column(list(node_ids), key="nodeIds", column="nodeIds")
+    src_ids = id_column(list(sources), key="sourceIds", column="sourceIds")
+    dst_ids = id_column(list(targets), key="targetIds", column="targetIds")
+    all_ids = np.unique(np.concatenate([given, src_ids, dst_ids]))
+    n = all_ids.size
+    # node columns: the rows given for each id (the first one), NaN for ids only in relationships
+    at = np.searchsorted(all_ids, given)
+    masks: dict[str, torch.Tensor] = {}
+    for row, labels in enumerate(node_labels or []):
+        for label in labels or []:
+            if not isinstance(label, str):
+                raise ConfigError(f"config key 'nodeLabels': labels are strings, got {label!r}")
+            masks.setdefault(label, torch.zeros(n, dtype=torch.bool))[int(at[row])] = True
+    props: dict[str, torch.Tensor] = {}
+    for name, values in node_properties.items():
+        full: list[Any] = [None] * n
+        for row, value in enumerate(values):
+            if full[int(at[row])] is None:
+                full[int(at[row])] = value
+        missing = np.asarray([v is None for v in full], dtype=bool)
+        present = [v for v in full if v is not None]
+        props[name] = torch.as_tensor(_property_column(present, missing, NAN_IF_MISSING, name=name))
+    src = np.searchsorted(all_ids, src_ids)
+    dst = np.searchsorted(all_ids, dst_ids)
+    kinds = np.asarray(types if types is not None else [ALL] * m, dtype=object)
+    rel_values = {
+        name: _to_float_array(
+            [math.nan if v is None else v for v in values], key="relationshipProperties", name=name
+        )
+        for name, values in relationship_properties.items()
+    }
+    per_type = {}
+    for rtype in dict.fromkeys(kinds.tolist()):
+        if not isinstance(rtype, str):
+            raise ConfigError(f"config key 'types': a relationship type is a string, got {rtype!r}")
+        pick = kinds == rtype
+        per_type[rtype] = (
+            torch.as_tensor(src[pick]),
+            torch.as_tensor(dst[pick]),
+            {  # a type has the properties some of its relationships have
+                k: torch.as_tensor(v[pick])
+                for k, v in rel_values.items()
+                if not np.isnan(v[pick]).all()
+            },
+        )
+    undirected = set(per_type) if "*" in undirected_types else set(undirected_types)
+    store = GraphStore.from_relationships(
+        torch.as_tensor(all_ids),
+        per_type,
+        labels=masks,
+        node_properties=props,
+        orientations={t: "UNDIRECTED" for t in per_type if t in undirected},
+    )
+    report = ProjectReport(node_count=n, relationship_count=store.num_relationships())
+    return store, report

@@ -85,7 +85,7 @@ def database_names(driver: neo4j.Driver) -> list[str] | None:
     not list them."""
     try:
         records = _rows(driver, "system", "SHOW DATABASES YIELD name RETURN collect(name) AS n")
-    except neo4j.exceptions.ClientError:
+    except (neo4j.exceptions.ClientError, neo4j.exceptions.DriverError):
         return None
     return list(records[0]["n"])
 

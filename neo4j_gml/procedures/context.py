@@ -39,6 +39,11 @@ class CallContext:
         else ``neo4j`` (Neo4j's default)."""
         return self.database or os.environ.get("NEO4J_DATABASE") or "neo4j"
 
+    @property
+    def connected(self) -> bool:
+        """Whether the call has a driver already (given, or made by an earlier step)."""
+        return self._driver is not None
+
     def driver(self) -> Driver:
         """The call's driver (made from ``NEO4J_*`` on first use when none was given)."""
         if self._driver is None:

@@ -282,7 +282,13 @@ def stream_frame(done: Computed) -> pd.DataFrame:
                 proc.column: _column_values(result.values),
             }
         )
-    return pd.DataFrame({k: list(v) for k, v in result.columns.items()})
+    # a column with nulls keeps them (pandas would turn a None among numbers into NaN)
+    return pd.DataFrame(
+        {
+            k: pd.Series(list(v), dtype=object) if any(x is None for x in v) else list(v)
+            for k, v in result.columns.items()
+        }
+    )
 
 
 def _column_values(values: torch.Tensor) -> Any:
@@ -453,7 +459,7 @@ def run(
         own.append(connection.driver())
         return own[0]
 
-    ctx = CallContext(mode, job, user, admin, database, CATALOG, connect)
+    ctx = CallContext(mode, job, user, admin, database, CATALOG, connect, driver)
     try:
         with calling(ctx):
             named = None

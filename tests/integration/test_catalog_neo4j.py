@@ -234,6 +234,48 @@ def test_catalog_reads_filter_and_cypher_projection(g: neo4j.Driver) -> None:
     assert dropped == [{"graphName": "cy", "nodeCount": 30}]
 
 
+def test_the_aggregation_form_projects_the_rows_of_a_query(g: neo4j.Driver) -> None:
+    """GDS 2.x's Cypher projection, RETURN gml.graph.project(...): the same graph as the
+    native projection of the same data gives the same results."""
+    rows(g, "CALL gml.graph.drop('agg', false) YIELD graphName")
+    result = rows(
+        g,
+        "MATCH (s) OPTIONAL MATCH (s)-[r:R]->(t) "
+        "RETURN gml.graph.project('agg', s, t, {sourceNodeLabels: labels(s), "
+        "targetNodeLabels: labels(t), sourceNodeProperties: s {.w}, "
+        "targetNodeProperties: t {.w}, relationshipType: type(r), "
+        "relationshipProperties: r {.weight}}) AS g",
+    )[0]["g"]
+    assert (result["graphName"], result["nodeCount"], result["relationshipCount"]) == (
+        "agg",
+        35,
+        60,
+    )
+    on_agg = rows(
+        g,
+        "CALL gml.pageRank.stream('agg', {relationshipWeightProperty: 'weight'}) "
+        "YIELD nodeId, score RETURN nodeId, score",
+    )
+    on_native = rows(
+        g,
+        "CALL gml.pageRank.stream('g', {relationshipTypes: ['R'], "
+        "relationshipWeightProperty: 'weight'}) YIELD nodeId, score RETURN nodeId, score",
+    )
+    assert by_node(on_agg, "score") == by_node(on_native, "score")
+    labels = rows(g, "CALL gml.graph.list('agg') YIELD schema RETURN schema")[0]["schema"]
+    assert set(labels["nodes"]) == {"P", "Q"} and set(labels["relationships"]) == {"R"}
+    values = rows(
+        g,
+        "CALL gml.graph.nodeProperty.stream('agg', 'w', ['P']) YIELD nodeId, propertyValue "
+        "RETURN nodeId, propertyValue",
+    )
+    stored = rows(g, "MATCH (n:P) RETURN id(n) AS nodeId, n.w AS propertyValue")
+    assert by_node(values, "propertyValue") == by_node(stored, "propertyValue")
+    with pytest.raises(neo4j.exceptions.ClientError, match="one graph per aggregation"):
+        rows(g, "UNWIND ['x', 'y'] AS name MATCH (n:Q) RETURN gml.graph.project(name, n) AS g")
+    rows(g, "CALL gml.graph.drop('agg')")
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [

@@ -26,6 +26,7 @@ from neo4j_gml.io.project import (
     parse_relationship_projection,
     read_cypher,
     read_native,
+    store_from_columns,
 )
 from neo4j_gml.io.schema import count_query_rows, database_names
 from neo4j_gml.io.write import write_node_properties, write_relationships
@@ -76,7 +77,10 @@ def _entry(ctx: CallContext, name: str) -> CatalogEntry:
 
 
 def _forget_dropped_databases(ctx: CallContext) -> None:
-    """Drop the graphs of databases that no longer exist (Neo4j's ``SHOW DATABASES``)."""
+    """Drop the graphs of databases that no longer exist (Neo4j's ``SHOW DATABASES``), when
+    the call has a connection (a listing in a Python session without Neo4j needs none)."""
+    if not ctx.connected:
+        return
     names = database_names(ctx.driver())
     if names is not None:
         ctx.catalog.forget_databases(names)
@@ -356,6 +360,93 @@ register(
 )
 
 
+@spec
+class ColumnsConfig(RunConfig):
+    graph_name: str = option("graphName", REQUIRED, "name of the graph", check=_graph_name)
+    node_ids: list[int] = option("nodeIds", [], "Neo4j ids of the nodes")
+    node_labels: Any = option("nodeLabels", None, "per node id, its list of labels")
+    node_properties: dict[str, Any] = option(
+        "nodeProperties", {}, "property -> one value per node id (null: none)"
+    )
+    source_ids: list[int] = option("sourceIds", [], "Neo4j id of each relationship's source")
+    target_ids: list[int] = option("targetIds", [], "Neo4j id of each relationship's target")
+    types: Any = option("types", None, "per relationship, its type (default: __ALL__)")
+    relationship_properties: dict[str, Any] = option(
+        "relationshipProperties", {}, "property -> one value per relationship (null: none)"
+    )
+    undirected_relationship_types: list[str] = option(
+        "undirectedRelationshipTypes", [], "types projected UNDIRECTED ('*': all)"
+    )
+    query: str | None = option("query", None, "the Cypher query the columns came from (shown)")
+    inverse_indexed_relationship_types: list[str] = option(
+        "inverseIndexedRelationshipTypes",
+        [],
+        "accepted for GDS compatibility; no effect (a view is built in either direction)",
+    )
+    read_concurrency: int | None = option(
+        "readConcurrency", None, "accepted for GDS compatibility; no effect", min=1, max=64
+    )
+
+
+_COLUMNS_COLUMNS = {
+    "graphName": "str",
+    "nodeCount": "int",
+    "relationshipCount": "int",
+    "projectMillis": "int",
+    "configuration": "map",
+    "query": "str",
+    "memoryUsage": "str",
+    "sizeInBytes": "int",
+    "device": "str",
+}
+
+
+def _project_columns(_graph: Graph, cfg: ColumnsConfig) -> Rows:
+    ctx = current()
+    need = estimate_bytes(len(cfg.node_ids), 2 * len(cfg.source_ids), 0, 0)
+    shown = {
+        "undirectedRelationshipTypes": cfg.undirected_relationship_types,
+        "nodeProperties": sorted(cfg.node_properties),
+        "relationshipProperties": sorted(cfg.relationship_properties),
+    }
+
+    def read() -> Any:
+        return store_from_columns(
+            cfg.node_ids,
+            cfg.node_labels,
+            cfg.node_properties,
+            cfg.source_ids,
+            cfg.target_ids,
+            cfg.types,
+            cfg.relationship_properties,
+            cfg.undirected_relationship_types,
+        )
+
+    row = _store(ctx, cfg, cfg.graph_name, "aggregation", shown, read, need)
+    return _rows([{**row, "configuration": shown, "query": cfg.query}], _COLUMNS_COLUMNS)
+
+
+register(
+    Procedure(
+        name="graph.project.columns",
+        description="Project a named graph from columns of node ids (labels, properties) and "
+        "relationships (types, properties): what the gml.graph.project aggregation function "
+        "(GDS 2.x's Cypher projection, RETURN gml.graph.project('g', source, target, {...})) "
+        "sends.",
+        category="catalog",
+        result="rows",
+        modes=("stream",),
+        bare_mode="stream",
+        arguments=("graphName",),
+        reads_graph=False,
+        weighted=False,
+        config=ColumnsConfig,
+        rows_columns=_COLUMNS_COLUMNS,
+        compute=_project_columns,
+    )
+)
+
+
 # ---------------------------------------------------------------------------- list, exists, drop
 @spec
 class ListConfig(RunConfig):
@@ -364,8 +455,7 @@ class ListConfig(RunConfig):
 
 def _list(_graph: Graph, cfg: ListConfig) -> Rows:
     ctx = current()
-    if ctx.connect is not None:
-        _forget_dropped_databases(ctx)
+    _forget_dropped_databases(ctx)
     entries = ctx.catalog.entries(ctx.user, ctx.catalog_database, ctx.admin)
     if cfg.graph_name is not None:
         entries = [e for e in entries if e.name == cfg.graph_name]
