@@ -384,3 +384,38 @@ def test_the_catalog_limit_and_a_restart(gml, g: neo4j.Driver, monkeypatch) -> N
         monkeypatch.delenv("GML_CATALOG_MAX_BYTES")
         gml.restart_service()
         assert os.environ.get("GML_CATALOG_MAX_BYTES") is None
+
+
+def test_concurrent_projections_and_mutates_of_one_name_never_duplicate(
+    gml,  # noqa: ANN001
+    g: neo4j.Driver,
+) -> None:
+    """Four callers project the same name at once: one graph results, the others are told it
+    exists; four callers mutate the same property at once: one value set results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def project(_: int) -> str:
+        try:
+            rows(g, "CALL gml.graph.project('dup', 'P', 'R')")
+            return "ok"
+        except neo4j.exceptions.ClientError as exc:
+            assert "exists already" in exc.message, exc.message
+            return "refused"
+
+    def mutate(_: int) -> str:
+        try:
+            rows(g, "CALL gml.degree.mutate('dup', {mutateProperty: 'd'})")
+            return "ok"
+        except neo4j.exceptions.ClientError as exc:
+            assert "exists already" in exc.message, exc.message
+            return "refused"
+
+    rows(g, "CALL gml.graph.drop('dup', false) YIELD graphName")
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            assert sorted(pool.map(project, range(4))) == ["ok", "refused", "refused", "refused"]
+            assert sorted(pool.map(mutate, range(4))) == ["ok", "refused", "refused", "refused"]
+        names = [r["graphName"] for r in rows(g, "CALL gml.graph.list() YIELD graphName")]
+        assert sorted(names) == ["dup", "g"]
+    finally:
+        rows(g, "CALL gml.graph.drop('dup', false) YIELD graphName")
