@@ -70,9 +70,12 @@ def service_call(
     url: str | None = None,
     token: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Run procedure ``name`` in ``mode`` on the service (on named graph ``graph``); its rows.
-    The service's error line becomes a RuntimeError with its message."""
-    body = {"config": config, "graph": graph, "database": database}
+    """Run procedure ``name`` in ``mode`` on the service (on named graph ``graph``) as the
+    ``NEO4J_USER`` (default ``neo4j``), whose graphs it sees; its rows. The service's error
+    line becomes a RuntimeError with its message."""
+    # the call runs as the Neo4j user the CLI connects as, so it sees that user's graphs
+    user = os.environ.get("NEO4J_USER", "neo4j")
+    body = {"config": config, "graph": graph, "database": database, "user": user}
     path = f"/procedures/{urllib.parse.quote(name, safe='')}/{urllib.parse.quote(mode, safe='')}"
     request = _request("POST", path, url, token, body)
     rows: list[dict[str, Any]] = []

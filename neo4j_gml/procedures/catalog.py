@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import torch
+
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph_store import GraphStore
 from neo4j_gml.procedures.estimate import available_bytes, human_bytes
@@ -98,10 +100,11 @@ class Catalog:
                 raise ConfigError(
                     f"GML_CATALOG_MAX_BYTES must be a number of bytes, got {env!r}"
                 ) from None
-        key = str(device)
+        dev = torch.device(device) if isinstance(device, str) else device
+        key = str(dev)
         with self._lock:
             if key not in self._limits:
-                self._limits[key] = int(available_bytes(device) * DEFAULT_SHARE)
+                self._limits[key] = int(available_bytes(dev) * DEFAULT_SHARE)
             return self._limits[key]
 
     def held_bytes(self, device: Any) -> int:

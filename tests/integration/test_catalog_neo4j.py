@@ -419,3 +419,36 @@ def test_concurrent_projections_and_mutates_of_one_name_never_duplicate(
         assert sorted(names) == ["dup", "g"]
     finally:
         rows(g, "CALL gml.graph.drop('dup', false) YIELD graphName")
+
+
+def test_the_cli_runs_on_the_callers_named_graph(gml, g: neo4j.Driver, monkeypatch) -> None:  # noqa: ANN001
+    """`neo4j-gml run X --graph g` runs in the service as NEO4J_USER, on that user's graph."""
+    import io
+    import json
+    from contextlib import redirect_stdout
+
+    from neo4j_gml import cli
+
+    monkeypatch.setenv("NEO4J_USER", "neo4j")
+    monkeypatch.setenv("GML_SERVICE_URL", gml.service_url)
+    monkeypatch.setenv("GML_SERVICE_TOKEN", gml.token or "")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = cli.main(
+            [
+                "run",
+                "pageRank",
+                "--graph",
+                "g",
+                "--mode",
+                "stats",
+                "--format",
+                "json",
+                "--config",
+                '{"relationshipTypes": ["R"]}',
+            ]
+        )
+    assert code == 0
+    assert json.loads(out.getvalue())["nodeCount"] == 35
+    with redirect_stdout(io.StringIO()):
+        assert cli.main(["run", "pageRank", "--graph", "nope"]) == 1
