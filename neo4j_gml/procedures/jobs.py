@@ -33,6 +33,8 @@ class Job:
     phase: str = "queued"
     written: int = 0
     total: int = 0
+    read: int = 0  # relationships read so far (read phase)
+    to_read: int = 0  # relationships the read expects (0: unknown)
     started: float = field(default_factory=time.time)
     thread: int | None = None  # ident of the thread that runs it, once it runs
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -48,6 +50,15 @@ class Job:
     def add_written(self, rows: int) -> None:
         with self._lock:
             self.written += rows
+
+    def expect_reads(self, total: int) -> None:
+        """The read phase expects ``total`` relationships (for progress)."""
+        with self._lock:
+            self.read, self.to_read = 0, max(int(total), 0)
+
+    def add_read(self, rows: int) -> None:
+        with self._lock:
+            self.read += rows
 
     def cancel(self, reason: str = "cancelled on request", grace_seconds: float = 1.0) -> bool:
         """Cancel the job: it stops at its next check; if it is still computing after
@@ -116,11 +127,14 @@ _BAR = 10
 
 def _progress_columns(job: Job, elapsed: float) -> dict[str, Any]:
     """GDS's listProgress columns of ``job``: its task is ``gml.<procedure>.<mode>`` and its
-    phase; progress is known in the write phase (rows written of rows to write), else ``n/a``
-    (GDS shows ``n/a`` for tasks without a known volume too)."""
+    phase; progress is known in the read phase of a filter projection (relationships read of
+    those the count store has) and the write phase (rows written of rows to write), else
+    ``n/a`` (GDS shows ``n/a`` for tasks without a known volume too)."""
     share: float | None
     if job.phase == "write" and job.total:
         share = min(job.written / job.total, 1.0)
+    elif job.phase == "read" and job.to_read:
+        share = min(job.read / job.to_read, 1.0)
     elif job.phase in ("done", "computed", "stream"):
         share = 1.0 if job.phase == "done" else None
     else:

@@ -99,7 +99,12 @@ def load_graph(
     projection = Projection.from_config(
         cfg, proc.node_properties_needed(cfg), proc.missing_allowed(cfg)
     )
-    with _progress("reading relationships", None, cfg.get("logProgress", False)) as tick:
+    count = None
+    if job is not None:
+        if not projection.is_cypher:  # the count store answers at once; a query would run
+            job.expect_reads(count_projection(driver, cfg, database)[1])
+        count = job.add_read
+    with _progress("reading relationships", None, cfg.get("logProgress", False), count) as tick:
         return read_graph(
             driver,
             projection,

@@ -28,7 +28,7 @@ from neo4j_gml.io.project import (
     read_native,
     store_from_columns,
 )
-from neo4j_gml.io.schema import count_query_rows, database_names
+from neo4j_gml.io.schema import count_query_rows, count_relationships, database_names
 from neo4j_gml.io.write import write_node_properties, write_relationships
 from neo4j_gml.procedures import graph_filter
 from neo4j_gml.procedures.catalog import CatalogEntry
@@ -210,6 +210,16 @@ def _project(_graph: Graph, cfg: ProjectConfig) -> Rows:
     driver = ctx.driver()
     _, _, need = count_native(driver, ctx.database, nodes, rels)
     _forget_dropped_databases(ctx)
+    # progress: one read per stored type and property (other orientations reuse it)
+    reads = {(r.rtype, p.key if p else None) for r in rels for p in (r.properties or (None,))}
+    ctx.job.expect_reads(
+        sum(
+            count_relationships(
+                driver, ctx.database, None if t == "*" else t, key="relationshipProjection"
+            )
+            for t, _ in reads
+        )
+    )
     shown = {
         "nodeProjection": _spec_map(nodes, "node"),
         "relationshipProjection": _spec_map(rels, "relationship"),
@@ -222,6 +232,7 @@ def _project(_graph: Graph, cfg: ProjectConfig) -> Rows:
             nodes,
             rels,
             concurrency=cfg.read_concurrency or cfg.concurrency,
+            on_progress=ctx.job.add_read,
             cancel=ctx.job.token,
         )
 
