@@ -21,7 +21,7 @@ import numpy as np
 from neo4j_gml.core.errors import ConfigError
 
 #: The layout version this side speaks; ``gml.io.protocol()`` must answer the same.
-PROTOCOL = 2
+PROTOCOL = 3
 
 _known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()

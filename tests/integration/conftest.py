@@ -182,12 +182,14 @@ def gml_db(gml: GmlStack) -> neo4j.Driver:
     return gml.driver
 
 
-@pytest.fixture(params=["bulk", "cypher"])
+@pytest.fixture(params=["bulk", "scan", "cypher"])
 def io_path(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, db: neo4j.Driver
 ) -> str:
-    """Run a read/write test twice: through the plugin's ``gml.io`` bulk procedures and through
-    plain Cypher (``NEO4J_GML_BULK_IO=0``). The bulk run fails if the plugin is missing."""
+    """Run a read/write test three times: through the plugin's ``gml.io`` bulk procedures
+    following each node's relationships (``NEO4J_GML_SCAN=0``), through them scanning the
+    relationship store (``NEO4J_GML_SCAN=1``), and through plain Cypher
+    (``NEO4J_GML_BULK_IO=0``). The bulk runs fail if the plugin is missing."""
     from neo4j_gml.io import bulk
 
     if request.param == "cypher":
@@ -195,5 +197,6 @@ def io_path(
         assert not bulk.bulk_available(db, None, None)
     else:
         monkeypatch.setenv("NEO4J_GML_BULK_IO", "1")
+        monkeypatch.setenv("NEO4J_GML_SCAN", "1" if request.param == "scan" else "0")
         assert bulk.bulk_available(db, None, True)
     return request.param
