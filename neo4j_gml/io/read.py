@@ -4,7 +4,9 @@ Two kinds of projection, as in GDS:
 
 * a **filter projection** (``nodeLabels``, ``relationshipTypes``, ``relationshipWeightProperty``,
   ``nodeProperties``): node ids are read per label, then relationships are read in chunks of
-  source nodes, several chunks at a time on separate sessions. Each chunk is one row of
+  source nodes, several chunks at a time on separate sessions (through the plugin: by each
+  node's chain, or by a sequential scan of the relationship store when the projection holds
+  most nodes). Each chunk is one row of
   ``collect()``-ed columns, so the driver decodes a few long lists instead of one Python record
   per relationship.
 * a **Cypher projection** (``nodeQuery`` returning ``id`` and property columns,
