@@ -434,24 +434,39 @@ def _read_relationships_bulk(
         "CALL gml.io.relationships($ids, $types, $weight, $default) "
         "YIELD sources, targets, weights RETURN sources, targets, weights"
     )
+    chunk_count = max(concurrency * 2, int(math.ceil(node_ids.size / 50000)))
+    calls = [{"ids": bulk.pack(ids)} for ids in _chunks(node_ids, chunk_count)]
+    return _bulk_columns(driver, database, projection, query, calls, concurrency, on_chunk, cancel)
+
+
+def _bulk_columns(
+    driver: neo4j.Driver,
+    database: str | None,
+    projection: Projection,
+    query: str,
+    calls: list[dict[str, Any]],
+    workers: int,
+    on_chunk: Callable[[int], None] | None,
+    cancel: CancelToken | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Run the plugin's bulk read ``query`` once per parameter map of ``calls`` (plus the
+    projection's types, weight and default), on ``workers`` sessions at once; the packed
+    columns of every row, unpacked and joined. ``cancel`` is checked before each call."""
     default = projection.default_weight
-    params = {
+    shared = {
         "types": [t for t in projection.relationship_types if t != "*"]
         if "*" not in projection.relationship_types
         else [],
         "weight": projection.weight_property,
         "default": math.nan if default is None else float(default),
     }
-    chunk_count = max(concurrency * 2, int(math.ceil(node_ids.size / 50000)))
 
-    def read_chunk(ids: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+    def read(call: dict[str, Any]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
         if cancel is not None:
             cancel.raise_if_cancelled()
         with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
             try:
-                records = session.execute_read(
-                    lambda tx: list(tx.run(query, {"ids": bulk.pack(ids), **params}))
-                )
+                records = session.execute_read(lambda tx: list(tx.run(query, {**shared, **call})))
             except neo4j.exceptions.ClientError as exc:
                 raise (bulk.config_error_from(exc) or exc) from None
         parts = [
@@ -466,8 +481,8 @@ def _read_relationships_bulk(
             on_chunk(sum(p[1].size for p in parts))
         return parts
 
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        parts = [p for chunk in pool.map(read_chunk, _chunks(node_ids, chunk_count)) for p in chunk]
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        parts = [p for chunk in pool.map(read, calls) for p in chunk]
     src = np.concatenate([p[0] for p in parts]) if parts else np.empty(0, dtype=np.int64)
     dst = np.concatenate([p[1] for p in parts]) if parts else np.empty(0, dtype=np.int64)
     weights = None
@@ -513,48 +528,10 @@ def _scan_relationships(
         "CALL gml.io.relationshipScan($ids, $types, $weight, $default, $part, $parts) "
         "YIELD sources, targets, weights RETURN sources, targets, weights"
     )
-    default = projection.default_weight
     parts = max(1, concurrency)
-    params = {
-        "ids": bulk.pack(node_ids),
-        "types": [t for t in projection.relationship_types if t != "*"]
-        if "*" not in projection.relationship_types
-        else [],
-        "weight": projection.weight_property,
-        "default": math.nan if default is None else float(default),
-        "parts": parts,
-    }
-
-    def read_part(part: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-            try:
-                records = session.execute_read(
-                    lambda tx: list(tx.run(query, {**params, "part": part}))
-                )
-            except neo4j.exceptions.ClientError as exc:
-                raise (bulk.config_error_from(exc) or exc) from None
-        out = [
-            (
-                bulk.unpack_ids(r["sources"]),
-                bulk.unpack_ids(r["targets"]),
-                bulk.unpack_floats(r["weights"]) if projection.weight_property else None,
-            )
-            for r in records
-        ]
-        if on_chunk is not None:
-            on_chunk(sum(p[1].size for p in out))
-        return out
-
-    with ThreadPoolExecutor(max_workers=parts) as pool:
-        pieces = [p for chunk in pool.map(read_part, range(parts)) for p in chunk]
-    src = np.concatenate([p[0] for p in pieces]) if pieces else np.empty(0, dtype=np.int64)
-    dst = np.concatenate([p[1] for p in pieces]) if pieces else np.empty(0, dtype=np.int64)
-    weights = None
-    if projection.weight_property is not None:
-        weights = np.concatenate([p[2] for p in pieces]) if pieces else np.empty(0)
-    return src.astype(np.int64, copy=False), dst.astype(np.int64, copy=False), weights
+    packed = bulk.pack(node_ids)
+    calls = [{"ids": packed, "part": part, "parts": parts} for part in range(parts)]
+    return _bulk_columns(driver, database, projection, query, calls, parts, on_chunk, cancel)
 
 
 def _read_relationships(
