@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import neo4j
 import numpy as np
@@ -261,31 +261,52 @@ def estimate_bytes(node_count: int, arcs: int, node_values: int, arc_values: int
     return 8 * (2 * node_count + 1 + arcs + node_values + arc_values)
 
 
+class ProjectionCounts(NamedTuple):
+    """Upper bounds of a native projection, from the count store: nodes, relationships (as
+    projected, per entry), bytes, and the relationships its read scans (one pass per stored
+    type and property, however many orientations project it)."""
+
+    nodes: int
+    relationships: int
+    bytes: int
+    reads: int
+
+
 def count_native(
     driver: neo4j.Driver,
     database: str | None,
     nodes: tuple[NodeSpec, ...],
     relationships: tuple[RelationshipSpec, ...],
-) -> tuple[int, int, int]:
-    """(nodes, relationships, bytes) upper bounds from the count store, before any read."""
+) -> ProjectionCounts:
+    """The :class:`ProjectionCounts` of a native projection, before any read (one count-store
+    query per label and per distinct type)."""
     if any(s.label == "*" for s in nodes):
         n = schema.count_nodes(driver, database)
     else:
         n = sum(schema.count_nodes(driver, database, s.label, key="nodeProjection") for s in nodes)
+    per_type: dict[str, int] = {}
+    for spec in relationships:
+        if spec.rtype not in per_type:
+            per_type[spec.rtype] = schema.count_relationships(
+                driver,
+                database,
+                None if spec.rtype == "*" else spec.rtype,
+                key="relationshipProjection",
+            )
     m = arcs = arc_values = 0
     for spec in relationships:
-        count = schema.count_relationships(
-            driver,
-            database,
-            None if spec.rtype == "*" else spec.rtype,
-            key="relationshipProjection",
-        )
+        count = per_type[spec.rtype]
         m += count
         factor = 2 if spec.orientation == "UNDIRECTED" else 1
         arcs += factor * count
         arc_values += factor * count * len(spec.properties)
+    passes = {
+        (r.rtype, p.key if p else None) for r in relationships for p in r.properties or (None,)
+    }
+    reads = sum(per_type[rtype] for rtype, _ in passes)
     node_values = n * len({p.name for s in nodes for p in s.properties})
-    return n, m, estimate_bytes(n, arcs, node_values, arc_values) + n * len(nodes)
+    size = estimate_bytes(n, arcs, node_values, arc_values) + n * len(nodes)
+    return ProjectionCounts(n, m, size, reads)
 
 
 def _node_defaults(nodes: tuple[NodeSpec, ...]) -> dict[str, PropertySpec]:

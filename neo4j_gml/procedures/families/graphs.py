@@ -28,7 +28,7 @@ from neo4j_gml.io.project import (
     read_native,
     store_from_columns,
 )
-from neo4j_gml.io.schema import count_query_rows, count_relationships, database_names
+from neo4j_gml.io.schema import count_query_rows, database_names
 from neo4j_gml.io.write import write_node_properties, write_relationships
 from neo4j_gml.procedures import graph_filter
 from neo4j_gml.procedures.catalog import CatalogEntry
@@ -84,6 +84,27 @@ def _forget_dropped_databases(ctx: CallContext) -> None:
     names = database_names(ctx.driver())
     if names is not None:
         ctx.catalog.forget_databases(names)
+
+
+def _operation(
+    *,
+    modes: tuple[str, ...] = ("stream",),
+    bare_mode: str | None = "stream",
+    **fields: Any,
+) -> None:
+    """Register a catalog operation: rows in every mode, no projection of its own, and by
+    default one mode callable as plain ``gml.<name>``."""
+    register(
+        Procedure(
+            category="catalog",
+            result="rows",
+            reads_graph=False,
+            weighted=False,
+            modes=modes,
+            bare_mode=bare_mode,
+            **fields,
+        )
+    )
 
 
 # ---------------------------------------------------------------------------- project
@@ -200,7 +221,7 @@ def _store(
 def _project_estimate(_graph: Graph, cfg: NativeProjectionConfig) -> Rows:
     ctx = current()
     nodes, rels = cfg.specs()
-    n, m, need = count_native(ctx.driver(), ctx.database, nodes, rels)
+    n, m, need, _ = count_native(ctx.driver(), ctx.database, nodes, rels)
     return _rows([_estimate_row(n, m, need, resolve_device(cfg.device))], ESTIMATE_COLUMNS)
 
 
@@ -208,18 +229,9 @@ def _project(_graph: Graph, cfg: ProjectConfig) -> Rows:
     ctx = current()
     nodes, rels = cfg.specs()
     driver = ctx.driver()
-    _, _, need = count_native(driver, ctx.database, nodes, rels)
+    counts = count_native(driver, ctx.database, nodes, rels)
     _forget_dropped_databases(ctx)
-    # progress: one read per stored type and property (other orientations reuse it)
-    reads = {(r.rtype, p.key if p else None) for r in rels for p in (r.properties or (None,))}
-    ctx.job.expect_reads(
-        sum(
-            count_relationships(
-                driver, ctx.database, None if t == "*" else t, key="relationshipProjection"
-            )
-            for t, _ in reads
-        )
-    )
+    ctx.job.expect_reads(counts.reads)  # progress of the read phase
     shown = {
         "nodeProjection": _spec_map(nodes, "node"),
         "relationshipProjection": _spec_map(rels, "relationship"),
@@ -236,44 +248,28 @@ def _project(_graph: Graph, cfg: ProjectConfig) -> Rows:
             cancel=ctx.job.token,
         )
 
-    row = _store(ctx, cfg, cfg.graph_name, "native", shown, read, need)
+    row = _store(ctx, cfg, cfg.graph_name, "native", shown, read, counts.bytes)
     return _rows([{**shown, **row}], _PROJECT_COLUMNS)
 
 
-register(
-    Procedure(
-        name="graph.project",
-        description="Project a named in-memory graph (GDS's native projection): labels, types, "
-        "orientation, properties with defaultValue and aggregation.",
-        category="catalog",
-        result="rows",
-        modes=("stream",),
-        bare_mode="stream",
-        arguments=("graphName", "nodeProjection", "relationshipProjection"),
-        reads_graph=False,
-        weighted=False,
-        config=ProjectConfig,
-        rows_columns=_PROJECT_COLUMNS,
-        compute=_project,
-    )
+_operation(
+    name="graph.project",
+    description="Project a named in-memory graph (GDS's native projection): labels, types, "
+    "orientation, properties with defaultValue and aggregation.",
+    arguments=("graphName", "nodeProjection", "relationshipProjection"),
+    config=ProjectConfig,
+    rows_columns=_PROJECT_COLUMNS,
+    compute=_project,
 )
 
-register(
-    Procedure(
-        name="graph.project.estimate",
-        description="The memory a native projection would take (counted from Neo4j's count "
-        "store, nothing read); gml.graph.project refuses one that passes the catalog's limit.",
-        category="catalog",
-        result="rows",
-        modes=("stream",),
-        bare_mode="stream",
-        arguments=("nodeProjection", "relationshipProjection"),
-        reads_graph=False,
-        weighted=False,
-        config=NativeProjectionConfig,
-        rows_columns=ESTIMATE_COLUMNS,
-        compute=_project_estimate,
-    )
+_operation(
+    name="graph.project.estimate",
+    description="The memory a native projection would take (counted from Neo4j's count "
+    "store, nothing read); gml.graph.project refuses one that passes the catalog's limit.",
+    arguments=("nodeProjection", "relationshipProjection"),
+    config=NativeProjectionConfig,
+    rows_columns=ESTIMATE_COLUMNS,
+    compute=_project_estimate,
 )
 
 
@@ -335,39 +331,23 @@ def _project_cypher(_graph: Graph, cfg: ProjectCypherConfig) -> Rows:
     return _rows([{**shown, **row}], _CYPHER_COLUMNS)
 
 
-register(
-    Procedure(
-        name="graph.project.cypher",
-        description="Project a named in-memory graph from a node query and a relationship "
-        "query (read-only, with parameters).",
-        category="catalog",
-        result="rows",
-        modes=("stream",),
-        bare_mode="stream",
-        arguments=("graphName", "nodeQuery", "relationshipQuery"),
-        reads_graph=False,
-        weighted=False,
-        config=ProjectCypherConfig,
-        rows_columns=_CYPHER_COLUMNS,
-        compute=_project_cypher,
-    )
+_operation(
+    name="graph.project.cypher",
+    description="Project a named in-memory graph from a node query and a relationship "
+    "query (read-only, with parameters).",
+    arguments=("graphName", "nodeQuery", "relationshipQuery"),
+    config=ProjectCypherConfig,
+    rows_columns=_CYPHER_COLUMNS,
+    compute=_project_cypher,
 )
 
-register(
-    Procedure(
-        name="graph.project.cypher.estimate",
-        description="The memory a Cypher projection would take (its queries counted, read-only).",
-        category="catalog",
-        result="rows",
-        modes=("stream",),
-        bare_mode="stream",
-        arguments=("nodeQuery", "relationshipQuery"),
-        reads_graph=False,
-        weighted=False,
-        config=CypherProjectionConfig,
-        rows_columns=ESTIMATE_COLUMNS,
-        compute=_project_cypher_estimate,
-    )
+_operation(
+    name="graph.project.cypher.estimate",
+    description="The memory a Cypher projection would take (its queries counted, read-only).",
+    arguments=("nodeQuery", "relationshipQuery"),
+    config=CypherProjectionConfig,
+    rows_columns=ESTIMATE_COLUMNS,
+    compute=_project_cypher_estimate,
 )
 
 
@@ -437,24 +417,16 @@ def _project_columns(_graph: Graph, cfg: ColumnsConfig) -> Rows:
     return _rows([{**row, "configuration": shown, "query": cfg.query}], _COLUMNS_COLUMNS)
 
 
-register(
-    Procedure(
-        name="graph.project.columns",
-        description="Project a named graph from columns of node ids (labels, properties) and "
-        "relationships (types, properties): what the gml.graph.project aggregation function "
-        "(GDS 2.x's Cypher projection, RETURN gml.graph.project('g', source, target, {...})) "
-        "sends.",
-        category="catalog",
-        result="rows",
-        modes=("stream",),
-        bare_mode="stream",
-        arguments=("graphName",),
-        reads_graph=False,
-        weighted=False,
-        config=ColumnsConfig,
-        rows_columns=_COLUMNS_COLUMNS,
-        compute=_project_columns,
-    )
+_operation(
+    name="graph.project.columns",
+    description="Project a named graph from columns of node ids (labels, properties) and "
+    "relationships (types, properties): what the gml.graph.project aggregation function "
+    "(GDS 2.x's Cypher projection, RETURN gml.graph.project('g', source, target, {...})) "
+    "sends.",
+    arguments=("graphName",),
+    config=ColumnsConfig,
+    rows_columns=_COLUMNS_COLUMNS,
+    compute=_project_columns,
 )
 
 
@@ -473,22 +445,14 @@ def _list(_graph: Graph, cfg: ListConfig) -> Rows:
     return _rows([e.describe() for e in entries], _INFO_COLUMNS)
 
 
-register(
-    Procedure(
-        name="graph.list",
-        description="The named graphs you hold (an admin: everyone's), with counts, schema, "
-        "memory and device. The catalog does not survive a service restart.",
-        category="catalog",
-        result="rows",
-        modes=("stream",),
-        bare_mode="stream",
-        arguments=("graphName",),
-        reads_graph=False,
-        weighted=False,
-        config=ListConfig,
-        rows_columns=_INFO_COLUMNS,
-        compute=_list,
-    )
+_operation(
+    name="graph.list",
+    description="The named graphs you hold (an admin: everyone's), with counts, schema, "
+    "memory and device. The catalog does not survive a service restart.",
+    arguments=("graphName",),
+    config=ListConfig,
+    rows_columns=_INFO_COLUMNS,
+    compute=_list,
 )
 
 
@@ -503,21 +467,13 @@ def _exists(_graph: Graph, cfg: NameConfig) -> Rows:
     return Rows({"graphName": [cfg.graph_name], "exists": [found is not None]})
 
 
-register(
-    Procedure(
-        name="graph.exists",
-        description="Whether you hold a named graph of this name.",
-        category="catalog",
-        result="rows",
-        modes=("stream",),
-        bare_mode="stream",
-        arguments=("graphName",),
-        reads_graph=False,
-        weighted=False,
-        config=NameConfig,
-        rows_columns={"graphName": "str", "exists": "bool"},
-        compute=_exists,
-    )
+_operation(
+    name="graph.exists",
+    description="Whether you hold a named graph of this name.",
+    arguments=("graphName",),
+    config=NameConfig,
+    rows_columns={"graphName": "str", "exists": "bool"},
+    compute=_exists,
 )
 
 
@@ -545,21 +501,13 @@ def _drop(_graph: Graph, cfg: DropConfig) -> Rows:
     return _rows([entry.describe()], _INFO_COLUMNS)
 
 
-register(
-    Procedure(
-        name="graph.drop",
-        description="Drop a named graph and free its memory; yields what it was.",
-        category="catalog",
-        result="rows",
-        modes=("stream",),
-        bare_mode="stream",
-        arguments=("graphName", "failIfMissing", "dbName", "username"),
-        reads_graph=False,
-        weighted=False,
-        config=DropConfig,
-        rows_columns=_INFO_COLUMNS,
-        compute=_drop,
-    )
+_operation(
+    name="graph.drop",
+    description="Drop a named graph and free its memory; yields what it was.",
+    arguments=("graphName", "failIfMissing", "dbName", "username"),
+    config=DropConfig,
+    rows_columns=_INFO_COLUMNS,
+    compute=_drop,
 )
 
 
@@ -621,22 +569,14 @@ def _filter(_graph: Graph, cfg: FilterConfig) -> Rows:
     return _rows([row], _FILTER_COLUMNS)
 
 
-register(
-    Procedure(
-        name="graph.filter",
-        description="A new named graph: the nodes and relationships of another that pass "
-        "filter predicates (labels, types, property comparisons).",
-        category="catalog",
-        result="rows",
-        modes=("stream",),
-        bare_mode="stream",
-        arguments=("graphName", "fromGraphName", "nodeFilter", "relationshipFilter"),
-        reads_graph=False,
-        weighted=False,
-        config=FilterConfig,
-        rows_columns=_FILTER_COLUMNS,
-        compute=_filter,
-    )
+_operation(
+    name="graph.filter",
+    description="A new named graph: the nodes and relationships of another that pass "
+    "filter predicates (labels, types, property comparisons).",
+    arguments=("graphName", "fromGraphName", "nodeFilter", "relationshipFilter"),
+    config=FilterConfig,
+    rows_columns=_FILTER_COLUMNS,
+    compute=_filter,
 )
 
 
@@ -788,35 +728,30 @@ def _has_all(column: torch.Tensor) -> bool:
     return bool(_finite_rows(column).all().item())
 
 
-register(
-    Procedure(
-        name="graph.nodeProperties",
-        description="Node properties of a named graph (projected or added by mutate): stream "
-        "them, write them to Neo4j, or drop them from the graph.",
-        category="catalog",
-        result="rows",
-        modes=("stream", "write", "drop"),
-        arguments=("graphName", "nodeProperties", "nodeLabels"),
-        reads_graph=False,
-        weighted=False,
-        config=NodePropertiesConfig,
-        rows_columns={
-            "nodeId": "int",
-            "nodeProperty": "str",
-            "propertyValue": "any",
-            "nodeLabels": "list",
+_operation(
+    name="graph.nodeProperties",
+    description="Node properties of a named graph (projected or added by mutate): stream "
+    "them, write them to Neo4j, or drop them from the graph.",
+    modes=("stream", "write", "drop"),
+    bare_mode=None,
+    arguments=("graphName", "nodeProperties", "nodeLabels"),
+    config=NodePropertiesConfig,
+    rows_columns={
+        "nodeId": "int",
+        "nodeProperty": "str",
+        "propertyValue": "any",
+        "nodeLabels": "list",
+    },
+    mode_columns={
+        "write": {
+            "writeMillis": "int",
+            "graphName": "str",
+            "nodeProperties": "list",
+            "propertiesWritten": "int",
         },
-        mode_columns={
-            "write": {
-                "writeMillis": "int",
-                "graphName": "str",
-                "nodeProperties": "list",
-                "propertiesWritten": "int",
-            },
-            "drop": {"graphName": "str", "nodeProperties": "list", "propertiesRemoved": "int"},
-        },
-        compute=_node_properties,
-    )
+        "drop": {"graphName": "str", "nodeProperties": "list", "propertiesRemoved": "int"},
+    },
+    compute=_node_properties,
 )
 
 
@@ -837,20 +772,15 @@ def _node_property(_graph: Graph, cfg: NodePropertyConfig) -> Rows:
     return Rows({"nodeId": ids.cpu().tolist(), "propertyValue": _values(column)})
 
 
-register(
-    Procedure(
-        name="graph.nodeProperty",
-        description="One node property of a named graph, per node.",
-        category="catalog",
-        result="rows",
-        modes=("stream",),
-        arguments=("graphName", "nodeProperty", "nodeLabels"),
-        reads_graph=False,
-        weighted=False,
-        config=NodePropertyConfig,
-        rows_columns={"nodeId": "int", "propertyValue": "any"},
-        compute=_node_property,
-    )
+_operation(
+    name="graph.nodeProperty",
+    description="One node property of a named graph, per node.",
+    modes=("stream",),
+    bare_mode=None,
+    arguments=("graphName", "nodeProperty", "nodeLabels"),
+    config=NodePropertyConfig,
+    rows_columns={"nodeId": "int", "propertyValue": "any"},
+    compute=_node_property,
 )
 
 
@@ -900,28 +830,23 @@ def _relationships(_graph: Graph, cfg: RelationshipsConfig) -> Rows:
     )
 
 
-register(
-    Procedure(
-        name="graph.relationships",
-        description="Relationships of a named graph: stream them, or drop a type from the graph.",
-        category="catalog",
-        result="rows",
-        modes=("stream", "drop"),
-        arguments=("graphName", "relationshipTypes"),
-        reads_graph=False,
-        weighted=False,
-        config=RelationshipsConfig,
-        rows_columns={"sourceNodeId": "int", "targetNodeId": "int", "relationshipType": "str"},
-        mode_columns={
-            "drop": {
-                "graphName": "str",
-                "relationshipType": "str",
-                "deletedRelationships": "int",
-                "deletedProperties": "map",
-            }
-        },
-        compute=_relationships,
-    )
+_operation(
+    name="graph.relationships",
+    description="Relationships of a named graph: stream them, or drop a type from the graph.",
+    modes=("stream", "drop"),
+    bare_mode=None,
+    arguments=("graphName", "relationshipTypes"),
+    config=RelationshipsConfig,
+    rows_columns={"sourceNodeId": "int", "targetNodeId": "int", "relationshipType": "str"},
+    mode_columns={
+        "drop": {
+            "graphName": "str",
+            "relationshipType": "str",
+            "deletedRelationships": "int",
+            "deletedProperties": "map",
+        }
+    },
+    compute=_relationships,
 )
 
 
@@ -963,26 +888,21 @@ def _relationship_properties(_graph: Graph, cfg: RelationshipPropertiesConfig) -
     return Rows(cols)
 
 
-register(
-    Procedure(
-        name="graph.relationshipProperties",
-        description="Relationship properties of a named graph, per relationship.",
-        category="catalog",
-        result="rows",
-        modes=("stream",),
-        arguments=("graphName", "relationshipProperties", "relationshipTypes"),
-        reads_graph=False,
-        weighted=False,
-        config=RelationshipPropertiesConfig,
-        rows_columns={
-            "sourceNodeId": "int",
-            "targetNodeId": "int",
-            "relationshipType": "str",
-            "relationshipProperty": "str",
-            "propertyValue": "float",
-        },
-        compute=_relationship_properties,
-    )
+_operation(
+    name="graph.relationshipProperties",
+    description="Relationship properties of a named graph, per relationship.",
+    modes=("stream",),
+    bare_mode=None,
+    arguments=("graphName", "relationshipProperties", "relationshipTypes"),
+    config=RelationshipPropertiesConfig,
+    rows_columns={
+        "sourceNodeId": "int",
+        "targetNodeId": "int",
+        "relationshipType": "str",
+        "relationshipProperty": "str",
+        "propertyValue": "float",
+    },
+    compute=_relationship_properties,
 )
 
 
@@ -1035,26 +955,21 @@ def _relationship_write(_graph: Graph, cfg: RelationshipWriteConfig) -> Rows:
     )
 
 
-register(
-    Procedure(
-        name="graph.relationship",
-        description="Write the relationships of one type of a named graph (with a property) "
-        "to Neo4j; merged, so a rerun adds nothing twice.",
-        category="catalog",
-        result="rows",
-        modes=("write",),
-        arguments=("graphName", "relationshipType", "relationshipProperty"),
-        reads_graph=False,
-        weighted=False,
-        config=RelationshipWriteConfig,
-        rows_columns={
-            "writeMillis": "int",
-            "graphName": "str",
-            "relationshipType": "str",
-            "relationshipProperty": "str",
-            "relationshipsWritten": "int",
-            "propertiesWritten": "int",
-        },
-        compute=_relationship_write,
-    )
+_operation(
+    name="graph.relationship",
+    description="Write the relationships of one type of a named graph (with a property) "
+    "to Neo4j; merged, so a rerun adds nothing twice.",
+    modes=("write",),
+    bare_mode=None,
+    arguments=("graphName", "relationshipType", "relationshipProperty"),
+    config=RelationshipWriteConfig,
+    rows_columns={
+        "writeMillis": "int",
+        "graphName": "str",
+        "relationshipType": "str",
+        "relationshipProperty": "str",
+        "relationshipsWritten": "int",
+        "propertiesWritten": "int",
+    },
+    compute=_relationship_write,
 )
