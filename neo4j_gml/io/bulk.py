@@ -21,7 +21,7 @@ import numpy as np
 from neo4j_gml.core.errors import ConfigError
 
 #: The layout version this side speaks; ``gml.io.protocol()`` must answer the same.
-PROTOCOL = 3
+PROTOCOL = 4
 
 _known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -64,16 +64,22 @@ def _probe(driver: neo4j.Driver, database: str | None) -> bool:
     return bool(records) and records[0]["protocol"] == PROTOCOL
 
 
-def pack(values: np.ndarray) -> bytes:
-    """``values`` as the little-endian bytes :func:`kind_of` names: ``int64`` for integers,
-    ``float32`` for float32 lists (rows of a 2-d array), ``float64`` for anything else."""
+def encoded(values: np.ndarray) -> np.ndarray:
+    """``values`` as a contiguous array of the little-endian type :func:`kind_of` names:
+    ``int64`` for integers, ``float32`` for float32 lists (rows of a 2-d array), ``float64`` for
+    anything else (no copy when it already is one)."""
     if values.dtype.kind in "iu":
         kind = "<i8"
     elif values.dtype == np.float32 and values.ndim == 2:
         kind = "<f4"
     else:
         kind = "<f8"
-    return np.ascontiguousarray(values, dtype=kind).tobytes()
+    return np.ascontiguousarray(values, dtype=kind)
+
+
+def pack(values: np.ndarray) -> bytes:
+    """``values`` as the bytes of :func:`encoded`."""
+    return encoded(values).tobytes()
 
 
 def kind_of(values: np.ndarray) -> str | None:

@@ -33,7 +33,7 @@ import numpy as np
 from neo4j_gml.core.cancellation import CancelToken
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
-from neo4j_gml.io import bulk
+from neo4j_gml.io import bulk, transport
 from neo4j_gml.io.names import quote
 from neo4j_gml.io.user_query import run_user_query
 
@@ -680,6 +680,76 @@ def read_sessions(concurrency: int) -> int:
     return max(1, min(concurrency, max(2, cores)))
 
 
+def _use_scan(projection: Projection) -> bool:
+    """Whether the shared-memory read scans the relationship store (``NEO4J_GML_SCAN=1``, or
+    ``auto`` for a projection of every node) rather than follow each node's chain."""
+    forced = os.environ.get("NEO4J_GML_SCAN", "0")
+    return forced == "1" or (forced == "auto" and "*" in projection.node_labels)
+
+
+def _read_shared(
+    driver: neo4j.Driver,
+    database: str | None,
+    projection: Projection,
+    shared: transport.SharedDirectory,
+    concurrency: int,
+    on_progress: Callable[[int], None] | None,
+    started: float,
+) -> tuple[Graph, ReadReport]:
+    """A filter projection through the shared-memory transport: one ``gml.io.projectToFile``
+    call (node ids and arcs as positions, read by ``concurrency`` threads in Neo4j) mapped
+    without a copy; node properties, when asked for, by the Cypher read of :func:`_read_nodes`.
+    """
+    default = projection.default_weight
+    columns_read = transport.read_projection(
+        driver,
+        database,
+        shared,
+        labels=list(projection.node_labels),
+        types=[t for t in projection.relationship_types if t != "*"],
+        weight=projection.weight_property,
+        default=math.nan if default is None else float(default),
+        concurrency=max(1, concurrency),
+        scan=_use_scan(projection),
+    )
+    node_ids = columns_read.node_ids
+    properties: dict[str, np.ndarray] = {}
+    if projection.node_properties:
+        property_ids, properties = _read_nodes(driver, database, projection)
+        if not np.array_equal(property_ids, node_ids):
+            raise RuntimeError(
+                "the projection's nodes changed between reading its relationships and its node "
+                "properties (a concurrent write); run the call again"
+            )
+    weights = columns_read.weights
+    if weights is not None:
+        _refuse_non_finite_weights(
+            weights,
+            key="relationshipWeightProperty",
+            name=projection.weight_property or "weight",
+            filled=default is not None,
+        )
+    if on_progress is not None:
+        on_progress(int(columns_read.sources.size))
+    graph = Graph.from_edges(
+        columns_read.sources,
+        columns_read.targets,
+        weights,
+        num_nodes=node_ids.size,
+        node_ids=node_ids,
+        orientation=projection.orientation,
+        aggregation=projection.aggregation,
+        node_properties=properties,
+    )
+    report = ReadReport(
+        node_count=int(node_ids.size),
+        relationship_count=int(columns_read.sources.size),
+        dropped_relationships=columns_read.dropped,
+        millis=int((time.perf_counter() - started) * 1000),
+    )
+    return graph, report
+
+
 def read_graph(
     driver: neo4j.Driver,
     projection: Projection,
@@ -708,11 +778,18 @@ def read_graph(
         or not math.isfinite(default)
     ):
         raise ConfigError(f"config key 'defaultValue' must be a finite number, got {default!r}")
+    shared = None
     if projection.is_cypher:
         node_ids, columns, src_ids, dst_ids, weights = _read_cypher(driver, database, projection)
     else:
         labels, types, keys = _existing(driver, database)
         _check_names(projection, labels, types, keys)
+        shared = transport.on_shared(driver, database, use_bulk)
+    if shared is not None:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        return _read_shared(driver, database, projection, shared, concurrency, on_progress, started)
+    if not projection.is_cypher:
         node_ids, columns = _read_nodes(driver, database, projection)
         read = (
             _read_relationships_bulk

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from neo4j_gml.core.cancellation import Cancelled, CancelToken
-from neo4j_gml.io import bulk
+from neo4j_gml.io import bulk, transport
 from neo4j_gml.io.names import quote
 
 
@@ -81,10 +81,13 @@ def _run_batches(
     on_progress: Callable[[int], None] | None,
     constants: Mapping[str, object] | None = None,
     packed: bool = False,
+    ranged: bool = False,
     cancel: CancelToken | None = None,
 ) -> int:
     """Run ``query`` once per batch of rows, ``columns`` sliced to the batch (packed into bytes
-    with ``packed``, for the ``gml.io`` procedures) and ``constants`` passed whole.
+    with ``packed``, for the ``gml.io`` procedures) and ``constants`` passed whole. With
+    ``ranged`` the columns stay here (they are in a transport file) and each batch gets its row
+    range as ``$from`` and ``$to``.
 
     ``cancel`` is checked before every batch: once it is set no further batch starts, and
     :class:`~neo4j_gml.core.cancellation.Cancelled` says how many rows had landed."""
@@ -102,10 +105,14 @@ def _run_batches(
             except Cancelled:
                 failed.set()
                 raise
-        params: dict[str, Any] = {
-            name: bulk.pack(np.asarray(col[lo:hi])) if packed else col[lo:hi]
-            for name, col in columns.items()
-        }
+        params: dict[str, Any] = (
+            {"from": lo, "to": hi}
+            if ranged
+            else {
+                name: bulk.pack(np.asarray(col[lo:hi])) if packed else col[lo:hi]
+                for name, col in columns.items()
+            }
+        )
         params.update(constants or {})
         try:
             with driver.session(database=database) as session:
@@ -212,6 +219,31 @@ def write_node_properties(
     if len(ids) == 0 or not sets:
         return WriteReport()
     packable = _packable(values)
+    shared = transport.on_shared(driver, database, use_bulk) if packable is not None else None
+    if shared is not None and packable is not None:
+        with transport.ColumnFile(shared) as file:
+            file.add(np.asarray(ids))
+            offsets = [file.add(np.asarray(col)) for col in values.values()]
+            file.close()
+            rows = _run_batches(
+                driver,
+                database,
+                "CALL gml.io.writeNodePropertiesFromFile($name, $from, $to, $names, $offsets, "
+                "$widths, $kinds) YIELD written RETURN written",
+                {"ids": np.asarray(ids)},
+                batch_size=batch_size,
+                concurrency=concurrency,
+                on_progress=on_progress,
+                constants={
+                    "name": file.name,
+                    "names": [str(name) for name in properties],
+                    "offsets": offsets,
+                    **packable,
+                },
+                ranged=True,
+                cancel=cancel,
+            )
+        return WriteReport(rows, rows * len(sets), int((time.perf_counter() - started) * 1000))
     if packable is not None and bulk.bulk_available(driver, database, use_bulk):
         names = [str(name) for name in properties]
         query = (
@@ -292,6 +324,22 @@ def write_relationships(
     ):
         order = np.argsort(np.asarray(src), kind="stable")
         columns = {name: np.asarray(col)[order] for name, col in columns.items()}
+        shared = transport.on_shared(driver, database, use_bulk)
+        if shared is not None:
+            return _write_relationships_shared(
+                driver,
+                database,
+                shared,
+                columns,
+                relationship_type,
+                [str(name) for name in properties],
+                packable["kinds"],
+                batch_size=batch_size,
+                concurrency=concurrency,
+                on_progress=on_progress,
+                cancel=cancel,
+                started=started,
+            )
         query = (
             f"CALL gml.io.writeRelationships($s, $t, $type, $names, "
             f"[{', '.join('$' + c for c in values)}], $kinds) YIELD written RETURN written"
@@ -329,6 +377,52 @@ def write_relationships(
         cancel=cancel,
     )
     return WriteReport(rows, rows * len(sets), int((time.perf_counter() - started) * 1000))
+
+
+def _write_relationships_shared(
+    driver: neo4j.Driver,
+    database: str | None,
+    shared: transport.SharedDirectory,
+    columns: Mapping[str, np.ndarray | list],
+    relationship_type: str,
+    names: list[str],
+    kinds: list[str],
+    *,
+    batch_size: int,
+    concurrency: int,
+    on_progress: Callable[[int], None] | None,
+    cancel: CancelToken | None,
+    started: float,
+) -> WriteReport:
+    """:func:`write_relationships` through a transport file: sources, targets, then one column
+    per property, sorted by source; batches name their row range."""
+    src = np.asarray(columns["s"])
+    with transport.ColumnFile(shared) as file:
+        file.add(src)
+        file.add(np.asarray(columns["t"]))
+        offsets = [file.add(np.asarray(col)) for key, col in columns.items() if key not in ("s", "t")]
+        file.close()
+        rows = _run_batches(
+            driver,
+            database,
+            "CALL gml.io.writeRelationshipsFromFile($name, $from, $to, $total, $type, $names, "
+            "$offsets, $kinds) YIELD written RETURN written",
+            {"s": src},
+            batch_size=batch_size,
+            concurrency=concurrency,
+            on_progress=on_progress,
+            constants={
+                "name": file.name,
+                "total": int(src.size),
+                "type": relationship_type,
+                "names": names,
+                "offsets": offsets,
+                "kinds": kinds,
+            },
+            ranged=True,
+            cancel=cancel,
+        )
+    return WriteReport(rows, rows * len(names), int((time.perf_counter() - started) * 1000))
 
 
 def delete_relationships(

@@ -182,21 +182,25 @@ def gml_db(gml: GmlStack) -> neo4j.Driver:
     return gml.driver
 
 
-@pytest.fixture(params=["bulk", "scan", "cypher"])
+@pytest.fixture(params=["shm", "bolt", "cypher"])
 def io_path(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, db: neo4j.Driver
 ) -> str:
-    """Run a read/write test three times: through the plugin's ``gml.io`` bulk procedures
-    following each node's relationships (``NEO4J_GML_SCAN=0``), through them scanning the
-    relationship store (``NEO4J_GML_SCAN=1``), and through plain Cypher
-    (``NEO4J_GML_BULK_IO=0``). The bulk runs fail if the plugin is missing."""
-    from neo4j_gml.io import bulk
+    """Run a read/write test three times: through the plugin's shared-memory transport
+    (``GML_TRANSPORT=shm``: files in the directory both processes see), through its ``gml.io``
+    procedures with packed bytes over Bolt (``GML_TRANSPORT=bolt``), and through plain Cypher
+    (``NEO4J_GML_BULK_IO=0``). The plugin runs fail if the plugin (or, for ``shm``, the shared
+    directory) is missing; the store-scan variants are in ``test_read_paths``."""
+    from neo4j_gml.io import bulk, transport
 
+    monkeypatch.setenv("NEO4J_GML_SCAN", "0")
     if request.param == "cypher":
         monkeypatch.setenv("NEO4J_GML_BULK_IO", "0")
+        monkeypatch.setenv("GML_TRANSPORT", "bolt")
         assert not bulk.bulk_available(db, None, None)
     else:
         monkeypatch.setenv("NEO4J_GML_BULK_IO", "1")
-        monkeypatch.setenv("NEO4J_GML_SCAN", "1" if request.param == "scan" else "0")
+        monkeypatch.setenv("GML_TRANSPORT", request.param)
         assert bulk.bulk_available(db, None, True)
+        assert (transport.shared_directory(db, None) is not None) == (request.param == "shm")
     return request.param

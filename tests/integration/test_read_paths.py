@@ -1,6 +1,7 @@
-"""The read paths give the same graph: following each node's relationships
-(``gml.io.relationships``), scanning the relationship store (``gml.io.relationshipScan``, in
-one part or several) and plain Cypher, on random graphs with weights, missing weights,
+"""The read paths give the same graph: over Bolt, following each node's relationships
+(``gml.io.relationships``) or scanning the relationship store (``gml.io.relationshipScan``, in
+one part or several); through the shared-memory transport (``gml.io.projectToFile``, chains or a
+partitioned store scan, on one thread or several); and plain Cypher, on random graphs with weights, missing weights,
 self-loops, parallel relationships, two types and a label filter, in every orientation and
 aggregation. Parallel arcs may come in another order: arcs are compared as sorted
 (source, target, weight) triples."""
@@ -17,11 +18,14 @@ from neo4j_gml.io.read import Projection, read_graph
 
 pytestmark = pytest.mark.neo4j
 
-PATHS = {  # name: (NEO4J_GML_BULK_IO, NEO4J_GML_SCAN, concurrency)
-    "chains": ("1", "0", 2),
-    "scan": ("1", "1", 1),
-    "scan in 3 parts": ("1", "1", 3),
-    "cypher": ("0", "0", 2),
+PATHS = {  # name: (NEO4J_GML_BULK_IO, GML_TRANSPORT, NEO4J_GML_SCAN, concurrency)
+    "chains": ("1", "bolt", "0", 2),
+    "scan": ("1", "bolt", "1", 1),
+    "scan in 3 parts": ("1", "bolt", "1", 3),
+    "shm chains, 1 thread": ("1", "shm", "0", 1),
+    "shm chains, 3 threads": ("1", "shm", "0", 3),
+    "shm scan, 3 threads": ("1", "shm", "1", 3),
+    "cypher": ("0", "bolt", "0", 2),
 }
 
 
@@ -84,8 +88,9 @@ def test_every_read_path_gives_the_same_graph(
     ]
     for projection in projections:
         seen = {}
-        for name, (bulk_io, scan, concurrency) in PATHS.items():
+        for name, (bulk_io, path, scan, concurrency) in PATHS.items():
             monkeypatch.setenv("NEO4J_GML_BULK_IO", bulk_io)
+            monkeypatch.setenv("GML_TRANSPORT", path)
             monkeypatch.setenv("NEO4J_GML_SCAN", scan)
             graph, report = read_graph(db, projection, concurrency=concurrency)
             seen[name] = (_triples(graph), graph.node_ids.tolist(), report.dropped_relationships)

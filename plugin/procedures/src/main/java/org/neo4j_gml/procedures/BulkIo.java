@@ -2,6 +2,7 @@ package org.neo4j_gml.procedures;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -22,6 +23,8 @@ import org.neo4j.internal.kernel.api.RelationshipDataAccessor;
 import org.neo4j.internal.kernel.api.RelationshipScanCursor;
 import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
 import org.neo4j.internal.kernel.api.TokenRead;
+import org.neo4j.internal.kernel.api.Write;
+import org.neo4j.exceptions.KernelException;
 import org.neo4j.io.pagecache.context.CursorContext;
 import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.kernel.impl.coreapi.InternalTransaction;
@@ -61,7 +64,7 @@ import org.neo4j.values.storable.Values;
  */
 public class BulkIo {
     /** Layout version of the byte arrays; bump it when a signature or layout changes. */
-    public static final long PROTOCOL = 3;
+    public static final long PROTOCOL = 4;
 
     /** Largest number of relationships in one output row (16 MiB of ids per column). */
     static final int ROW_LIMIT = 1 << 21;
@@ -231,20 +234,9 @@ public class BulkIo {
             @Name("values") List<Object> values,
             @Name("widths") List<Long> widths,
             @Name("kinds") List<String> kinds) {
-        long[] ids = longs(nodeIds, "nodeIds");
-        Column[] columns = columns(properties, values, widths, kinds, ids.length);
-        long written = 0;
-        for (int i = 0; i < ids.length; i++) {
-            Node node;
-            try {
-                node = tx.getNodeById(ids[i]);
-            } catch (NotFoundException gone) {
-                continue;
-            }
-            for (Column column : columns) node.setProperty(column.name, column.value(i));
-            written++;
-        }
-        return Stream.of(new WrittenRow(written));
+        LongBuffer ids = ids(nodeIds, "nodeIds");
+        Column[] columns = columns(properties, bytes(values), widths, kinds, ids.remaining());
+        return Stream.of(new WrittenRow(writeNodes(tx, ids, columns)));
     }
 
     @Procedure(name = "gml.io.writeRelationships", mode = Mode.WRITE)
@@ -259,23 +251,63 @@ public class BulkIo {
             @Name("properties") List<String> properties,
             @Name("values") List<Object> values,
             @Name("kinds") List<String> kinds) {
-        long[] src = longs(sources, "sources");
-        long[] dst = longs(targets, "targets");
-        if (src.length != dst.length) {
+        LongBuffer src = ids(sources, "sources");
+        LongBuffer dst = ids(targets, "targets");
+        if (src.remaining() != dst.remaining()) {
             throw new IllegalArgumentException(
-                    src.length + " source ids but " + dst.length + " target ids");
+                    src.remaining() + " source ids but " + dst.remaining() + " target ids");
         }
-        List<Long> scalarWidths = new ArrayList<>();
-        for (int i = 0; i < (properties == null ? 0 : properties.size()); i++) scalarWidths.add(0L);
-        Column[] columns = columns(properties, values, scalarWidths, kinds, src.length);
+        Column[] columns = columns(properties, bytes(values), scalars(properties), kinds,
+                src.remaining());
+        return Stream.of(new WrittenRow(writeRelationships(tx, src, dst, type, columns)));
+    }
+
+    /**
+     * Set each column's value on the node of each id (kernel writes: no Node object, one token
+     * lookup per property); ids of deleted nodes are skipped. Returns the nodes written.
+     */
+    static long writeNodes(Transaction tx, LongBuffer ids, Column[] columns) {
+        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
+        try {
+            int[] keys = new int[columns.length];
+            for (int c = 0; c < columns.length; c++) {
+                keys[c] = ktx.tokenWrite().propertyKeyGetOrCreateForName(columns[c].name());
+            }
+            Read read = ktx.dataRead();
+            Write write = ktx.dataWrite();
+            long written = 0;
+            int rows = ids.remaining();
+            for (int i = 0; i < rows; i++) {
+                long id = ids.get(ids.position() + i);
+                if (!read.nodeExists(id)) continue; // deleted since the ids were read
+                for (int c = 0; c < columns.length; c++) {
+                    write.nodeSetProperty(id, keys[c], columns[c].value(i));
+                }
+                written++;
+            }
+            return written;
+        } catch (KernelException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * MERGE one relationship of {@code type} per (source, target) pair and set the columns on
+     * it; pairs with a deleted end are skipped. Returns the relationships written.
+     */
+    static long writeRelationships(
+            Transaction tx, LongBuffer src, LongBuffer dst, String type, Column[] columns) {
         RelationshipType rtype = RelationshipType.withName(type);
         long written = 0;
         long current = -1;
         Node start = null;
         Map<Long, Relationship> existing = null; // target id -> relationship, for `start`
-        for (int i = 0; i < src.length; i++) {
-            if (start == null || src[i] != current) {
-                current = src[i];
+        int rows = src.remaining();
+        for (int i = 0; i < rows; i++) {
+            long source = src.get(src.position() + i);
+            long target = dst.get(dst.position() + i);
+            if (start == null || source != current) {
+                current = source;
                 try {
                     start = tx.getNodeById(current);
                 } catch (NotFoundException gone) {
@@ -292,42 +324,64 @@ public class BulkIo {
                     existing.putIfAbsent(rel.getEndNodeId(), rel);
                 }
             }
-            Relationship rel = existing.get(dst[i]);
+            Relationship rel = existing.get(target);
             if (rel == null) {
                 Node end;
                 try {
-                    end = tx.getNodeById(dst[i]);
+                    end = tx.getNodeById(target);
                 } catch (NotFoundException gone) {
                     continue;
                 }
                 rel = start.createRelationshipTo(end, rtype);
-                existing.put(dst[i], rel);
+                existing.put(target, rel);
             }
-            for (Column column : columns) rel.setProperty(column.name, column.value(i));
+            for (Column column : columns) rel.setProperty(column.name(), column.object(i));
             written++;
         }
-        return Stream.of(new WrittenRow(written));
+        return written;
     }
 
     // ------------------------------------------------------------------------------ helpers
 
-    private static ByteBuffer buffer(byte[] bytes) {
+    static ByteBuffer buffer(byte[] bytes) {
         return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static long[] longs(byte[] bytes, String name) {
+    static long[] longs(byte[] bytes, String name) {
+        LongBuffer ids = ids(bytes, name);
+        long[] out = new long[ids.remaining()];
+        ids.get(out);
+        return out;
+    }
+
+    static LongBuffer ids(byte[] bytes, String name) {
         if (bytes == null) throw new IllegalArgumentException(name + " must be a byte array");
         if (bytes.length % 8 != 0) {
             throw new IllegalArgumentException(
                     name + " must hold packed int64 values; got " + bytes.length + " bytes");
         }
-        long[] out = new long[bytes.length / 8];
-        buffer(bytes).asLongBuffer().get(out);
+        return buffer(bytes).asLongBuffer();
+    }
+
+    private static List<ByteBuffer> bytes(List<Object> values) {
+        List<ByteBuffer> out = new ArrayList<>();
+        for (int i = 0; values != null && i < values.size(); i++) {
+            if (!(values.get(i) instanceof byte[] raw)) {
+                throw new IllegalArgumentException("values[" + i + "] must be a byte array");
+            }
+            out.add(buffer(raw));
+        }
         return out;
     }
 
+    static List<Long> scalars(List<String> properties) {
+        List<Long> widths = new ArrayList<>();
+        for (int i = 0; i < (properties == null ? 0 : properties.size()); i++) widths.add(0L);
+        return widths;
+    }
+
     /** Outgoing relationships of the named types ("*" or none: all); null when none exists. */
-    private static RelationshipSelection selection(TokenRead tokens, List<String> names) {
+    static RelationshipSelection selection(TokenRead tokens, List<String> names) {
         if (names == null || names.isEmpty() || names.contains("*")) {
             return RelationshipSelection.selection(Direction.OUTGOING);
         }
@@ -339,7 +393,7 @@ public class BulkIo {
         return ids.length == 0 ? null : RelationshipSelection.selection(ids, Direction.OUTGOING);
     }
 
-    private static double weight(
+    static double weight(
             RelationshipDataAccessor rel,
             PropertyCursor props,
             int key,
@@ -361,24 +415,49 @@ public class BulkIo {
     }
 
     /**
-     * One property to write, {@code width} values per row (0: a scalar): float64 ({@code
-     * doubles}), float32 lists ({@code floats}, stored as float arrays as GDS stores embeddings)
-     * or int64 ({@code longs}).
+     * One property to write, {@code width} values per row (0: a scalar), read from a
+     * little-endian buffer (a Bolt byte array or a mapped file): float64 ({@code f8}), float32
+     * lists ({@code f4}, stored as float arrays as GDS stores embeddings) or int64 ({@code i8}).
      */
-    private record Column(String name, double[] doubles, float[] floats, long[] longs, int width) {
-        Object value(int row) {
+    record Column(String name, ByteBuffer data, String kind, int width) {
+        Value value(int row) {
             if (width == 0) {
-                if (doubles != null) return doubles[row];
-                return floats != null ? (Object) (double) floats[row] : (Object) longs[row];
+                return switch (kind) {
+                    case "f8" -> Values.doubleValue(data.getDouble(row * 8));
+                    case "f4" -> Values.doubleValue(data.getFloat(row * 4));
+                    default -> Values.longValue(data.getLong(row * 8));
+                };
             }
             int from = row * width;
-            if (doubles != null) return Arrays.copyOfRange(doubles, from, from + width);
-            if (floats != null) return Arrays.copyOfRange(floats, from, from + width);
-            return Arrays.copyOfRange(longs, from, from + width);
+            return switch (kind) {
+                case "f8" -> {
+                    double[] out = new double[width];
+                    data.asDoubleBuffer().get(from, out);
+                    yield Values.doubleArray(out);
+                }
+                case "f4" -> {
+                    float[] out = new float[width];
+                    data.asFloatBuffer().get(from, out);
+                    yield Values.floatArray(out);
+                }
+                default -> {
+                    long[] out = new long[width];
+                    data.asLongBuffer().get(from, out);
+                    yield Values.longArray(out);
+                }
+            };
+        }
+
+        Object object(int row) {
+            return value(row).asObject();
+        }
+
+        static int itemSize(String kind) {
+            return "f4".equals(kind) ? 4 : 8;
         }
     }
 
-    private static Column[] columns(List<String> properties, List<Object> values,
+    static Column[] columns(List<String> properties, List<ByteBuffer> values,
             List<Long> widths, List<String> kinds, int rows) {
         int count = properties == null ? 0 : properties.size();
         if ((values == null ? 0 : values.size()) != count
@@ -390,33 +469,19 @@ public class BulkIo {
         Column[] out = new Column[count];
         for (int i = 0; i < count; i++) {
             String name = properties.get(i);
-            if (!(values.get(i) instanceof byte[] bytes)) {
-                throw new IllegalArgumentException("values[" + i + "] must be a byte array");
-            }
+            ByteBuffer data = values.get(i).slice().order(ByteOrder.LITTLE_ENDIAN);
             int width = (int) (long) widths.get(i);
             String kind = kinds.get(i);
-            int itemSize = "f4".equals(kind) ? 4 : 8;
-            long expected = (long) rows * Math.max(width, 1) * itemSize;
-            if (bytes.length != expected) {
-                throw new IllegalArgumentException("property '" + name + "' has " + bytes.length
-                        + " bytes of values for " + rows + " rows of width " + width
-                        + " (expected " + expected + ")");
-            }
-            if ("f8".equals(kind)) {
-                double[] data = new double[bytes.length / 8];
-                buffer(bytes).asDoubleBuffer().get(data);
-                out[i] = new Column(name, data, null, null, width);
-            } else if ("f4".equals(kind)) {
-                float[] data = new float[bytes.length / 4];
-                buffer(bytes).asFloatBuffer().get(data);
-                out[i] = new Column(name, null, data, null, width);
-            } else if ("i8".equals(kind)) {
-                long[] data = new long[bytes.length / 8];
-                buffer(bytes).asLongBuffer().get(data);
-                out[i] = new Column(name, null, null, data, width);
-            } else {
+            if (!"f8".equals(kind) && !"f4".equals(kind) && !"i8".equals(kind)) {
                 throw new IllegalArgumentException("kinds[" + i + "] must be 'f8', 'f4' or 'i8'");
             }
+            long expected = (long) rows * Math.max(width, 1) * Column.itemSize(kind);
+            if (data.remaining() != expected) {
+                throw new IllegalArgumentException("property '" + name + "' has "
+                        + data.remaining() + " bytes of values for " + rows + " rows of width "
+                        + width + " (expected " + expected + ")");
+            }
+            out[i] = new Column(name, data, kind, width);
         }
         return out;
     }

@@ -65,7 +65,7 @@ public record ServiceSettings(URI url, String token, Duration timeout) {
         return new ServiceSettings(uri, token, Duration.ofSeconds(seconds));
     }
 
-    private static Path confFile(GraphDatabaseService db) {
+    static Path confFile(GraphDatabaseService db) {
         String confDir = System.getenv("NEO4J_CONF");
         if (confDir != null && !confDir.isBlank()) {
             return Path.of(confDir).resolve(Config.DEFAULT_CONFIG_FILE_NAME);
@@ -82,7 +82,7 @@ public record ServiceSettings(URI url, String token, Duration timeout) {
         return null;
     }
 
-    private static String firstNonBlank(String a, String b) {
+    static String firstNonBlank(String a, String b) {
         if (a != null && !a.isBlank()) return a.trim();
         if (b != null && !b.isBlank()) return b.trim();
         return null;
