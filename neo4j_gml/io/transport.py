@@ -84,6 +84,22 @@ def shared_directory(driver: neo4j.Driver, database: str | None) -> SharedDirect
     return found
 
 
+def summary() -> list[dict[str, Any]]:
+    """What the probes of this process found, per database: ``path`` (``shm`` or ``bolt``),
+    the directory and why (for ``/health``)."""
+    with _lock:
+        entries = [(key, value) for per_driver in _known.values() for key, value in per_driver.items()]
+    return [
+        {
+            "database": database or "default",
+            "path": "bolt" if found is None else "shm",
+            "directory": None if found is None else found.local,
+            "reason": why,
+        }
+        for (database, _), (found, why) in entries
+    ]
+
+
 def forget(driver: neo4j.Driver) -> None:
     """Probe again on the next call (tests change the environment between calls)."""
     with _lock:

@@ -2,8 +2,9 @@
 
 Endpoints (the OpenAPI spec is at ``/openapi.json``, the docs at ``/docs``):
 
-- ``GET /health``: no token; ``{"status": "ok", "version", "procedures", "catalog"}`` (the
-  graph catalog's :meth:`~neo4j_gml.procedures.catalog.Catalog.summary`).
+- ``GET /health``: no token; ``{"status": "ok", "version", "procedures", "catalog",
+  "transport"}`` (the graph catalog's :meth:`~neo4j_gml.procedures.catalog.Catalog.summary`;
+  the read/write path per database, :func:`neo4j_gml.io.transport.summary`).
 - ``GET /procedures``: every procedure with its modes and columns.
 - ``POST /procedures/{name}/{mode}``: body ``{"config": {...}, "database": str | null,
   "user": str | null, "jobId": str | null, "graph": str | null, "admin": bool}`` (``graph``: a
@@ -431,12 +432,16 @@ def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> 
 
     @app.get("/health")
     def health() -> dict[str, Any]:
-        """Liveness: answers without a token; also the catalog's size (graphs, bytes, limits)."""
+        """Liveness: answers without a token; also the catalog's size (graphs, bytes, limits)
+        and the transport the probes chose per database (after the first read or write)."""
+        from neo4j_gml.io import transport
+
         return {
             "status": "ok",
             "version": __version__,
             "procedures": len(registry.procedures()),
             "catalog": CATALOG.summary(),
+            "transport": transport.summary(),
         }
 
     @app.get("/procedures")
