@@ -16,13 +16,15 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 
-def run(name, mode, config=None, driver=None, graph=None, database=None):  # noqa: ANN001, ANN201
+def run(name, mode, config=None, driver=None, graph=None, database=None, format="pandas"):  # noqa: ANN001, ANN201, A002
     """Run procedure ``name`` in ``mode``; ``graph`` may name a graph of the catalog
-    (``run("pageRank", "stream", {}, graph="g")``). See
-    :func:`neo4j_gml.procedures.runner.run`."""
+    (``run("pageRank", "stream", {}, graph="g")``); ``format`` is ``pandas``, ``arrow`` or
+    ``polars``. See :func:`neo4j_gml.procedures.runner.run`."""
     from neo4j_gml.procedures.runner import run as _run
 
-    return _run(name, mode, config or {}, driver=driver, graph=graph, database=database)
+    return _run(
+        name, mode, config or {}, driver=driver, graph=graph, database=database, format=format
+    )
 
 
 def __getattr__(name: str) -> Any:

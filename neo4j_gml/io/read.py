@@ -3,11 +3,15 @@
 Two kinds of projection, as in GDS:
 
 * a **filter projection** (``nodeLabels``, ``relationshipTypes``, ``relationshipWeightProperty``,
-  ``nodeProperties``): node ids are read per label, then relationships are read in chunks of
-  source nodes, several chunks at a time on separate sessions (through the plugin: by each
-  node's chain, or, with ``NEO4J_GML_SCAN=1``, by a sequential scan of the relationship store). Each chunk is one row of
-  ``collect()``-ed columns, so the driver decodes a few long lists instead of one Python record
-  per relationship.
+  ``nodeProperties``). Beside Neo4j (:mod:`neo4j_gml.io.transport` finds a directory both
+  see) the plugin reads it whole on several threads of one transaction, following each node's
+  chain or scanning the relationship store (``NEO4J_GML_SCAN``: ``1``, ``0``, default: scan
+  when the projection holds a quarter of the nodes), into one file this process maps without
+  a copy. Otherwise node ids are read per label, then relationships in chunks of source nodes,
+  several chunks at a time on separate sessions, as packed bytes over Bolt (through the plugin:
+  by each node's chain, or, with ``NEO4J_GML_SCAN=1``, by a sequential scan of the relationship
+  store) or, without the plugin, as ``collect()``-ed columns, so the driver decodes a few long
+  lists instead of one Python record per relationship.
 * a **Cypher projection** (``nodeQuery`` returning ``id`` and property columns,
   ``relationshipQuery`` returning ``source``, ``target`` and optionally ``weight``), always run
   with the user's ``parameters``.
@@ -431,8 +435,8 @@ def _read_relationships_bulk(
             driver, database, projection, node_ids, concurrency, on_chunk, cancel
         )
     query = (
-        "CALL gml.io.relationships($ids, $types, $weight, $default) "
-        "YIELD sources, targets, weights RETURN sources, targets, weights"
+        "CALL gml.io.relationships($ids, $types, $weight, $default, $format) "
+        "YIELD sources, targets, weights, arrow RETURN sources, targets, weights, arrow"
     )
     chunk_count = max(concurrency * 2, int(math.ceil(node_ids.size / 50000)))
     calls = [{"ids": bulk.pack(ids)} for ids in _chunks(node_ids, chunk_count)]
@@ -459,6 +463,7 @@ def _bulk_columns(
         else [],
         "weight": projection.weight_property,
         "default": math.nan if default is None else float(default),
+        "format": bulk.bolt_format(),
     }
 
     def read(call: dict[str, Any]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
@@ -470,7 +475,9 @@ def _bulk_columns(
             except neo4j.exceptions.ClientError as exc:
                 raise (bulk.config_error_from(exc) or exc) from None
         parts = [
-            (
+            bulk.from_arrow(r["arrow"], weighted=projection.weight_property is not None)
+            if r["arrow"] is not None
+            else (
                 bulk.unpack_ids(r["sources"]),
                 bulk.unpack_ids(r["targets"]),
                 bulk.unpack_floats(r["weights"]) if projection.weight_property else None,
@@ -525,8 +532,8 @@ def _scan_relationships(
     """``gml.io.relationshipScan`` in ``concurrency`` parts (part k: the sources whose id is k
     modulo the parts), one session each."""
     query = (
-        "CALL gml.io.relationshipScan($ids, $types, $weight, $default, $part, $parts) "
-        "YIELD sources, targets, weights RETURN sources, targets, weights"
+        "CALL gml.io.relationshipScan($ids, $types, $weight, $default, $part, $parts, $format) "
+        "YIELD sources, targets, weights, arrow RETURN sources, targets, weights, arrow"
     )
     parts = max(1, concurrency)
     packed = bulk.pack(node_ids)
@@ -680,11 +687,12 @@ def read_sessions(concurrency: int) -> int:
     return max(1, min(concurrency, max(2, cores)))
 
 
-def _use_scan(projection: Projection) -> bool:
-    """Whether the shared-memory read scans the relationship store (``NEO4J_GML_SCAN=1``, or
-    ``auto`` for a projection of every node) rather than follow each node's chain."""
-    forced = os.environ.get("NEO4J_GML_SCAN", "0")
-    return forced == "1" or (forced == "auto" and "*" in projection.node_labels)
+def _use_scan() -> bool | None:
+    """Whether the shared-memory read scans the relationship store rather than follow each
+    node's chain: ``NEO4J_GML_SCAN=1`` yes, ``0`` no, unset (or ``auto``) None, which lets the
+    plugin scan when the projection holds a quarter of the nodes or more."""
+    forced = os.environ.get("NEO4J_GML_SCAN", "auto")
+    return {"1": True, "0": False}.get(forced)
 
 
 def _read_shared(
@@ -710,7 +718,7 @@ def _read_shared(
         weight=projection.weight_property,
         default=math.nan if default is None else float(default),
         concurrency=max(1, concurrency),
-        scan=_use_scan(projection),
+        scan=_use_scan(),
     )
     node_ids = columns_read.node_ids
     properties: dict[str, np.ndarray] = {}

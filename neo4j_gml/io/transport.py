@@ -22,6 +22,7 @@ write ends, also on error and cancellation.
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 import secrets
@@ -88,7 +89,9 @@ def summary() -> list[dict[str, Any]]:
     """What the probes of this process found, per database: ``path`` (``shm`` or ``bolt``),
     the directory and why (for ``/health``)."""
     with _lock:
-        entries = [(key, value) for per_driver in _known.values() for key, value in per_driver.items()]
+        entries = [
+            (key, value) for per_driver in _known.values() for key, value in per_driver.items()
+        ]
     return [
         {
             "database": database or "default",
@@ -190,7 +193,7 @@ def read_projection(
     weight: str | None,
     default: float,
     concurrency: int,
-    scan: bool,
+    scan: bool | None,
 ) -> ProjectionColumns:
     """A filter projection through ``gml.io.projectToFile``: one call, read by ``concurrency``
     threads inside Neo4j, mapped here before its transaction closes (which deletes the file)."""
@@ -260,10 +263,8 @@ class ColumnFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
-        except FileNotFoundError:
-            pass
 
 
 def stale_files(shared: SharedDirectory) -> list[str]:

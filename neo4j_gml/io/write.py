@@ -400,7 +400,9 @@ def _write_relationships_shared(
     with transport.ColumnFile(shared) as file:
         file.add(src)
         file.add(np.asarray(columns["t"]))
-        offsets = [file.add(np.asarray(col)) for key, col in columns.items() if key not in ("s", "t")]
+        offsets = [
+            file.add(np.asarray(col)) for key, col in columns.items() if key not in ("s", "t")
+        ]
         file.close()
         rows = _run_batches(
             driver,

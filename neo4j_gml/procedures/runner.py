@@ -34,6 +34,7 @@ from neo4j_gml.io.write import (
     write_relationships,
 )
 from neo4j_gml.procedures import registry
+from neo4j_gml.procedures.formats import as_format, check_format
 from neo4j_gml.procedures.catalog import CATALOG, CatalogEntry
 from neo4j_gml.procedures.context import CallContext, calling
 from neo4j_gml.procedures.estimate import check_fits, count_projection, estimate_memory
@@ -437,9 +438,11 @@ def run(
     job: Job | None = None,
     user: str | None = None,
     admin: bool = False,
-) -> pd.DataFrame | dict[str, Any]:
+    format: str = "pandas",
+) -> Any:
     """Run procedure ``name`` in ``mode`` (``stream``, ``stats``, ``write``, ``mutate`` or
-    ``estimate``; a catalog operation in its own modes).
+    ``estimate``; a catalog operation in its own modes). ``format``: ``pandas`` (default),
+    ``arrow`` (a :class:`pyarrow.Table`) or ``polars`` (see :mod:`.formats`).
 
     Returns a DataFrame of rows in stream mode (and for catalog operations), else one summary
     dict. ``graph`` is a :class:`Graph` (nothing is read), or the name of a graph in the catalog
@@ -451,6 +454,20 @@ def run(
     a cancelled run raises :class:`~neo4j_gml.core.cancellation.Cancelled` and writes no batch
     after the cancel.
     """
+    check_format(format)
+    if format != "pandas":
+        answer = run(
+            name,
+            mode,
+            config,
+            driver=driver,
+            graph=graph,
+            database=database,
+            job=job,
+            user=user,
+            admin=admin,
+        )
+        return as_format(answer, format)
     proc = registry.get(name)
     job = job if job is not None else Job(name, mode)
     own: list[Driver] = []

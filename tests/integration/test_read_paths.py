@@ -18,14 +18,22 @@ from neo4j_gml.io.read import Projection, read_graph
 
 pytestmark = pytest.mark.neo4j
 
-PATHS = {  # name: (NEO4J_GML_BULK_IO, GML_TRANSPORT, NEO4J_GML_SCAN, concurrency)
-    "chains": ("1", "bolt", "0", 2),
-    "scan": ("1", "bolt", "1", 1),
-    "scan in 3 parts": ("1", "bolt", "1", 3),
-    "shm chains, 1 thread": ("1", "shm", "0", 1),
-    "shm chains, 3 threads": ("1", "shm", "0", 3),
-    "shm scan, 3 threads": ("1", "shm", "1", 3),
-    "cypher": ("0", "bolt", "0", 2),
+PATHS = {  # name: environment
+    "chains": {"GML_TRANSPORT": "bolt", "NEO4J_GML_SCAN": "0", "concurrency": 2},
+    "chains, Arrow IPC": {"GML_TRANSPORT": "bolt", "GML_BOLT_FORMAT": "arrow", "concurrency": 2},
+    "scan": {"GML_TRANSPORT": "bolt", "NEO4J_GML_SCAN": "1", "concurrency": 1},
+    "scan in 3 parts": {"GML_TRANSPORT": "bolt", "NEO4J_GML_SCAN": "1", "concurrency": 3},
+    "scan in 3 parts, Arrow IPC": {
+        "GML_TRANSPORT": "bolt",
+        "NEO4J_GML_SCAN": "1",
+        "GML_BOLT_FORMAT": "arrow",
+        "concurrency": 3,
+    },
+    "shm chains, 1 thread": {"GML_TRANSPORT": "shm", "NEO4J_GML_SCAN": "0", "concurrency": 1},
+    "shm chains, 3 threads": {"GML_TRANSPORT": "shm", "NEO4J_GML_SCAN": "0", "concurrency": 3},
+    "shm scan, 3 threads": {"GML_TRANSPORT": "shm", "NEO4J_GML_SCAN": "1", "concurrency": 3},
+    "shm, plugin's choice": {"GML_TRANSPORT": "shm", "NEO4J_GML_SCAN": "auto", "concurrency": 4},
+    "cypher": {"GML_TRANSPORT": "bolt", "NEO4J_GML_BULK_IO": "0", "concurrency": 2},
 }
 
 
@@ -88,11 +96,16 @@ def test_every_read_path_gives_the_same_graph(
     ]
     for projection in projections:
         seen = {}
-        for name, (bulk_io, path, scan, concurrency) in PATHS.items():
-            monkeypatch.setenv("NEO4J_GML_BULK_IO", bulk_io)
-            monkeypatch.setenv("GML_TRANSPORT", path)
-            monkeypatch.setenv("NEO4J_GML_SCAN", scan)
-            graph, report = read_graph(db, projection, concurrency=concurrency)
+        for name, env in PATHS.items():
+            settings = {
+                "NEO4J_GML_BULK_IO": "1",
+                "NEO4J_GML_SCAN": "0",
+                "GML_BOLT_FORMAT": "packed",
+            }
+            settings.update({k: v for k, v in env.items() if k != "concurrency"})
+            for key, value in settings.items():
+                monkeypatch.setenv(key, str(value))
+            graph, report = read_graph(db, projection, concurrency=int(env["concurrency"]))
             seen[name] = (_triples(graph), graph.node_ids.tolist(), report.dropped_relationships)
         first = seen["chains"]
         assert first[0] and not any(math.isnan(t[2]) for t in first[0])

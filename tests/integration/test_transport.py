@@ -167,9 +167,7 @@ def test_writes_through_files_equal_writes_over_bolt(
     score = rng.random(500)
     for path in ("shm", "bolt"):
         monkeypatch.setenv("GML_TRANSPORT", path)
-        write_node_properties(
-            db, ids, {f"{k}_{path}": v for k, v in values.items()}, batch_size=64
-        )
+        write_node_properties(db, ids, {f"{k}_{path}": v for k, v in values.items()}, batch_size=64)
         write_relationships(
             db, ids[pairs[0]], ids[pairs[1]], f"P_{path}", {"s": score}, batch_size=100
         )
@@ -193,7 +191,10 @@ def _health(url: str) -> dict:
 
 
 def test_a_service_on_another_host_reads_and_writes_over_bolt(
-    gml, gml_db: neo4j.Driver, monkeypatch: pytest.MonkeyPatch, tmp_path: Path  # noqa: ANN001
+    gml,
+    gml_db: neo4j.Driver,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,  # noqa: ANN001
 ) -> None:
     if not gml.owns_service:
         pytest.skip("the suite did not start the service, so it cannot restart it elsewhere")

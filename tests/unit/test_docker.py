@@ -105,3 +105,28 @@ def test_dockerfiles_install_the_package_and_run_the_service() -> None:
     readme = (DOCKER / "README.md").read_text()
     for name in ("GML_SERVICE_URL", "GML_SERVICE_TOKEN", "GML_SERVICE_TIMEOUT", "gml.service.url"):
         assert name in readme
+
+
+def test_both_containers_mount_the_transport_directory_as_one_user() -> None:
+    """The shared-memory transport: the same tmpfs volume at the same path in both, named by
+    the setting both sides read, and one uid (the files are 0600)."""
+    spec = compose()
+    services = spec["services"]
+    transport_java = (
+        REPO / "plugin/procedures/src/main/java/org/neo4j_gml/procedures/Transport.java"
+    ).read_text()
+    assert '"gml.transport.dir"' in transport_java and '"GML_TRANSPORT_DIR"' in transport_java
+    transport_py = (REPO / "neo4j_gml/io/transport.py").read_text()
+    assert '"GML_TRANSPORT_DIR"' in transport_py
+    paths = set()
+    for name in ("neo4j", "gml-service"):
+        directory = services[name]["environment"]["GML_TRANSPORT_DIR"]
+        mounts = [v.split(":") for v in services[name]["volumes"]]
+        assert [directory] == [m[1] for m in mounts if m[0] == "gml-transport"], name
+        paths.add(directory)
+    assert len(paths) == 1
+    options = spec["volumes"]["gml-transport"]["driver_opts"]
+    assert options["type"] == "tmpfs" and "uid=7474" in options["o"]
+    for dockerfile in ("Dockerfile", "Dockerfile.cuda"):
+        # the official Neo4j image runs as uid 7474
+        assert "--uid 7474" in (DOCKER / dockerfile).read_text(), dockerfile

@@ -91,18 +91,23 @@ public class BulkIo {
         public byte[] targets;
         public byte[] weights;
         public long count;
+        /** With {@code format: 'arrow'}: the columns (source, target[, weight]) as one Arrow IPC stream. */
+        public byte[] arrow;
     }
 
     @Procedure(name = "gml.io.relationships", mode = Mode.READ)
-    @Description("gml.io.relationships(nodeIds, relationshipTypes, weightProperty, defaultWeight) - "
-            + "the outgoing relationships of the nodes whose internal ids are packed in nodeIds "
-            + "(little-endian int64), as packed sources, targets and (with a weightProperty) "
-            + "float64 weights; missing weights are defaultWeight")
+    @Description("gml.io.relationships(nodeIds, relationshipTypes, weightProperty, defaultWeight, "
+            + "format) - the outgoing relationships of the nodes whose internal ids are packed in "
+            + "nodeIds (little-endian int64), as packed sources, targets and (with a "
+            + "weightProperty) float64 weights, or with format 'arrow' as one Arrow IPC stream "
+            + "per row (columns source, target, weight); missing weights are defaultWeight")
     public Stream<RelationshipRow> relationships(
             @Name("nodeIds") byte[] nodeIds,
             @Name("relationshipTypes") List<String> relationshipTypes,
             @Name("weightProperty") String weightProperty,
-            @Name("defaultWeight") Double defaultWeight) {
+            @Name("defaultWeight") Double defaultWeight,
+            @Name(value = "format", defaultValue = "packed") String format) {
+        boolean arrow = arrow(format);
         long[] ids = longs(nodeIds, "nodeIds");
         boolean weighted = weightProperty != null && !weightProperty.isEmpty();
         double fallback = defaultWeight == null ? Double.NaN : defaultWeight;
@@ -133,20 +138,20 @@ public class BulkIo {
                                 : 0.0;
                         out.add(id, rel.targetNodeReference(), weight);
                         if (out.size == ROW_LIMIT) {
-                            rows.add(out.row());
+                            rows.add(out.row(arrow));
                             out = new Columns(weighted);
                         }
                     }
                 }
             }
         }
-        if (out.size > 0 || rows.isEmpty()) rows.add(out.row());
+        if (out.size > 0 || rows.isEmpty()) rows.add(out.row(arrow));
         return rows.stream();
     }
 
     @Procedure(name = "gml.io.relationshipScan", mode = Mode.READ)
     @Description("gml.io.relationshipScan(nodeIds, relationshipTypes, weightProperty, defaultWeight, "
-            + "part, parts) - as gml.io.relationships, by one sequential scan of the relationship "
+            + "part, parts, format) - as gml.io.relationships, by one sequential scan of the relationship "
             + "store (part `part` of `parts` of it) instead of each node's chain: faster when the "
             + "nodes are most of the store's")
     public Stream<RelationshipRow> relationshipScan(
@@ -155,7 +160,9 @@ public class BulkIo {
             @Name("weightProperty") String weightProperty,
             @Name("defaultWeight") Double defaultWeight,
             @Name(value = "part", defaultValue = "0") Long part,
-            @Name(value = "parts", defaultValue = "1") Long parts) {
+            @Name(value = "parts", defaultValue = "1") Long parts,
+            @Name(value = "format", defaultValue = "packed") String format) {
+        boolean arrow = arrow(format);
         long[] ids = longs(nodeIds, "nodeIds");
         BitSet members = new BitSet();
         for (long id : ids) {
@@ -203,13 +210,13 @@ public class BulkIo {
                             : 0.0;
                     out.add(source, rel.targetNodeReference(), weight);
                     if (out.size == ROW_LIMIT) {
-                        rows.add(out.row());
+                        rows.add(out.row(arrow));
                         out = new Columns(weighted);
                     }
                 }
             }
         }
-        if (out.size > 0 || rows.isEmpty()) rows.add(out.row());
+        if (out.size > 0 || rows.isEmpty()) rows.add(out.row(arrow));
         return rows.stream();
     }
 
@@ -352,6 +359,12 @@ public class BulkIo {
         long[] out = new long[ids.remaining()];
         ids.get(out);
         return out;
+    }
+
+    private static boolean arrow(String format) {
+        if (format == null || "packed".equals(format)) return false;
+        if ("arrow".equals(format)) return true;
+        throw new IllegalArgumentException("gml.io: format must be 'packed' or 'arrow', got '" + format + "'");
     }
 
     static LongBuffer ids(byte[] bytes, String name) {
@@ -510,9 +523,17 @@ public class BulkIo {
             size++;
         }
 
-        RelationshipRow row() {
+        RelationshipRow row(boolean arrow) {
             RelationshipRow row = new RelationshipRow();
             row.count = size;
+            if (arrow) {
+                List<ArrowIpc.Column> columns = new ArrayList<>();
+                columns.add(new ArrowIpc.Column("source", sources, null));
+                columns.add(new ArrowIpc.Column("target", targets, null));
+                if (weights != null) columns.add(new ArrowIpc.Column("weight", null, weights));
+                row.arrow = ArrowIpc.stream(columns, size);
+                return row;
+            }
             row.sources = pack(sources, size);
             row.targets = pack(targets, size);
             row.weights = weights == null ? null : pack(weights, size);

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -76,6 +77,13 @@ public class Transport {
     static final long MAGIC = 0x31304d48534c4d47L;
 
     static final int HEADER_BYTES = 64;
+
+    /**
+     * Without an explicit {@code scan}, the store is scanned when the projection holds at least
+     * this share of the nodes: a sequential pass then reads fewer pages than following chains
+     * (1M relationships, every node: 0.10 s against 0.30 s).
+     */
+    static final double SCAN_SHARE = 0.25;
     static final Pattern NAME = Pattern.compile("gml-[0-9a-f]{32}\\.(bin|probe)");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -186,14 +194,15 @@ public class Transport {
             + "and their outgoing relationships of the types, as positions in the sorted node "
             + "ids, written to a file of the transport directory that is deleted when the "
             + "transaction closes; read by `concurrency` threads, following each node's chain or "
-            + "(scan) scanning the relationship store")
+            + "(scan) scanning the relationship store (null: when the nodes are a quarter of the "
+            + "store's or more)")
     public Stream<ProjectionRow> projectToFile(
             @Name("nodeLabels") List<String> nodeLabels,
             @Name("relationshipTypes") List<String> relationshipTypes,
             @Name("weightProperty") String weightProperty,
             @Name("defaultWeight") Double defaultWeight,
-            @Name(value = "concurrency", defaultValue = "4") Long concurrency,
-            @Name(value = "scan", defaultValue = "false") Boolean scan) {
+            @Name("concurrency") Long concurrency,
+            @Name("scan") Boolean scan) {
         Path dir = requireDirectory();
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         int threads = (int) Math.max(1, Math.min(64, concurrency == null ? 4 : concurrency));
@@ -210,7 +219,7 @@ public class Transport {
         BitSet types = types(tokens, relationshipTypes);
         if (types != null && types.isEmpty()) {
             parts = List.of();
-        } else if (Boolean.TRUE.equals(scan)) {
+        } else if (scan != null ? scan : ids.length >= SCAN_SHARE * ktx.dataRead().nodesGetCount()) {
             parts = scanStore(ktx, positions, types, spec, threads);
         } else {
             parts = followChains(ktx, positions, relationshipTypes, spec, threads);
@@ -351,6 +360,9 @@ public class Transport {
             thread.setDaemon(true);
             return thread;
         });
+        // The first failure stops the tasks that have not started; every task still completes
+        // its context (the kernel refuses to close one that was not completed).
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < tasks; t++) {
@@ -359,7 +371,9 @@ public class Transport {
                 Arcs out = outs.get(t);
                 futures.add(pool.submit(() -> {
                     try {
-                        worker.run(task, context, out);
+                        if (failure.get() == null) worker.run(task, context, out);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
                     } finally {
                         context.complete();
                     }
@@ -370,18 +384,16 @@ public class Transport {
                 try {
                     future.get();
                 } catch (ExecutionException e) {
-                    futures.forEach(f -> f.cancel(true));
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException runtime) throw runtime;
-                    throw new IllegalStateException(cause);
+                    failure.compareAndSet(null, e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new TransactionTerminatedException(
-                            org.neo4j.kernel.api.exceptions.Status.Transaction.Terminated);
+                    failure.compareAndSet(null, new TransactionTerminatedException(
+                            org.neo4j.kernel.api.exceptions.Status.Transaction.Terminated));
+                    break;
                 }
             }
         } finally {
-            pool.shutdownNow();
+            pool.shutdown();
             try {
                 pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
             } catch (InterruptedException e) {
@@ -389,6 +401,10 @@ public class Transport {
             }
             contexts.forEach(ExecutionContext::close);
         }
+        Throwable cause = failure.get();
+        if (cause instanceof RuntimeException runtime) throw runtime;
+        if (cause instanceof Error error) throw error;
+        if (cause != null) throw new IllegalStateException(cause);
         return outs;
     }
 
