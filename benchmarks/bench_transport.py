@@ -42,7 +42,6 @@ import neo4j
 import numpy as np
 
 import neo4j_gml
-
 from benchmarks import gds
 from benchmarks import run as bench
 from neo4j_gml.io import transport

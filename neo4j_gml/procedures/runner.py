@@ -34,10 +34,10 @@ from neo4j_gml.io.write import (
     write_relationships,
 )
 from neo4j_gml.procedures import registry
-from neo4j_gml.procedures.formats import as_format, check_format
 from neo4j_gml.procedures.catalog import CATALOG, CatalogEntry
 from neo4j_gml.procedures.context import CallContext, calling
 from neo4j_gml.procedures.estimate import check_fits, count_projection, estimate_memory
+from neo4j_gml.procedures.formats import as_format, check_format
 from neo4j_gml.procedures.jobs import Job
 from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result
 from neo4j_gml.procedures.spec import ProcedureConfig
