@@ -6,8 +6,9 @@ For each size (the power-law graph of :mod:`benchmarks.run`, ``(:Bench)-[:LINKS]
 it times, median of ``--repeat`` runs:
 
 * **read**: ``read_graph`` of ``Bench``/``LINKS`` (concurrency 4) through the shared-memory
-  transport (``GML_TRANSPORT=shm``, following chains and scanning the store), packed bytes over
-  Bolt (``GML_TRANSPORT=bolt``, chains and scan) and plain Cypher; the plugin's
+  transport (``GML_TRANSPORT=shm``, following chains and scanning the store), packed bytes and
+  Arrow IPC streams over Bolt (``GML_TRANSPORT=bolt``, ``GML_BOLT_FORMAT``, chains and scan)
+  and plain Cypher; the plugin's
   ``gml.io.projectToFile`` call alone; GDS's ``gds.graph.project`` (readConcurrency 4). Raw
   limits: one ``collect()`` of the ids over Bolt, and a memory copy of the bytes the projection
   moves.
@@ -49,21 +50,22 @@ from neo4j_gml.io.read import Projection, read_graph
 from neo4j_gml.io.write import write_node_properties, write_relationships
 
 LABEL, REL = bench.LABEL, bench.REL
-READ_PATHS = {  # name: (NEO4J_GML_BULK_IO, GML_TRANSPORT, NEO4J_GML_SCAN)
-    "shm, chains": ("1", "shm", "0"),
-    "shm, store scan": ("1", "shm", "1"),
-    "Bolt bytes, chains": ("1", "bolt", "0"),
-    "Bolt bytes, store scan": ("1", "bolt", "1"),
-    "plain Cypher": ("0", "bolt", "0"),
+READ_PATHS = {  # name: (NEO4J_GML_BULK_IO, GML_TRANSPORT, NEO4J_GML_SCAN, GML_BOLT_FORMAT)
+    "shm, chains": ("1", "shm", "0", "packed"),
+    "shm, store scan": ("1", "shm", "1", "packed"),
+    "Bolt packed bytes, chains": ("1", "bolt", "0", "packed"),
+    "Bolt Arrow IPC, chains": ("1", "bolt", "0", "arrow"),
+    "Bolt packed bytes, store scan": ("1", "bolt", "1", "packed"),
+    "Bolt Arrow IPC, store scan": ("1", "bolt", "1", "arrow"),
+    "plain Cypher": ("0", "bolt", "0", "packed"),
 }
 WRITE_PATHS = ("shm", "bolt")
 ALGOS = ("pageRank", "wcc", "louvain", "fastRP")
 
 
-def _use(path: tuple[str, str, str]) -> None:
-    os.environ["NEO4J_GML_BULK_IO"], os.environ["GML_TRANSPORT"], os.environ["NEO4J_GML_SCAN"] = (
-        path
-    )
+def _use(path: tuple[str, str, str, str]) -> None:
+    keys = ("NEO4J_GML_BULK_IO", "GML_TRANSPORT", "NEO4J_GML_SCAN", "GML_BOLT_FORMAT")
+    os.environ.update(dict(zip(keys, path, strict=True)))
 
 
 def _median(fn: Callable[[], Any], repeat: int) -> float:
@@ -242,7 +244,7 @@ def end_to_end(driver: neo4j.Driver, info: dict[str, Any], repeat: int) -> dict[
     for algo in ALGOS:
         row: dict[str, float] = {}
         for path in WRITE_PATHS:
-            _use(READ_PATHS["shm, chains" if path == "shm" else "Bolt bytes, chains"])
+            _use(READ_PATHS["shm, chains" if path == "shm" else "Bolt packed bytes, chains"])
             os.environ["NEO4J_GML_SCAN"] = "auto"  # each path's default choice
             neo4j_gml.run(algo, "write", specs[algo]["gml"], driver=driver)  # warm-up, untimed
             pair = bench.run_repeated(driver, algo, specs[algo], repeat)
