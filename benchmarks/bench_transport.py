@@ -303,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1M")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rel-writes", type=int, default=200_000)
+    parser.add_argument("--e2e-repeat", type=int, default=None, help="default: --repeat")
     parser.add_argument("--skip", default="", help="comma-separated: reads, writes, end_to_end")
     parser.add_argument("--tag", default="transport")
     args = parser.parse_args(argv)
@@ -325,7 +326,10 @@ def main(argv: list[str] | None = None) -> int:
             for part, fn in (
                 ("reads", lambda info=info: reads(driver, info, args.repeat)),
                 ("writes", lambda: writes(driver, args.rel_writes, args.repeat)),
-                ("end_to_end", lambda info=info: end_to_end(driver, info, args.repeat)),
+                (
+                    "end_to_end",
+                    lambda info=info: end_to_end(driver, info, args.e2e_repeat or args.repeat),
+                ),
             ):
                 if part in skip:
                     continue

@@ -27,6 +27,7 @@ import mmap
 import os
 import secrets
 import threading
+import time
 import weakref
 from dataclasses import dataclass
 from typing import Any
@@ -139,7 +140,30 @@ def _probe(driver: neo4j.Driver, database: str | None) -> tuple[SharedDirectory 
         return None, f"this process cannot read the plugin's files in {local!r}"
     if row["read"] != ours:
         return None, f"the plugin cannot read this process's files in {remote!r}"
-    return SharedDirectory(remote, local), "available"
+    found = SharedDirectory(remote, local)
+    sweep(found)
+    return found, "available"
+
+
+#: Files older than this are left over from a process that died mid-call.
+STALE_SECONDS = 3600.0
+
+
+def sweep(shared: SharedDirectory, older_than: float = STALE_SECONDS) -> list[str]:
+    """Delete this user's transport files older than ``older_than`` seconds (a service or
+    Neo4j that died in the middle of a call leaves its file behind); returns their names."""
+    removed = []
+    now = time.time()
+    for name in stale_files(shared):
+        path = shared.path(name)
+        try:
+            info = os.lstat(path)
+            if info.st_uid == os.getuid() and now - info.st_mtime > older_than:
+                os.unlink(path)
+                removed.append(name)
+        except OSError:
+            continue
+    return removed
 
 
 # ---------------------------------------------------------------------------- reads
@@ -239,7 +263,7 @@ class ColumnFile:
         self.size = 0
 
     def add(self, values: np.ndarray) -> int:
-        data = memoryview(bulk.encoded(np.asarray(values))).cast("B")
+        data = memoryview(bulk.encoded(np.asarray(values)).data).cast("B")
         offset = self.size
         assert self._fd is not None
         while data:

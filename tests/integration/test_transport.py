@@ -217,3 +217,19 @@ def test_a_service_on_another_host_reads_and_writes_over_bolt(
     rows, _, _ = gml_db.execute_query("MATCH (n:T) RETURN n.pr_shm AS a, n.pr_bolt AS b")
     assert len(rows) == 200 and all(r["a"] == pytest.approx(r["b"], abs=1e-12) for r in rows)
     assert not list(tmp_path.iterdir())
+
+
+def test_files_left_by_a_dead_process_are_swept(
+    db: neo4j.Driver, shared: transport.SharedDirectory
+) -> None:
+    old = Path(shared.path(f"gml-{'a' * 32}.bin"))
+    fresh = Path(shared.path(f"gml-{'b' * 32}.bin"))
+    for path in (old, fresh):
+        path.write_bytes(b"left")
+    os.utime(old, (1, 1))
+    try:
+        assert transport.sweep(shared) == [old.name]
+        assert fresh.exists() and not old.exists()
+    finally:
+        fresh.unlink(missing_ok=True)
+        old.unlink(missing_ok=True)

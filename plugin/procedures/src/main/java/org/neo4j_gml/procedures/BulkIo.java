@@ -11,10 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.Node;
-import org.neo4j.graphdb.NotFoundException;
-import org.neo4j.graphdb.Relationship;
-import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.internal.kernel.api.NodeCursor;
 import org.neo4j.internal.kernel.api.PropertyCursor;
@@ -51,8 +47,11 @@ import org.neo4j.values.storable.Values;
  * <ul>
  *   <li>{@code gml.io.protocol()}: the layout version below; the Python side uses these
  *       procedures only when it matches its own.
- *   <li>{@code gml.io.relationships(nodeIds, relationshipTypes, weightProperty, defaultWeight)}:
- *       the outgoing relationships of the given nodes, as (sources, targets[, weights]).
+ *   <li>{@code gml.io.relationships(nodeIds, relationshipTypes, weightProperty, defaultWeight,
+ *       format)}: the outgoing relationships of the given nodes, as (sources, targets[, weights]),
+ *       or with format {@code 'arrow'} as one Arrow IPC stream per row ({@link ArrowIpc}).
+ *   <li>{@code gml.io.relationshipScan(..., part, parts, format)}: the same by a sequential scan
+ *       of the relationship store.
  *   <li>{@code gml.io.writeNodeProperties(nodeIds, properties, values, widths)}: SET node
  *       properties (scalars for width 0, float arrays otherwise).
  *   <li>{@code gml.io.writeRelationships(sources, targets, type, properties, values)}: MERGE one
@@ -300,52 +299,68 @@ public class BulkIo {
 
     /**
      * MERGE one relationship of {@code type} per (source, target) pair and set the columns on
-     * it; pairs with a deleted end are skipped. Returns the relationships written.
+     * it; pairs with a deleted end are skipped. Kernel writes, as {@link #writeNodes}: each
+     * source is write-locked before its relationships of the type are looked up, so a
+     * concurrent writer of the same pairs waits until this transaction commits, then finds
+     * what it created (MERGE's guarantee, without which two writers both create the pair).
+     * Batches are sorted by source, so writers take these locks in the same order. Returns the
+     * relationships written.
      */
     static long writeRelationships(
             Transaction tx, LongBuffer src, LongBuffer dst, String type, Column[] columns) {
-        RelationshipType rtype = RelationshipType.withName(type);
-        long written = 0;
-        long current = -1;
-        Node start = null;
-        Map<Long, Relationship> existing = null; // target id -> relationship, for `start`
-        int rows = src.remaining();
-        for (int i = 0; i < rows; i++) {
-            long source = src.get(src.position() + i);
-            long target = dst.get(dst.position() + i);
-            if (start == null || source != current) {
-                current = source;
-                try {
-                    start = tx.getNodeById(current);
-                } catch (NotFoundException gone) {
-                    start = null;
-                    continue;
-                }
-                // Lock the source before looking for its relationships: a concurrent writer of
-                // the same pairs waits here until this transaction commits, then sees what it
-                // created (MERGE's guarantee, without which two writers both create the pair).
-                // Batches are sorted by source, so writers take these locks in the same order.
-                tx.acquireWriteLock(start);
-                existing = new HashMap<>();
-                for (Relationship rel : start.getRelationships(Direction.OUTGOING, rtype)) {
-                    existing.putIfAbsent(rel.getEndNodeId(), rel);
+        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
+        try {
+            int typeId = ktx.tokenWrite().relationshipTypeGetOrCreateForName(type);
+            int[] keys = new int[columns.length];
+            for (int c = 0; c < columns.length; c++) {
+                keys[c] = ktx.tokenWrite().propertyKeyGetOrCreateForName(columns[c].name());
+            }
+            RelationshipSelection outgoing = RelationshipSelection.selection(typeId, Direction.OUTGOING);
+            Read read = ktx.dataRead();
+            Write write = ktx.dataWrite();
+            Map<Long, Long> existing = new HashMap<>(); // target -> relationship, for `current`
+            long written = 0;
+            long current = -1;
+            boolean present = false;
+            int rows = src.remaining();
+            try (NodeCursor node = ktx.cursors().allocateNodeCursor(
+                            ktx.cursorContext(), ktx.memoryTracker());
+                    RelationshipTraversalCursor rel = ktx.cursors().allocateRelationshipTraversalCursor(
+                            ktx.cursorContext(), ktx.memoryTracker())) {
+                for (int i = 0; i < rows; i++) {
+                    long source = src.get(src.position() + i);
+                    long target = dst.get(dst.position() + i);
+                    if (i == 0 || source != current) {
+                        current = source;
+                        existing.clear();
+                        present = read.nodeExists(source);
+                        if (!present) continue; // deleted since the ids were read
+                        ktx.locks().acquireExclusiveNodeLock(source);
+                        read.singleNode(source, node);
+                        if (node.next()) {
+                            node.relationships(rel, outgoing);
+                            while (rel.next()) {
+                                existing.putIfAbsent(rel.targetNodeReference(), rel.reference());
+                            }
+                        }
+                    }
+                    if (!present) continue;
+                    Long id = existing.get(target);
+                    if (id == null) {
+                        if (!read.nodeExists(target)) continue;
+                        id = write.relationshipCreate(source, typeId, target);
+                        existing.put(target, id);
+                    }
+                    for (int c = 0; c < columns.length; c++) {
+                        write.relationshipSetProperty(id, keys[c], columns[c].value(i));
+                    }
+                    written++;
                 }
             }
-            Relationship rel = existing.get(target);
-            if (rel == null) {
-                Node end;
-                try {
-                    end = tx.getNodeById(target);
-                } catch (NotFoundException gone) {
-                    continue;
-                }
-                rel = start.createRelationshipTo(end, rtype);
-                existing.put(target, rel);
-            }
-            for (Column column : columns) rel.setProperty(column.name(), column.object(i));
-            written++;
+            return written;
+        } catch (KernelException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return written;
     }
 
     // ------------------------------------------------------------------------------ helpers

@@ -165,6 +165,7 @@ public class Transport {
         } catch (IOException e) {
             throw new IllegalArgumentException("gml.io: cannot write in " + dir + ": " + e, e);
         }
+        sweep(dir);
         if (name != null && !name.isEmpty()) {
             Path theirs = resolve(dir, name);
             try {
@@ -176,6 +177,26 @@ public class Transport {
             }
         }
         return Stream.of(row);
+    }
+
+    /** Files left more than an hour by a process that died mid-call are deleted (where allowed). */
+    static final long STALE_MILLIS = 3_600_000L;
+
+    private static void sweep(Path dir) {
+        long cutoff = System.currentTimeMillis() - STALE_MILLIS;
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> NAME.matcher(p.getFileName().toString()).matches()).forEach(p -> {
+                try {
+                    if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() < cutoff) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException | SecurityException e) {
+                    // another user's file, or gone already
+                }
+            });
+        } catch (IOException e) {
+            // an unreadable directory: nothing to sweep
+        }
     }
 
     // ------------------------------------------------------------------------- projection
