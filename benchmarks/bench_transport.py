@@ -242,20 +242,31 @@ def end_to_end(driver: neo4j.Driver, info: dict[str, Any], repeat: int) -> dict[
     bench._warm_up(driver)
     out: dict[str, Any] = {}
     for algo in ALGOS:
-        row: dict[str, float] = {}
-        for path in WRITE_PATHS:
-            _use(READ_PATHS["shm, chains" if path == "shm" else "Bolt packed bytes, chains"])
-            os.environ["NEO4J_GML_SCAN"] = "auto"  # each path's default choice
-            neo4j_gml.run(algo, "write", specs[algo]["gml"], driver=driver)  # warm-up, untimed
-            pair = bench.run_repeated(driver, algo, specs[algo], repeat)
-            row[path] = pair["gml"]["total_s"]
-            row[f"{path} read"] = pair["gml"]["read_ms"] / 1000
-            row[f"{path} write"] = pair["gml"]["write_ms"] / 1000
-            row["GDS"] = min(row.get("GDS", float("inf")), pair["gds"]["total_s"])
-            row["GDS project"] = pair["gds"]["project_ms"] / 1000
-            row["GDS write"] = pair["gds"]["write_ms"] / 1000
-        out[algo] = row
+        try:
+            out[algo] = _end_to_end_one(driver, algo, specs, repeat)
+        except neo4j.exceptions.Neo4jError as exc:  # one side failed: say so, go on
+            print(f"{algo}: {exc}", flush=True)
+            out[algo] = {"error": str(exc)[:200]}
     return out
+
+
+def _end_to_end_one(
+    driver: neo4j.Driver, algo: str, specs: dict[str, Any], repeat: int
+) -> dict[str, float]:
+    row: dict[str, float] = {}
+    for path in WRITE_PATHS:
+        _use(READ_PATHS["shm, chains" if path == "shm" else "Bolt packed bytes, chains"])
+        if path == "shm":
+            os.environ["NEO4J_GML_SCAN"] = "auto"  # its default: the plugin chooses
+        neo4j_gml.run(algo, "write", specs[algo]["gml"], driver=driver)  # warm-up, untimed
+        pair = bench.run_repeated(driver, algo, specs[algo], repeat)
+        row[path] = pair["gml"]["total_s"]
+        row[f"{path} read"] = pair["gml"]["read_ms"] / 1000
+        row[f"{path} write"] = pair["gml"]["write_ms"] / 1000
+        row["GDS"] = min(row.get("GDS", float("inf")), pair["gds"]["total_s"])
+        row["GDS project"] = pair["gds"]["project_ms"] / 1000
+        row["GDS write"] = pair["gds"]["write_ms"] / 1000
+    return row
 
 
 def markdown(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
@@ -287,6 +298,9 @@ def markdown(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
                 "|---|---:|---:|---:|---:|---|---|",
             ]
             for algo, row in r["end_to_end"].items():
+                if "error" in row:
+                    lines.append(f"| {algo} | failed: {row['error']} | | | | | |")
+                    continue
                 lines.append(
                     f"| {algo} | {row['shm']:.2f} | {row['bolt']:.2f} | {row['GDS']:.2f} | "
                     f"{row['shm'] / row['GDS']:.2f} | {row['shm read']:.2f} / "
