@@ -9,8 +9,8 @@ Two kinds of projection, as in GDS:
   when the projection holds a quarter of the nodes), into one file this process maps without
   a copy. Otherwise node ids are read per label, then relationships in chunks of source nodes,
   several chunks at a time on separate sessions, as packed bytes over Bolt (through the plugin:
-  by each node's chain, or, with ``NEO4J_GML_SCAN=1``, by a sequential scan of the relationship
-  store) or, without the plugin, as ``collect()``-ed columns, so the driver decodes a few long
+  by each node's chain, or by a sequential scan of the relationship store when the projection
+  holds a quarter of the nodes, ``NEO4J_GML_SCAN`` again) or, without the plugin, as ``collect()``-ed columns, so the driver decodes a few long
   lists instead of one Python record per relationship.
 * a **Cypher projection** (``nodeQuery`` returning ``id`` and property columns,
   ``relationshipQuery`` returning ``source``, ``target`` and optionally ``weight``), always run
@@ -23,6 +23,7 @@ Relationships whose other end is not in the node set are dropped and counted.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import time
@@ -40,6 +41,8 @@ from neo4j_gml.core.graph import Graph
 from neo4j_gml.io import bulk, transport
 from neo4j_gml.io.names import quote
 from neo4j_gml.io.user_query import run_user_query
+
+log = logging.getLogger(__name__)
 
 NO_DEFAULT = object()
 #: the "default" of a node property that may be missing on some nodes (e.g. GDS's
@@ -504,13 +507,12 @@ SCAN_SHARE = 0.25
 
 
 def _scan_pays(driver: neo4j.Driver, database: str | None, node_ids: np.ndarray) -> bool:
-    """Whether to read by a store scan: only when ``NEO4J_GML_SCAN=1`` (and the ids fit the
-    scan's bit set). Measured at 1M relationships the scan was 2.7x faster per call on one
-    database and no faster (0.28 s both) on a fresh one, and at 5M 1.15x faster in the catalog
-    chain; chains stay the default until the transport work (issue 15) settles it.
-    ``NEO4J_GML_SCAN=auto`` uses it when the projection holds at least :data:`SCAN_SHARE` of
-    the database's nodes."""
-    forced = os.environ.get("NEO4J_GML_SCAN", "0")
+    """Whether to read by a store scan over Bolt: ``NEO4J_GML_SCAN=1`` always, ``0`` never,
+    unset or ``auto`` when the projection holds at least :data:`SCAN_SHARE` of the database's
+    nodes (and the ids fit the scan's bit set). Measured on freshly loaded power-law graphs
+    (``benchmarks/results/2026-12-02-vm-transport.md``): ``read_graph`` 0.25 s against 0.43 s
+    following chains at 1M relationships, 1.49 s against 2.58 s at 5M."""
+    forced = os.environ.get("NEO4J_GML_SCAN", "auto")
     fits = node_ids.size == 0 or (node_ids[0] >= 0 and node_ids[-1] < 2**31 - 1)
     if forced != "auto":
         return forced == "1" and fits
@@ -796,7 +798,12 @@ def read_graph(
     if shared is not None:
         if cancel is not None:
             cancel.raise_if_cancelled()
-        return _read_shared(driver, database, projection, shared, concurrency, on_progress, started)
+        try:
+            return _read_shared(
+                driver, database, projection, shared, concurrency, on_progress, started
+            )
+        except transport.TransportFailed as exc:
+            log.warning("shared-memory read failed (%s); reading over Bolt", exc)
     if not projection.is_cypher:
         node_ids, columns = _read_nodes(driver, database, projection)
         read = (

@@ -29,6 +29,7 @@ import secrets
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,14 +237,24 @@ def read_projection(
 
     def project(tx: neo4j.ManagedTransaction) -> mmap.mmap:
         name = tx.run(query, params).single(strict=True)["name"]
-        return map_file(shared.path(name))
+        try:
+            return map_file(shared.path(name))
+        except OSError as exc:
+            raise TransportFailed(f"cannot map the plugin's file {name}: {exc}") from None
 
     with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
         try:
             buffer = session.execute_read(project)
         except neo4j.exceptions.ClientError as exc:
+            if "gml.io: cannot write the projection" in (exc.message or ""):
+                raise TransportFailed(exc.message or str(exc)) from None
             raise (bulk.config_error_from(exc) or exc) from None
     return parse_projection(buffer)
+
+
+class TransportFailed(RuntimeError):
+    """The shared directory could not hold or hand over a file (full, unmounted since the
+    probe): the read is done again over Bolt."""
 
 
 # ---------------------------------------------------------------------------- writes
@@ -289,6 +300,27 @@ class ColumnFile:
         self.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
+
+
+@contextlib.contextmanager
+def column_file(
+    shared: SharedDirectory, arrays: list[np.ndarray]
+) -> Iterator[tuple[ColumnFile, list[int]] | None]:
+    """A :class:`ColumnFile` holding ``arrays`` one after the other, with their byte offsets,
+    or None when the directory refuses the file (full, gone, read-only): the caller then
+    writes over Bolt. The file is removed when the block ends."""
+    try:
+        file = ColumnFile(shared)
+    except OSError:
+        yield None
+        return
+    with file:
+        try:
+            offsets: list[int] | None = [file.add(np.asarray(a)) for a in arrays]
+            file.close()
+        except OSError:
+            offsets = None
+        yield None if offsets is None else (file, offsets)
 
 
 def stale_files(shared: SharedDirectory) -> list[str]:

@@ -221,29 +221,29 @@ def write_node_properties(
     packable = _packable(values)
     shared = transport.on_shared(driver, database, use_bulk) if packable is not None else None
     if shared is not None and packable is not None:
-        with transport.ColumnFile(shared) as file:
-            file.add(np.asarray(ids))
-            offsets = [file.add(np.asarray(col)) for col in values.values()]
-            file.close()
-            rows = _run_batches(
-                driver,
-                database,
-                "CALL gml.io.writeNodePropertiesFromFile($name, $from, $to, $names, $offsets, "
-                "$widths, $kinds) YIELD written RETURN written",
-                {"ids": np.asarray(ids)},
-                batch_size=batch_size,
-                concurrency=concurrency,
-                on_progress=on_progress,
-                constants={
-                    "name": file.name,
-                    "names": [str(name) for name in properties],
-                    "offsets": offsets,
-                    **packable,
-                },
-                ranged=True,
-                cancel=cancel,
-            )
-        return WriteReport(rows, rows * len(sets), int((time.perf_counter() - started) * 1000))
+        with transport.column_file(shared, [np.asarray(ids), *values.values()]) as stored:
+            if stored is not None:  # else the directory refused the file: write over Bolt
+                file, offsets = stored
+                rows = _run_batches(
+                    driver,
+                    database,
+                    "CALL gml.io.writeNodePropertiesFromFile($name, $from, $to, $names, "
+                    "$offsets, $widths, $kinds) YIELD written RETURN written",
+                    {"ids": np.asarray(ids)},
+                    batch_size=batch_size,
+                    concurrency=concurrency,
+                    on_progress=on_progress,
+                    constants={
+                        "name": file.name,
+                        "names": [str(name) for name in properties],
+                        "offsets": offsets[1:],
+                        **packable,
+                    },
+                    ranged=True,
+                    cancel=cancel,
+                )
+                millis = int((time.perf_counter() - started) * 1000)
+                return WriteReport(rows, rows * len(sets), millis)
     if packable is not None and bulk.bulk_available(driver, database, use_bulk):
         names = [str(name) for name in properties]
         query = (
@@ -325,8 +325,9 @@ def write_relationships(
         order = np.argsort(np.asarray(src), kind="stable")
         columns = {name: np.asarray(col)[order] for name, col in columns.items()}
         shared = transport.on_shared(driver, database, use_bulk)
+        done = None
         if shared is not None:
-            return _write_relationships_shared(
+            done = _write_relationships_shared(
                 driver,
                 database,
                 shared,
@@ -340,6 +341,8 @@ def write_relationships(
                 cancel=cancel,
                 started=started,
             )
+        if done is not None:
+            return done
         query = (
             f"CALL gml.io.writeRelationships($s, $t, $type, $names, "
             f"[{', '.join('$' + c for c in values)}], $kinds) YIELD written RETURN written"
@@ -393,17 +396,16 @@ def _write_relationships_shared(
     on_progress: Callable[[int], None] | None,
     cancel: CancelToken | None,
     started: float,
-) -> WriteReport:
-    """:func:`write_relationships` through a transport file: sources, targets, then one column
+) -> WriteReport | None:
+    """:func:`write_relationships` through a transport file (None: the directory refused it): sources, targets, then one column
     per property, sorted by source; batches name their row range."""
     src = np.asarray(columns["s"])
-    with transport.ColumnFile(shared) as file:
-        file.add(src)
-        file.add(np.asarray(columns["t"]))
-        offsets = [
-            file.add(np.asarray(col)) for key, col in columns.items() if key not in ("s", "t")
-        ]
-        file.close()
+    arrays = [src, np.asarray(columns["t"])]
+    arrays += [np.asarray(col) for key, col in columns.items() if key not in ("s", "t")]
+    with transport.column_file(shared, arrays) as stored:
+        if stored is None:  # the directory refused the file: write over Bolt
+            return None
+        file, offsets = stored
         rows = _run_batches(
             driver,
             database,
@@ -418,7 +420,7 @@ def _write_relationships_shared(
                 "total": int(src.size),
                 "type": relationship_type,
                 "names": names,
-                "offsets": offsets,
+                "offsets": offsets[2:],
                 "kinds": kinds,
             },
             ranged=True,

@@ -233,3 +233,28 @@ def test_files_left_by_a_dead_process_are_swept(
     finally:
         fresh.unlink(missing_ok=True)
         old.unlink(missing_ok=True)
+
+
+def test_a_directory_that_refuses_files_falls_back_to_bolt(
+    db: neo4j.Driver, shared: transport.SharedDirectory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection: the directory fills up (ENOSPC) after the probe. Reads and writes then
+    go over Bolt with the same results, and leave no file."""
+    ids = np.asarray(_graph(db))
+    expected, _ = read_graph(db, Projection(node_labels=("T",), weight_property="w"))
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(transport, "map_file", full)
+    monkeypatch.setattr(transport.ColumnFile, "add", full)
+    graph, _ = read_graph(db, Projection(node_labels=("T",), weight_property="w"))
+    assert torch.equal(graph.indices, expected.indices)
+    assert torch.equal(graph.weights, expected.weights)
+    write_node_properties(db, ids, {"full": np.arange(40.0)})
+    write_relationships(db, ids[:5], ids[5:10], "FULL", {"s": np.ones(5)})
+    rows, _, _ = db.execute_query(
+        "MATCH (n:T) RETURN sum(n.full) AS s, COUNT { ()-[:FULL]->() } AS r"
+    )
+    assert (rows[0]["s"], rows[0]["r"]) == (780.0, 5)
+    assert _ours(shared) == []
