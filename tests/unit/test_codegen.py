@@ -313,8 +313,9 @@ def test_cypher_literals() -> None:
 @pytest.mark.skipif(shutil.which("javac") is None, reason="no javac")
 def test_generated_code_compiles(tmp_path: Path) -> None:
     lib = local_neo4j.PLUGIN_DIR / "launcher" / "target" / "lib"
-    if not lib.is_dir():
-        pytest.skip("the launcher's Neo4j jars are not built (neo4j-gml neo4j start builds them)")
+    own = local_neo4j.PLUGIN_DIR / "procedures" / "target" / "lib"  # arrow-format, flatbuffers
+    if not lib.is_dir() or not own.is_dir():
+        pytest.skip("the plugin's jars are not built (neo4j-gml neo4j start builds them)")
     gen = tmp_path / "org/neo4j_gml/procedures/generated"
     gen.mkdir(parents=True)
     files = plugin_codegen.generate_sources([_odd_procedure(), _catalog_op()])
@@ -330,7 +331,7 @@ def test_generated_code_compiles(tmp_path: Path) -> None:
             "--release",
             "17",
             "-cp",
-            f"{lib}/*",
+            f"{lib}/*:{own}/*",
             "-d",
             str(out),
             *sources,
