@@ -221,7 +221,9 @@ def write_node_properties(
     packable = _packable(values)
     shared = transport.on_shared(driver, database, use_bulk) if packable is not None else None
     if shared is not None and packable is not None:
-        with transport.column_file(shared, [np.asarray(ids), *(np.asarray(col) for col in values.values())]) as stored:
+        with transport.column_file(
+            shared, [np.asarray(ids), *(np.asarray(col) for col in values.values())]
+        ) as stored:
             if stored is not None:  # else the directory refused the file: write over Bolt
                 file, offsets = stored
                 rows = _run_batches(
