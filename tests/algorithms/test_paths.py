@@ -1,0 +1,112 @@
+"""Dijkstra, BFS and DFS against NetworkX (the oracle) on random directed graphs with integer
+weights (many equal-cost ties), parallel arcs, self-loops and unreachable nodes.
+
+Costs are compared exactly (integer weights are exact in float64). Among equal-cost paths any
+one is correct, so each returned path is checked to exist and to cost what NetworkX says; the
+settle order is checked to be non-decreasing in cost. BFS and DFS orders are compared exactly
+with NetworkX built with each node's arcs in the same (ascending) order."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from neo4j_gml.algorithms.paths.dijkstra import dijkstra, path_to
+from neo4j_gml.algorithms.paths.traverse import bfs, dfs
+from neo4j_gml.core.graph import Graph
+
+
+def _random(seed: int, n: int = 60, m: int = 240) -> tuple[Graph, nx.DiGraph]:
+    rng = np.random.default_rng(seed)
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    src[:5] = dst[:5]  # self-loops
+    src[5:15], dst[5:15] = src[15:25], dst[15:25]  # parallel arcs
+    weights = rng.integers(1, 4, m).astype(float)
+    weights[:3] = 0.0  # zero-cost arcs
+    graph = Graph.from_edges(src, dst, weights, num_nodes=n + 5)  # 5 isolated nodes
+    oracle = nx.DiGraph()
+    oracle.add_nodes_from(range(n + 5))
+    for s, t, w in sorted(zip(src.tolist(), dst.tolist(), weights.tolist(), strict=True)):
+        if oracle.has_edge(s, t):
+            oracle[s][t]["weight"] = min(oracle[s][t]["weight"], w)
+        else:
+            oracle.add_edge(s, t, weight=w)
+    return graph, oracle
+
+
+def _arc_cost(graph: Graph, s: int, t: int) -> float:
+    lo, hi = int(graph.indptr[s]), int(graph.indptr[s + 1])
+    targets = graph.indices[lo:hi].numpy()
+    assert graph.weights is not None
+    return float(graph.weights[lo:hi].numpy()[targets == t].min())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dijkstra_costs_and_paths_match_networkx(seed: int) -> None:
+    graph, oracle = _random(seed)
+    for source in (0, 7, 61):
+        found = dijkstra(graph, source)
+        expected = nx.single_source_dijkstra_path_length(oracle, source)
+        for v in range(graph.num_nodes):
+            assert found.cost[v] == expected.get(v, math.inf), (source, v)
+            route = path_to(found, v)
+            if v not in expected:
+                assert route is None and found.predecessor[v] == -1
+                continue
+            assert route is not None
+            nodes, costs = route
+            assert nodes[0] == source and nodes[-1] == v and costs[0] == 0.0
+            steps = [_arc_cost(graph, a, b) for a, b in zip(nodes, nodes[1:], strict=False)]
+            assert costs == list(np.cumsum([0.0, *steps]))
+            assert costs[-1] == expected[v]
+        settled = found.settled.tolist()
+        assert settled[0] == source and sorted(settled) == sorted(expected)
+        assert all(np.diff(found.cost[found.settled]) >= 0)
+
+
+def test_dijkstra_stops_once_the_targets_settled() -> None:
+    graph, oracle = _random(3)
+    full = dijkstra(graph, 0)
+    near = int(full.settled[3])
+    early = dijkstra(graph, 0, targets=[near])
+    assert early.settled.tolist() == full.settled[:4].tolist()
+    assert early.cost[near] == nx.dijkstra_path_length(oracle, 0, near)
+
+
+def test_dijkstra_refuses_negative_weights_and_bad_positions() -> None:
+    graph = Graph.from_edges([0, 1], [1, 2], [1.0, -1.0])
+    with pytest.raises(ValueError, match="non-negative"):
+        dijkstra(graph, 0)
+    with pytest.raises(ValueError, match="source 5"):
+        dijkstra(Graph.from_edges([0], [1]), 5)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("depth", [None, 0, 1, 2])
+def test_bfs_and_dfs_orders_match_networkx(seed: int, depth: int | None) -> None:
+    graph, oracle = _random(seed)
+    for source in (0, 13, 62):
+        expected_bfs = [source] + [v for _, v in nx.bfs_edges(oracle, source, depth_limit=depth)]
+        assert bfs(graph, source, max_depth=depth).tolist() == expected_bfs
+        # NetworkX reads depth_limit=0 as "no limit"; depth 0 visits the source alone
+        expected_dfs = (
+            [source]
+            if depth == 0
+            else list(nx.dfs_preorder_nodes(oracle, source, depth_limit=depth))
+        )
+        assert dfs(graph, source, max_depth=depth).tolist() == expected_dfs
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_traversal_stops_at_the_first_target_it_visits(seed: int) -> None:
+    graph, _ = _random(seed)
+    for walk in (bfs, dfs):
+        full = walk(graph, 0).tolist()
+        if len(full) < 4:
+            continue
+        targets = [full[-1], full[3]]
+        assert walk(graph, 0, targets=targets).tolist() == full[:4]
+        assert walk(graph, 0, targets=[0]).tolist() == [0]
