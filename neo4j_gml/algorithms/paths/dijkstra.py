@@ -68,6 +68,11 @@ def dijkstra(graph: Graph, source: int, *, targets: Iterable[int] | None = None)
     ValueError
         ``source`` or a target outside ``0..n-1``, or a negative or non-finite weight.
 
+    References
+    ----------
+    E. W. Dijkstra, "A note on two problems in connexion with graphs", Numerische Mathematik
+    1 (1959) 269-271.
+
     Examples
     --------
     >>> g = Graph.from_edges([0, 0, 1], [1, 2, 2], [1.0, 5.0, 1.0])
@@ -122,9 +127,33 @@ def dijkstra(graph: Graph, source: int, *, targets: Iterable[int] | None = None)
 
 
 def path_to(paths: ShortestPaths, target: int) -> tuple[list[int], list[float]] | None:
-    """The node positions of the cheapest path from the source to ``target`` and the
-    cumulative cost at each of them (``0.0`` first), or None when ``target`` was not reached.
-    ``O(path length)``."""
+    """The cheapest path from the source to ``target``, read back along the predecessors.
+
+    Parameters
+    ----------
+    paths : ShortestPaths
+        What :func:`dijkstra` found.
+    target : int
+        Position of the end node.
+
+    Returns
+    -------
+    tuple[list[int], list[float]] or None
+        The node positions of the path (source first) and the cumulative cost at each of them
+        (``0.0`` first, as GDS's ``costs``), or None when ``target`` was not reached.
+        ``O(path length)``.
+
+    References
+    ----------
+    T. H. Cormen et al., *Introduction to Algorithms*, 3rd ed., section 24.1 (predecessor
+    subgraphs), MIT Press, 2009.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1], [1, 2], [2.0, 0.5], num_nodes=4)
+    >>> path_to(dijkstra(g, 0), 2), path_to(dijkstra(g, 0), 3)
+    (([0, 1, 2], [0.0, 2.0, 2.5]), None)
+    """
     if not math.isfinite(paths.cost[target]):
         return None
     nodes = [int(target)]

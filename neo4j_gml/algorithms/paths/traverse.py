@@ -50,6 +50,32 @@ def bfs(
 ) -> np.ndarray:
     """Node positions in breadth-first visit order from ``source`` (the source first).
 
+    Parameters
+    ----------
+    graph : Graph
+        The graph (weights are ignored).
+    source : int
+        Position of the start node.
+    targets : Iterable[int] or None
+        Stop at the first of these positions visited (it is listed last).
+    max_depth : int or None
+        Visit nodes at most this many hops from the source (None: no limit).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64`` node positions in visit order, the source first.
+
+    Raises
+    ------
+    ValueError
+        A position outside ``0..n-1`` or a negative ``max_depth``.
+
+    References
+    ----------
+    T. H. Cormen et al., *Introduction to Algorithms*, 3rd ed., section 22.2 (breadth-first search), MIT Press,
+    2009.
+
     Examples
     --------
     >>> g = Graph.from_edges([0, 0, 1, 2], [2, 1, 3, 3])
@@ -89,6 +115,32 @@ def dfs(
 ) -> np.ndarray:
     """Node positions in depth-first pre-order from ``source``: each node's first unvisited
     neighbour (in adjacency order) is explored before the next one.
+
+    Parameters
+    ----------
+    graph : Graph
+        The graph (weights are ignored).
+    source : int
+        Position of the start node.
+    targets : Iterable[int] or None
+        Stop at the first of these positions visited (it is listed last).
+    max_depth : int or None
+        Visit nodes at most this many hops from the source (None: no limit).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64`` node positions in visit order, the source first.
+
+    Raises
+    ------
+    ValueError
+        A position outside ``0..n-1`` or a negative ``max_depth``.
+
+    References
+    ----------
+    T. H. Cormen et al., *Introduction to Algorithms*, 3rd ed., section 22.3 (depth-first search), MIT Press,
+    2009.
 
     Examples
     --------
