@@ -1,10 +1,12 @@
 """Dijkstra, BFS and DFS against NetworkX (the oracle) on random directed graphs with integer
-weights (many equal-cost ties), parallel arcs, self-loops and unreachable nodes.
+weights (many equal-cost ties), parallel arcs, self-loops and unreachable nodes, and against
+GDS's documentation examples.
 
 Costs are compared exactly (integer weights are exact in float64). Among equal-cost paths any
 one is correct, so each returned path is checked to exist and to cost what NetworkX says; the
-settle order is checked to be non-decreasing in cost. BFS and DFS orders are compared exactly
-with NetworkX built with each node's arcs in the same (ascending) order."""
+settle order is checked to be non-decreasing in cost. BFS orders are compared exactly with
+NetworkX built with each node's arcs in the same (ascending) order; DFS follows GDS's order
+(see :func:`neo4j_gml.algorithms.paths.traverse.dfs`), checked by invariants and GDS's cases."""
 
 from __future__ import annotations
 
@@ -86,18 +88,65 @@ def test_dijkstra_refuses_negative_weights_and_bad_positions() -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("depth", [None, 0, 1, 2])
-def test_bfs_and_dfs_orders_match_networkx(seed: int, depth: int | None) -> None:
+def test_bfs_order_matches_networkx(seed: int, depth: int | None) -> None:
     graph, oracle = _random(seed)
     for source in (0, 13, 62):
-        expected_bfs = [source] + [v for _, v in nx.bfs_edges(oracle, source, depth_limit=depth)]
-        assert bfs(graph, source, max_depth=depth).tolist() == expected_bfs
-        # NetworkX reads depth_limit=0 as "no limit"; depth 0 visits the source alone
-        expected_dfs = (
-            [source]
-            if depth == 0
-            else list(nx.dfs_preorder_nodes(oracle, source, depth_limit=depth))
-        )
-        assert dfs(graph, source, max_depth=depth).tolist() == expected_dfs
+        expected = [source] + [v for _, v in nx.bfs_edges(oracle, source, depth_limit=depth)]
+        assert bfs(graph, source, max_depth=depth).tolist() == expected
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_dfs_visits_what_networkx_reaches_each_after_a_visited_parent(seed: int) -> None:
+    """GDS's DFS (marked on push) is not NetworkX's pre-order, so the oracle checks what any
+    such traversal must satisfy: it visits exactly the nodes NetworkX reaches (within the
+    depth), each once, and every node after some visited in-neighbour."""
+    graph, oracle = _random(seed)
+    for source in (0, 13, 62):
+        for depth in (None, 1, 2):
+            order = dfs(graph, source, max_depth=depth).tolist()
+            within = nx.single_source_shortest_path_length(oracle, source, cutoff=depth)
+            assert sorted(order) == sorted(within) and order[0] == source
+            seen = {source}
+            for v in order[1:]:
+                assert any(u in seen for u in oracle.predecessors(v)), v
+                seen.add(v)
+
+
+# GDS's documentation graphs (bfs.adoc / dfs.adoc and dijkstra-*.adoc), positions A=0, B=1, ...
+# The traversal orders are those GDS's code gives (its pages show them as pictures only).
+TRAVERSAL = Graph.from_edges([0, 0, 1, 2], [1, 2, 4, 3])
+ROADS = Graph.from_edges(
+    [0, 0, 0, 1, 2, 2, 3, 3, 4],
+    [1, 2, 3, 3, 3, 4, 4, 5, 5],
+    [50.0, 50.0, 100.0, 40.0, 40.0, 80.0, 30.0, 80.0, 40.0],
+)
+
+
+def test_gds_documentation_traversals() -> None:
+    a, b, c, d, e = range(5)
+    assert bfs(TRAVERSAL, a).tolist() == [a, b, c, e, d]
+    assert bfs(TRAVERSAL, a, targets=[d, e]).tolist() == [a, b, c, e]
+    assert bfs(TRAVERSAL, a, max_depth=1).tolist() == [a, b, c]
+    assert dfs(TRAVERSAL, a).tolist() == [a, c, d, b, e]
+    assert dfs(TRAVERSAL, a, targets=[d, e]).tolist() == [a, c, d]
+    assert dfs(TRAVERSAL, a, max_depth=1).tolist() == [a, c, b]
+
+
+def test_gds_documentation_dijkstra() -> None:
+    """The single-source table of dijkstra-single-source.adoc: rows in settle order, D via B
+    (the first of two equal-cost predecessors), costs cumulative."""
+    found = dijkstra(ROADS, 0)
+    rows = [path_to(found, int(v)) for v in found.settled]
+    names = "ABCDEF"
+    assert [("".join(names[i] for i in r[0]), r[1][-1]) for r in rows if r] == [
+        ("A", 0.0),
+        ("AB", 50.0),
+        ("AC", 50.0),
+        ("ABD", 90.0),
+        ("ABDE", 120.0),
+        ("ABDEF", 160.0),
+    ]
+    assert path_to(found, 5) == ([0, 1, 3, 4, 5], [0.0, 50.0, 90.0, 120.0, 160.0])
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -1,4 +1,5 @@
-"""Breadth-first and depth-first traversal from one source, in the order nodes are visited.
+"""Breadth-first and depth-first traversal from one source, in the order nodes are visited,
+as GDS's ``bfs`` and ``dfs`` visit them.
 
 Neighbours are taken in adjacency order (ascending position: :class:`Graph` keeps each node's
 arcs sorted by target), parallel arcs and self-loops visit nothing new. A traversal stops when
@@ -113,8 +114,11 @@ def dfs(
     targets: Iterable[int] | None = None,
     max_depth: int | None = None,
 ) -> np.ndarray:
-    """Node positions in depth-first pre-order from ``source``: each node's first unvisited
-    neighbour (in adjacency order) is explored before the next one.
+    """Node positions in GDS's depth-first order from ``source``: a stack whose nodes are
+    marked when pushed; each popped node is visited and pushes its unmarked neighbours in
+    adjacency order, so the last (highest) neighbour is explored first and the others wait
+    (GDS's ``DFS``: with arcs ``A->B, A->C, B->E, C->D`` the order is ``A, C, D, B, E``). A
+    node at ``max_depth`` is visited but not expanded; a visited target stops the traversal.
 
     Parameters
     ----------
@@ -139,40 +143,31 @@ def dfs(
 
     References
     ----------
-    T. H. Cormen et al., *Introduction to Algorithms*, 3rd ed., section 22.3 (depth-first search), MIT Press,
-    2009.
+    T. H. Cormen et al., *Introduction to Algorithms*, 3rd ed., section 22.3 (depth-first
+    search), MIT Press, 2009; Neo4j Graph Data Science, ``org.neo4j.gds.traversal.DFS``.
 
     Examples
     --------
-    >>> g = Graph.from_edges([0, 0, 1, 2], [2, 1, 3, 3])
-    >>> dfs(g, 0).tolist(), dfs(g, 0, targets=[2]).tolist()
-    ([0, 1, 3, 2], [0, 1, 3, 2])
+    >>> g = Graph.from_edges([0, 0, 1, 2], [1, 2, 4, 3])
+    >>> dfs(g, 0).tolist(), dfs(g, 0, targets=[3, 4]).tolist(), dfs(g, 0, max_depth=1).tolist()
+    ([0, 2, 3, 1, 4], [0, 2, 3], [0, 2, 1])
     """
     indptr, indices, wanted, limit = _prepare(graph, source, targets, max_depth)
-    seen = np.zeros(graph.num_nodes, dtype=bool)
+    marked = np.zeros(graph.num_nodes, dtype=bool)
+    marked[source] = True
+    stack: list[tuple[int, int]] = [(source, 0)]
     order: list[int] = []
-    # each frame: (node, depth, next arc offset)
-    stack: list[list[int]] = [[source, 0, int(indptr[source])]]
-    seen[source] = True
-    order.append(source)
-    if source in wanted:
-        return np.asarray(order, dtype=np.int64)
     while stack:
-        frame = stack[-1]
-        here, depth, at = frame
-        end = int(indptr[here + 1])
-        if depth >= limit or at >= end:
-            stack.pop()
-            continue
-        there = int(indices[at])
-        frame[2] = at + 1
-        if seen[there]:
-            continue
-        seen[there] = True
-        order.append(there)
+        here, depth = stack.pop()
+        order.append(here)
         if len(order) % 65536 == 0:
             checkpoint()
-        if there in wanted:
+        if here in wanted:
             break
-        stack.append([there, depth + 1, int(indptr[there])])
+        if depth >= limit:
+            continue
+        for there in indices[indptr[here] : indptr[here + 1]].tolist():
+            if not marked[there]:
+                marked[there] = True
+                stack.append((there, depth + 1))
     return np.asarray(order, dtype=np.int64)
