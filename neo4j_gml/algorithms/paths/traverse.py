@@ -16,7 +16,6 @@ sections 22.2 (breadth-first search) and 22.3 (depth-first search), MIT Press, 2
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 
 import numpy as np
@@ -84,27 +83,39 @@ def bfs(
     ([0, 1, 2, 3], [0, 1, 2], [0, 1])
     """
     indptr, indices, wanted, limit = _prepare(graph, source, targets, max_depth)
+    # One level at a time, vectorised: the frontier's arcs in frontier order (each node's in
+    # adjacency order), their first occurrences among unseen nodes: exactly the order a
+    # queue-based BFS discovers them in.
     seen = np.zeros(graph.num_nodes, dtype=bool)
     seen[source] = True
-    order = [source]
-    if source in wanted:
-        return np.asarray(order, dtype=np.int64)
-    queue: deque[tuple[int, int]] = deque([(source, 0)])
-    while queue:
-        here, depth = queue.popleft()
-        if depth >= limit:
-            continue
-        if len(order) % 65536 == 0:
-            checkpoint()
-        for there in indices[indptr[here] : indptr[here + 1]].tolist():
-            if seen[there]:
-                continue
-            seen[there] = True
-            order.append(there)
-            if there in wanted:
-                return np.asarray(order, dtype=np.int64)
-            queue.append((there, depth + 1))
-    return np.asarray(order, dtype=np.int64)
+    levels = [np.asarray([source], dtype=np.int64)]
+    target_mask = np.zeros(graph.num_nodes, dtype=bool)
+    target_mask[list(wanted)] = True
+    if target_mask[source]:
+        return levels[0]
+    frontier, depth = levels[0], 0
+    while frontier.size and depth < limit:
+        checkpoint()
+        starts, ends = indptr[frontier], indptr[frontier + 1]
+        counts = ends - starts
+        total = int(counts.sum())
+        if total == 0:
+            break
+        offsets = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+        reached = indices[offsets]
+        reached = reached[~seen[reached]]
+        if reached.size == 0:
+            break
+        _, first = np.unique(reached, return_index=True)
+        frontier = reached[np.sort(first)]
+        seen[frontier] = True
+        hit = np.flatnonzero(target_mask[frontier])
+        if hit.size:
+            levels.append(frontier[: hit[0] + 1])
+            break
+        levels.append(frontier)
+        depth += 1
+    return np.concatenate(levels)
 
 
 def dfs(
