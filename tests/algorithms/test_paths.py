@@ -69,6 +69,34 @@ def test_dijkstra_costs_and_paths_match_networkx(seed: int) -> None:
         assert all(np.diff(found.cost[found.settled]) >= 0)
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_the_scipy_path_gives_the_heaps_answer(seed: int) -> None:
+    """Positive weights take SciPy; the heap on the same graph must give the same costs,
+    predecessors and settle order, ties included (weights 1 and 2: many equal costs)."""
+    from neo4j_gml.algorithms.paths import dijkstra as module
+
+    rng = np.random.default_rng(seed)
+    n, m = 50, 300
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    graph = Graph.from_edges(src, dst, rng.integers(1, 3, m).astype(float), num_nodes=n + 3)
+    for source in (0, 11):
+        for targets in (None, [int(dst[5])]):
+            fast = dijkstra(graph, source, targets=targets)
+            assert graph.weights is not None
+            slow = module._heap(
+                graph.num_nodes,
+                graph.indptr.numpy(),
+                graph.indices.numpy(),
+                graph.weights.numpy(),
+                source,
+                set(targets or ()),
+            )
+            assert fast.settled.tolist() == slow.settled.tolist()
+            done = fast.settled
+            assert fast.cost[done].tolist() == slow.cost[done].tolist()
+            assert fast.predecessor[done].tolist() == slow.predecessor[done].tolist()
+
+
 def test_dijkstra_stops_once_the_targets_settled() -> None:
     graph, oracle = _random(3)
     full = dijkstra(graph, 0)

@@ -1,8 +1,8 @@
 """Dijkstra's shortest paths from one source: costs, predecessors and the order nodes settle.
 
 A binary-heap Dijkstra over the graph's CSR arrays (the node order GDS yields single-source
-rows in is the order nodes leave the queue, so the queue is run here rather than in SciPy,
-which returns distances only). Ties are broken deterministically: among queue entries of equal
+rows in is the order nodes leave the queue). When every weight is positive the same answer is
+computed from SciPy's distances (C speed; see ``_positive``); zero weights take the heap. Ties are broken deterministically: among queue entries of equal
 cost the node at the smaller position leaves first, and a node's predecessor changes only when
 a strictly cheaper path reaches it, so the first-settled of several equal-cost predecessors is
 kept. Parallel arcs count with their cheapest weight. Unweighted graphs use weight 1.
@@ -95,6 +95,20 @@ def dijkstra(graph: Graph, source: int, *, targets: Iterable[int] | None = None)
         weights = graph.weights.detach().cpu().to(torch.float64).numpy()
         if weights.size and (not np.isfinite(weights).all() or weights.min() < 0):
             raise ValueError("Dijkstra needs finite, non-negative relationship weights")
+    if not weights.size or weights.min() > 0:
+        return _positive(n, indptr, indices, weights, source, wanted)
+    return _heap(n, indptr, indices, weights, source, wanted)
+
+
+def _heap(
+    n: int,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    source: int,
+    wanted: set[int],
+) -> ShortestPaths:
+    """The binary-heap Dijkstra (any non-negative weights, zeros included)."""
     cost = np.full(n, math.inf)
     predecessor = np.full(n, -1, dtype=np.int64)
     done = np.zeros(n, dtype=bool)
@@ -124,6 +138,61 @@ def dijkstra(graph: Graph, source: int, *, targets: Iterable[int] | None = None)
                 predecessor[there] = here
                 heapq.heappush(queue, (total, there))
     return ShortestPaths(source, cost, predecessor, np.asarray(settled, dtype=np.int64))
+
+
+def _positive(
+    n: int,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    source: int,
+    wanted: set[int],
+) -> ShortestPaths:
+    """The heap's answer, computed in C (SciPy) when every weight is positive.
+
+    Then every node of cost ``c`` is queued before the first of them leaves the queue (its
+    predecessor costs less), so the settle order is by (cost, position), as the heap's
+    ``(cost, node)`` entries pop; and the kept predecessor of ``v`` is, among the nodes ``u``
+    with ``cost[u] + w(u, v) == cost[v]``, the first settled (a later equal relaxation does not
+    replace it). Costs are the same float sums, so the equality is exact."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra as scipy_dijkstra
+
+    sources = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    key = sources * max(n, 1) + indices
+    if key.size > 1 and bool((key[1:] < key[:-1]).any()):  # a graph not sorted by (u, v)
+        order = np.argsort(key, kind="stable")
+        sources, indices, weights = sources[order], indices[order], weights[order]
+    # parallel arcs: the cheapest (csr_matrix would add them up); arcs are sorted by (u, v)
+    if indices.size:
+        first = np.ones(indices.size, dtype=bool)
+        first[1:] = (sources[1:] != sources[:-1]) | (indices[1:] != indices[:-1])
+        starts = np.flatnonzero(first)
+        cheapest = np.minimum.reduceat(weights, starts)
+        rows, cols = sources[starts], indices[starts]
+    else:
+        cheapest = weights
+        rows = cols = indices
+    matrix = csr_matrix((cheapest, (rows, cols)), shape=(n, n))
+    checkpoint()
+    cost = np.asarray(scipy_dijkstra(matrix, directed=True, indices=source), dtype=np.float64)
+    reached = np.flatnonzero(np.isfinite(cost))
+    settled = reached[np.lexsort((reached, cost[reached]))]
+    if wanted:
+        rank_in = {int(v): i for i, v in enumerate(settled) if int(v) in wanted}
+        if len(rank_in) == len(wanted):
+            settled = settled[: max(rank_in.values()) + 1]
+    rank = np.full(n, n, dtype=np.int64)
+    rank[settled] = np.arange(settled.size)
+    tight = (cost[rows] + cheapest == cost[cols]) & (rank[rows] < n) & (cols != source)
+    u, v = rows[tight], cols[tight]
+    order = np.lexsort((rank[u], v))
+    u, v = u[order], v[order]
+    first_of_v = np.ones(v.size, dtype=bool)
+    first_of_v[1:] = v[1:] != v[:-1]
+    predecessor = np.full(n, -1, dtype=np.int64)
+    predecessor[v[first_of_v]] = u[first_of_v]
+    return ShortestPaths(source, cost, predecessor, settled)
 
 
 def path_to(paths: ShortestPaths, target: int) -> tuple[list[int], list[float]] | None:
