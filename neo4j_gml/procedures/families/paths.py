@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from neo4j_gml.algorithms.paths.dijkstra import ShortestPaths, dijkstra, path_to
 from neo4j_gml.algorithms.paths.traverse import bfs, dfs
 from neo4j_gml.core.errors import ConfigError
@@ -49,32 +47,40 @@ def _positions(graph: Graph, ids: list[int], key: str) -> list[int]:
 
 
 def _path_rows(graph: Graph, found: ShortestPaths, targets: list[int]) -> Rows:
-    """One GDS path row per reached target, in ``targets``' order. Paths are built once per
-    node in settle order (a node's path is its predecessor's plus itself), so streaming every
-    path from a source costs the total path length, not a walk back per target."""
-    ids = graph.node_ids.cpu().numpy()
-    settled = set(found.settled.tolist())
-    wanted = [t for t in targets if t in settled]
-    routes: dict[int, list[int]] = {}
+    """One GDS path row per reached target, in ``targets``' order. With many targets the
+    paths are built once per node in settle order (a node's ids and costs are its
+    predecessor's plus its own), so streaming every path from a source costs list copies of
+    the total path length, not a Python walk back per target."""
+    ids = graph.node_ids.cpu().numpy().tolist()
+    cost = found.cost.tolist()
+    settled = found.settled.tolist()
+    done = set(settled)
+    wanted = [t for t in targets if t in done]
+    node_ids: dict[int, list[int]] = {}
+    costs: dict[int, list[float]] = {}
     if len(wanted) >= 8:  # many targets: share prefixes
-        for v in found.settled.tolist():
-            parent = int(found.predecessor[v])
-            routes[v] = [v] if parent < 0 else [*routes[parent], v]
-    columns: dict[str, list[Any]] = {name: [] for name in PATH_COLUMNS}
-    for index, target in enumerate(wanted):
-        if target in routes:
-            nodes = routes[target]
-            costs = found.cost[np.asarray(nodes, dtype=np.int64)].tolist()
-        else:
-            route = path_to(found, target)
+        predecessor = found.predecessor.tolist()
+        for v in settled:
+            parent = predecessor[v]
+            if parent < 0:
+                node_ids[v], costs[v] = [ids[v]], [cost[v]]
+            else:
+                node_ids[v] = [*node_ids[parent], ids[v]]
+                costs[v] = [*costs[parent], cost[v]]
+    else:
+        for t in wanted:
+            route = path_to(found, t)
             assert route is not None
-            nodes, costs = route
-        columns["index"].append(index)
-        columns["sourceNode"].append(int(ids[found.source]))
-        columns["targetNode"].append(int(ids[target]))
-        columns["totalCost"].append(float(costs[-1]))
-        columns["nodeIds"].append(ids[np.asarray(nodes, dtype=np.int64)].tolist())
-        columns["costs"].append([float(c) for c in costs])
+            node_ids[t], costs[t] = [ids[v] for v in route[0]], route[1]
+    source = ids[found.source]
+    columns: dict[str, list[Any]] = {
+        "index": list(range(len(wanted))),
+        "sourceNode": [source] * len(wanted),
+        "targetNode": [ids[t] for t in wanted],
+        "totalCost": [cost[t] for t in wanted],
+        "nodeIds": [node_ids[t] for t in wanted],
+        "costs": [costs[t] for t in wanted],
+    }
     return Rows(columns, stats={"pathCount": len(wanted)})
 
 
