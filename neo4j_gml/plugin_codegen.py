@@ -18,7 +18,8 @@ The parameters follow GDS:
 - any other procedure takes ``(config :: MAP = {})``.
 
 The ``YIELD`` columns come from the registry: :meth:`Procedure.stream_columns` for stream mode
-(node results also yield ``node``, the Node itself, right after ``nodeId``) and for every mode
+(node results also yield ``node``, the Node itself, right after ``nodeId``; a ``path`` column is
+built by the plugin, see :data:`PLUGIN_BUILT`) and for every mode
 of a procedure with arguments (catalog operations return rows in every mode), and
 :func:`~neo4j_gml.procedures.summary.summary_columns` for the other modes. A column type the
 generator does not know becomes Java ``Object`` (Cypher ``ANY``), so a new procedure never breaks
@@ -69,6 +70,13 @@ TYPES: dict[str, tuple[str, str, str]] = {
     "list": ("List<Object>", "toList", "LIST<ANY>"),
 }
 ANY = ("Object", "toAny", "ANY")
+
+#: column types the plugin builds itself from the row (the service sends nothing for them):
+#: a Cypher ``Path`` through the row's ``nodeIds`` with virtual relationships, ``PATH_<index>``
+#: with a ``cost`` each (from the row's cumulative ``costs``) or ``NEXT`` (traversals, walks),
+#: as GDS yields its ``path`` column. Type -> the :class:`VirtualPaths` method that builds it.
+PLUGIN_BUILT = {"path": "costed", "walkPath": "walk"}
+assert set(PLUGIN_BUILT) == set(registry.PLUGIN_BUILT)
 
 MODE_TEXT = {
     "stream": "Streams the result rows.",
@@ -149,6 +157,8 @@ def columns(proc: Procedure, mode: str) -> list[tuple[str, str]]:
 
 
 def cypher_type(kind: str) -> str:
+    if kind in PLUGIN_BUILT:
+        return "PATH"
     return "NODE" if kind == "node" else TYPES.get(kind, ANY)[2]
 
 
@@ -392,6 +402,10 @@ def _row_class(proc: Procedure, mode: str, cls: str) -> list[str]:
             lines.append(f"        public Node {name};")
             body.append(f"            this.{name} = Convert.node(tx, this.nodeId);")
             continue
+        if kind in PLUGIN_BUILT:
+            lines.append(f"        public Path {name};")
+            body.append(f"            this.{name} = VirtualPaths.{PLUGIN_BUILT[kind]}(tx, m);")
+            continue
         jtype, conv, _ = TYPES.get(kind, ANY)
         lines.append(f"        public {jtype} {name};")
         whole_row = (mode == "stream" or proc.arguments) and not proc.stream_columns(mode)
@@ -424,6 +438,7 @@ def procedure_class(proc: Procedure) -> str:
         "import java.util.stream.Stream;",
         "import org.neo4j.graphdb.GraphDatabaseService;",
         "import org.neo4j.graphdb.Node;",
+        "import org.neo4j.graphdb.Path;",
         "import org.neo4j.graphdb.Transaction;",
         "import org.neo4j.internal.kernel.api.security.SecurityContext;",
         "import org.neo4j.procedure.Context;",
@@ -433,6 +448,7 @@ def procedure_class(proc: Procedure) -> str:
         "import org.neo4j.procedure.Procedure;",
         "import org.neo4j_gml.procedures.Caller;",
         "import org.neo4j_gml.procedures.Convert;",
+        "import org.neo4j_gml.procedures.VirtualPaths;",
         "",
         f"/** {java_doc(proc.name)}: {java_doc(' '.join(proc.description.split()))} */",
         '@SuppressWarnings("unused")',

@@ -62,13 +62,30 @@ class RelationshipValues:
 
 @dataclass
 class Rows:
-    """Plain result rows (columns of equal length), for procedures that yield neither."""
+    """Plain result rows (columns of equal length), for procedures that yield neither.
+
+    ``relationships`` (positions and a value each) is what write and mutate modes add to
+    Neo4j or the named graph for a procedure with a :attr:`Procedure.relationship_property`
+    (a path from its source to its target, a tree's edges); ``write_lists`` holds list
+    properties write mode also sets on them (GDS's ``writeNodeIds`` and ``writeCosts``).
+    """
 
     columns: dict[str, list[Any]]
     stats: dict[str, Any] = field(default_factory=dict)
+    relationships: RelationshipValues | None = None
+    write_lists: dict[str, list[Any]] = field(default_factory=dict)
 
 
 Result = NodeValues | RelationshipValues | Rows
+
+#: Row column types the Neo4j plugin builds from the rest of the row (see
+#: :data:`neo4j_gml.plugin_codegen.PLUGIN_BUILT`): ``path``, a Cypher ``Path`` of ``PATH_<index>``
+#: relationships with a ``cost`` each, and ``walkPath``, one of ``NEXT`` relationships.
+PLUGIN_BUILT = ("path", "walkPath")
+
+#: :attr:`Procedure.relationship_property` naming the config's ``writeProperty`` (write) or
+#: ``mutateProperty`` (mutate) as the property of the added relationships.
+FROM_CONFIG = "<config>"
 
 
 # ---------------------------------------------------------------------------- procedure
@@ -119,6 +136,11 @@ class Procedure:
         working_memory: ``(config, nodes, arcs) -> bytes`` the algorithm holds besides the
             graph and its result, where the family's default model
             (:func:`~neo4j_gml.procedures.estimate.estimate_memory`) is far off.
+        relationship_property: for a ``'rows'`` result that carries
+            :attr:`Rows.relationships` (paths, trees): the property their values get in write
+            and mutate modes (GDS's ``totalCost``), or :data:`FROM_CONFIG` for the config's
+            ``writeProperty``/``mutateProperty``. Such a procedure gains mutate mode, and
+            its write and mutate modes need ``writeRelationshipType``/``mutateRelationshipType``.
     """
 
     name: str
@@ -146,6 +168,20 @@ class Procedure:
     bare_mode: str | None = None
     mode_columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     working_memory: Callable[[Any, int, int], int] | None = None
+    relationship_property: str | None = None
+
+    @property
+    def adds_relationships(self) -> bool:
+        """Whether write and mutate modes add relationships (a relationship result, or rows
+        that carry them)."""
+        return self.result == "relationship" or self.relationship_property is not None
+
+    def relationship_property_for(self, cfg: Mapping[str, Any], mode: str) -> str:
+        """The property name the added relationships' values get in ``mode``."""
+        if self.result == "relationship" or self.relationship_property == FROM_CONFIG:
+            return str(cfg[f"{mode}Property"])
+        assert self.relationship_property is not None
+        return self.relationship_property
 
     @property
     def runs_on_graphs(self) -> bool:
@@ -161,6 +197,12 @@ class Procedure:
             a, b = self.relationship_columns
             return {a: "int", b: "int", self.column: self.column_type}
         return {"nodeId": "int", self.column: self.column_type, **self.extra_columns}
+
+    def service_columns(self, mode: str = "stream") -> dict[str, str]:
+        """:meth:`stream_columns` without the columns the plugin builds from the row itself
+        (types ``path`` and ``walkPath``: a Cypher ``Path`` over the row's ``nodeIds``), which
+        are what the service's rows and Python frames carry."""
+        return {k: t for k, t in self.stream_columns(mode).items() if t not in PLUGIN_BUILT}
 
     def all_keys(self) -> tuple[Key, ...]:
         """Every config key the procedure takes, derived from its config class."""
@@ -183,9 +225,12 @@ class Procedure:
                 f"config key 'relationshipWeightProperty' is not supported by '{self.name}'"
             )
         if mode in ("write", "mutate"):
-            for key in (f"{mode}Property", f"{mode}RelationshipType")[
-                : 2 if self.result == "relationship" else 1
-            ]:
+            keys = [f"{mode}Property"]
+            if self.adds_relationships:
+                keys = [f"{mode}RelationshipType"]
+                if self.relationship_property in (None, FROM_CONFIG):
+                    keys.append(f"{mode}Property")
+            for key in keys:
                 if not cfg.get(key):
                     raise ConfigError(f"config key '{key}' is required for gml.{self.name}.{mode}")
         return cfg
@@ -242,7 +287,7 @@ def register(procedure: Procedure) -> Procedure:
         return procedure
     wants: type[ProcedureConfig] = (
         RelationshipConfig
-        if procedure.result == "relationship"
+        if procedure.adds_relationships
         else EmbeddingConfig
         if procedure.result == "node" and procedure.column_type == "floatList"
         else ProcedureConfig
@@ -253,7 +298,11 @@ def register(procedure: Procedure) -> Procedure:
             f"{wants.__name__} (and have writeProperty) for a '{procedure.result}' result"
         )
     if procedure.runs_on_graphs:
-        derived = ("estimate",) if procedure.result == "rows" else DERIVED_MODES
+        derived = (
+            ("estimate",)
+            if procedure.result == "rows" and procedure.relationship_property is None
+            else DERIVED_MODES
+        )
         extra = tuple(m for m in derived if m not in procedure.modes)
         procedure = replace(procedure, modes=procedure.modes + extra)
     _REGISTRY[procedure.name] = procedure

@@ -39,7 +39,13 @@ from neo4j_gml.procedures.context import CallContext, calling
 from neo4j_gml.procedures.estimate import check_fits, count_projection, estimate_memory
 from neo4j_gml.procedures.formats import as_format, check_format
 from neo4j_gml.procedures.jobs import Job
-from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result
+from neo4j_gml.procedures.registry import (
+    NodeValues,
+    Procedure,
+    RelationshipValues,
+    Result,
+    Rows,
+)
 from neo4j_gml.procedures.spec import ProcedureConfig
 from neo4j_gml.procedures.summary import _plain, summarize
 
@@ -354,10 +360,15 @@ def write_result(
         row["nodePropertiesWritten"] = report.properties
         if cfg.get("vectorIndex"):
             row["vectorIndex"] = _vector_index(done, driver, database)
-    elif isinstance(result, RelationshipValues):
+    elif isinstance(result, RelationshipValues) or (
+        isinstance(result, Rows) and result.relationships is not None
+    ):
+        added = result if isinstance(result, RelationshipValues) else result.relationships
+        assert added is not None
+        lists = result.write_lists if isinstance(result, Rows) else {}
         ids = graph.node_ids
-        src = ids[result.source.to(ids.device)]
-        dst = ids[result.target.to(ids.device)]
+        src = ids[added.source.to(ids.device)]
+        dst = ids[added.target.to(ids.device)]
         job.enter("write", int(src.numel()))
         if done.procedure.replace_relationships:
             row["relationshipsDeleted"] = delete_relationships(
@@ -375,7 +386,7 @@ def write_result(
                 src,
                 dst,
                 cfg["writeRelationshipType"],
-                {cfg["writeProperty"]: result.values},
+                {done.procedure.relationship_property_for(cfg, "write"): added.values, **lists},
                 database=database,
                 batch_size=cfg["batchSize"],
                 # two writers: more mostly wait on each other's node locks
@@ -571,12 +582,17 @@ def mutate_result(done: Computed, named: CatalogEntry, job: Job) -> dict[str, An
             row["nodePropertiesWritten"] = store.add_node_property(
                 cfg["mutateProperty"], values, positions
             )
-        elif isinstance(result, RelationshipValues):
-            src, dst = result.source, result.target
+        elif isinstance(result, RelationshipValues) or (
+            isinstance(result, Rows) and result.relationships is not None
+        ):
+            added = result if isinstance(result, RelationshipValues) else result.relationships
+            assert added is not None
+            src, dst = added.source, added.target
             if positions is not None:
                 src, dst = positions[src.to(positions.device)], positions[dst.to(positions.device)]
+            name = done.procedure.relationship_property_for(cfg, "mutate")
             row["relationshipsWritten"] = store.add_relationships(
-                cfg["mutateRelationshipType"], src, dst, {cfg["mutateProperty"]: result.values}
+                cfg["mutateRelationshipType"], src, dst, {name: added.values}
             )
         else:
             raise ConfigError(f"procedure '{done.procedure.name}' has no mutate mode")

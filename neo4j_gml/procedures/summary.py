@@ -83,7 +83,7 @@ def summary_columns(proc: Procedure, mode: str) -> dict[str, str]:
     cols.update(proc.stats_columns)
     if mode in ("write", "mutate"):
         cols[f"{mode}Millis"] = "int"
-        if proc.result == "relationship":
+        if proc.adds_relationships:
             cols["relationshipsWritten"] = "int"
         else:
             cols["nodePropertiesWritten"] = "int"

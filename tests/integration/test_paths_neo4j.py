@@ -96,3 +96,140 @@ def test_traversals_and_their_errors(gml_db: neo4j.Driver) -> None:
         gml_db.execute_query(
             "CALL gml.dfs.stream({nodeLabels: ['GmlWalk'], sourceNode: 987654321})"
         )
+
+
+def test_the_path_column_is_a_cypher_path_of_virtual_relationships(gml_db: neo4j.Driver) -> None:
+    """GDS's ``path``: the stored nodes, joined by relationships that exist only in the result
+    (``PATH_<index>`` with each step's cost; ``NEXT`` for traversals); nothing is written."""
+    gml_db.execute_query(ROADS)
+    before = _rows(gml_db, "MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+    rows = _rows(
+        gml_db,
+        "MATCH (a:GmlRoadT {name: 'A'}), (f:GmlRoadT {name: 'F'}) "
+        "CALL gml.shortestPath.dijkstra.stream({nodeLabels: ['GmlRoadT'], "
+        "relationshipWeightProperty: 'cost', sourceNode: a, targetNode: f}) YIELD path "
+        "RETURN path, [n IN nodes(path) | n.name] AS names, [r IN relationships(path) | type(r)]"
+        " AS types, length(path) AS hops, [r IN relationships(path) | id(r) < 0] AS virtual",
+    )
+    assert len(rows) == 1
+    path = rows[0].pop("path")
+    assert rows == [
+        {
+            "names": ["A", "B", "D", "E", "F"],
+            "types": ["PATH_0"] * 4,
+            "hops": 4,
+            "virtual": [True] * 4,
+        }
+    ]
+    # what a client (Browser, Bloom, a driver) receives: each step's cost on its relationship
+    # (inside Cypher, r.cost reads the store, where a virtual relationship has nothing: as in GDS)
+    assert [r["cost"] for r in path.relationships] == [50.0, 40.0, 30.0, 40.0]
+    assert [n["name"] for n in path.nodes] == ["A", "B", "D", "E", "F"]
+    source = _rows(
+        gml_db,
+        "MATCH (a:GmlRoadT {name: 'A'}) CALL gml.allShortestPaths.dijkstra.stream({nodeLabels: "
+        "['GmlRoadT'], relationshipWeightProperty: 'cost', sourceNode: a}) YIELD index, path "
+        "RETURN index, length(path) AS hops, [r IN relationships(path) | type(r)] AS types "
+        "ORDER BY index LIMIT 2",
+    )
+    assert source == [
+        {"index": 0, "hops": 0, "types": []},  # the source itself: a path of one node
+        {"index": 1, "hops": 1, "types": ["PATH_1"]},
+    ]
+    walk = _rows(
+        gml_db,
+        "MATCH (a:GmlRoadT {name: 'A'}) CALL gml.bfs.stream({nodeLabels: ['GmlRoadT'], "
+        "sourceNode: a}) YIELD path RETURN [n IN nodes(path) | n.name] AS names, "
+        "[r IN relationships(path) | type(r)] AS types",
+    )
+    assert walk == [{"names": ["A", "B", "C", "D", "E", "F"], "types": ["NEXT"] * 5}]
+    assert _rows(gml_db, "MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"] == before
+
+
+def test_write_mode_adds_one_relationship_per_path_as_gds_does(gml_db: neo4j.Driver) -> None:
+    gml_db.execute_query(ROADS)
+    config = (
+        "nodeLabels: ['GmlRoadT'], relationshipTypes: ['ROAD'], relationshipWeightProperty: "
+        "'cost', sourceNode: a, targetNode: f, writeRelationshipType: 'GML_PATH', "
+        "writeNodeIds: true, writeCosts: true"
+    )
+    query = (
+        "MATCH (a:GmlRoadT {name: 'A'}), (f:GmlRoadT {name: 'F'}) "
+        f"CALL gml.shortestPath.dijkstra.write({{{config}}}) YIELD relationshipsWritten, "
+        "pathCount RETURN relationshipsWritten, pathCount"
+    )
+    assert _rows(gml_db, query) == [{"relationshipsWritten": 1, "pathCount": 1}]
+    assert _rows(gml_db, query) == [{"relationshipsWritten": 1, "pathCount": 1}]  # no duplicate
+    written = _rows(
+        gml_db,
+        "MATCH (a)-[r:GML_PATH]->(b) RETURN a.name AS a, b.name AS b, r.totalCost AS total, "
+        "[id IN r.nodeIds | gml.util.asNode(id).name] AS names, r.costs AS costs",
+    )
+    assert written == [
+        {
+            "a": "A",
+            "b": "F",
+            "total": 160.0,
+            "names": ["A", "B", "D", "E", "F"],
+            "costs": [0.0, 50.0, 90.0, 120.0, 160.0],
+        }
+    ]
+    with pytest.raises(neo4j.exceptions.ClientError, match="writeRelationshipType"):
+        gml_db.execute_query(
+            "MATCH (a:GmlRoadT {name: 'A'}) CALL gml.allShortestPaths.dijkstra.write("
+            "{nodeLabels: ['GmlRoadT'], sourceNode: a}) YIELD relationshipsWritten RETURN 1"
+        )
+    every = _rows(
+        gml_db,
+        "MATCH (a:GmlRoadT {name: 'A'}) CALL gml.allShortestPaths.dijkstra.write({nodeLabels: "
+        "['GmlRoadT'], relationshipTypes: ['ROAD'], relationshipWeightProperty: 'cost', "
+        "sourceNode: a, "
+        "writeRelationshipType: 'GML_FROM_A'}) YIELD relationshipsWritten "
+        "RETURN relationshipsWritten",
+    )
+    assert every == [{"relationshipsWritten": 6}]  # the source's own (0.0) included, as in GDS
+    totals = _rows(
+        gml_db,
+        "MATCH (:GmlRoadT {name: 'A'})-[r:GML_FROM_A]->(b) RETURN b.name AS b, r.totalCost AS c "
+        "ORDER BY b",
+    )
+    assert [(r["b"], r["c"]) for r in totals] == [
+        ("A", 0.0),
+        ("B", 50.0),
+        ("C", 50.0),
+        ("D", 90.0),
+        ("E", 120.0),
+        ("F", 160.0),
+    ]
+
+
+def test_mutate_mode_adds_the_paths_to_a_named_graph(gml_db: neo4j.Driver) -> None:
+    gml_db.execute_query(ROADS)
+    gml_db.execute_query(
+        "CALL gml.graph.project('gmlRoads', 'GmlRoadT', {ROAD: {properties: 'cost'}})"
+    )
+    try:
+        rows = _rows(
+            gml_db,
+            "MATCH (a:GmlRoadT {name: 'A'}) CALL gml.allShortestPaths.dijkstra.mutate("
+            "'gmlRoads', {relationshipWeightProperty: 'cost', sourceNode: a, "
+            "mutateRelationshipType: 'FROM_A'}) YIELD relationshipsWritten "
+            "RETURN relationshipsWritten",
+        )
+        assert rows == [{"relationshipsWritten": 6}]
+        streamed = _rows(
+            gml_db,
+            "CALL gml.graph.relationshipProperties.stream('gmlRoads', ['totalCost'], ['FROM_A']) "
+            "YIELD targetNodeId, propertyValue "
+            "RETURN gml.util.asNode(targetNodeId).name AS b, propertyValue AS c ORDER BY b",
+        )
+        assert [(r["b"], r["c"]) for r in streamed] == [
+            ("A", 0.0),
+            ("B", 50.0),
+            ("C", 50.0),
+            ("D", 90.0),
+            ("E", 120.0),
+            ("F", 160.0),
+        ]
+    finally:
+        gml_db.execute_query("CALL gml.graph.drop('gmlRoads', false)")

@@ -3,8 +3,13 @@
 ``sourceNode`` and ``targetNode(s)`` are Neo4j ids (from Cypher, nodes are accepted too: the
 plugin passes their ids). Path rows carry ``index, sourceNode, targetNode, totalCost, nodeIds,
 costs`` as GDS's do (``costs``: the cumulative cost at each node, ``0.0`` first); traversals
-carry ``sourceNode, nodeIds`` in visit order. The ``path`` column (a Cypher ``Path``) and the
-write and mutate modes come with the plugin's path support.
+carry ``sourceNode, nodeIds, path`` in visit order. The ``path`` column (a Cypher ``Path`` of
+virtual ``PATH_<index>`` relationships with a ``cost`` each, or ``NEXT`` ones for traversals) is
+built by the plugin from the row, so Python and HTTP rows do not carry it.
+
+Write mode (GDS's): one ``writeRelationshipType`` relationship from each path's source to its
+target with ``totalCost`` (and, with ``writeNodeIds``/``writeCosts``, the path's ``nodeIds`` and
+``costs`` lists); mutate mode adds the same relationships with ``totalCost`` to the named graph.
 """
 
 from __future__ import annotations
@@ -12,14 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import torch
+
 from neo4j_gml.algorithms.paths.dijkstra import ShortestPaths, dijkstra, path_to
 from neo4j_gml.algorithms.paths.traverse import bfs, dfs
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.estimate import linear_memory
-from neo4j_gml.procedures.registry import Procedure, Rows, register
-from neo4j_gml.procedures.spec import NodeConfig, ProcedureConfig, option
+from neo4j_gml.procedures.registry import Procedure, RelationshipValues, Rows, register
+from neo4j_gml.procedures.spec import NodeConfig, ProcedureConfig, RelationshipConfig, option
 
 spec = dataclass(frozen=True, kw_only=True, eq=False)
 
@@ -30,6 +37,7 @@ PATH_COLUMNS = {
     "totalCost": "float",
     "nodeIds": "intList",
     "costs": "floatList",
+    "path": "path",
 }
 
 
@@ -46,7 +54,60 @@ def _positions(graph: Graph, ids: list[int], key: str) -> list[int]:
     return [_position(graph, i, key) for i in ids]
 
 
-def _path_rows(graph: Graph, found: ShortestPaths, targets: list[int]) -> Rows:
+@spec
+class PathConfig(RelationshipConfig):
+    """The keys of every procedure that yields paths (write mode: GDS's list properties)."""
+
+    write_node_ids: bool = option(
+        "writeNodeIds", False, "write mode: also write the path's node ids on its relationship"
+    )
+    write_costs: bool = option(
+        "writeCosts", False, "write mode: also write the path's cumulative costs"
+    )
+
+
+def path_result(
+    graph: Graph,
+    cfg: PathConfig,
+    sources: list[int],
+    node_ids: list[list[int]],
+    costs: list[list[float]],
+    stats: dict[str, Any] | None = None,
+) -> Rows:
+    """GDS's path rows from paths given as Neo4j ids and cumulative costs (one per node, the
+    first 0): ``index`` in order, the relationships write and mutate modes add (source to
+    target, ``totalCost``) and the lists ``writeNodeIds``/``writeCosts`` ask for."""
+    count = len(node_ids)
+    targets = [p[-1] for p in node_ids]
+    total = [c[-1] for c in costs]
+    columns: dict[str, list[Any]] = {
+        "index": list(range(count)),
+        "sourceNode": sources,
+        "targetNode": targets,
+        "totalCost": total,
+        "nodeIds": node_ids,
+        "costs": costs,
+    }
+    ends = graph.positions_of(sources + targets, what="node") if count else None
+    relationships = RelationshipValues(
+        ends[:count] if ends is not None else torch.zeros(0, dtype=torch.long),
+        ends[count:] if ends is not None else torch.zeros(0, dtype=torch.long),
+        torch.tensor(total, dtype=torch.float64),
+    )
+    lists: dict[str, list[Any]] = {}
+    if cfg.write_node_ids:
+        lists["nodeIds"] = node_ids
+    if cfg.write_costs:
+        lists["costs"] = costs
+    return Rows(
+        columns,
+        stats={"pathCount": count, **(stats or {})},
+        relationships=relationships,
+        write_lists=lists,
+    )
+
+
+def _path_rows(graph: Graph, cfg: PathConfig, found: ShortestPaths, targets: list[int]) -> Rows:
     """One GDS path row per reached target, in ``targets``' order. With many targets the
     paths are built once per node in settle order (a node's ids and costs are its
     predecessor's plus its own), so streaming every path from a source costs list copies of
@@ -73,15 +134,13 @@ def _path_rows(graph: Graph, found: ShortestPaths, targets: list[int]) -> Rows:
             assert route is not None
             node_ids[t], costs[t] = [ids[v] for v in route[0]], route[1]
     source = ids[found.source]
-    columns: dict[str, list[Any]] = {
-        "index": list(range(len(wanted))),
-        "sourceNode": [source] * len(wanted),
-        "targetNode": [ids[t] for t in wanted],
-        "totalCost": [cost[t] for t in wanted],
-        "nodeIds": [node_ids[t] for t in wanted],
-        "costs": [costs[t] for t in wanted],
-    }
-    return Rows(columns, stats={"pathCount": len(wanted)})
+    return path_result(
+        graph,
+        cfg,
+        [source] * len(wanted),
+        [node_ids[t] for t in wanted],
+        [costs[t] for t in wanted],
+    )
 
 
 def _check_weights(graph: Graph, cfg: ProcedureConfig, name: str) -> None:
@@ -97,7 +156,7 @@ def _check_weights(graph: Graph, cfg: ProcedureConfig, name: str) -> None:
 
 # ---------------------------------------------------------------------------- dijkstra
 @spec
-class SourceTargetConfig(NodeConfig):
+class SourceTargetConfig(PathConfig):
     source_node: int = option("sourceNode", REQUIRED, "Neo4j id of the start node")
     target_node: int | None = option("targetNode", None, "Neo4j id of the end node")
     target_nodes: list[int] = option("targetNodes", [], "Neo4j ids of several end nodes")
@@ -120,7 +179,7 @@ def _source_target(graph: Graph, cfg: SourceTargetConfig) -> Rows:
     targets = list(dict.fromkeys(_positions(graph, wanted, key)))
     found = dijkstra(graph, source, targets=targets)
     reached = [int(v) for v in found.settled if int(v) in set(targets)]
-    return _path_rows(graph, found, reached)
+    return _path_rows(graph, cfg, found, reached)
 
 
 register(
@@ -135,21 +194,22 @@ register(
         result="rows",
         rows_columns=PATH_COLUMNS,
         stats_columns={"pathCount": "int"},
-        modes=("stream",),
+        modes=("stream", "stats", "write"),
+        relationship_property="totalCost",
         compute=_source_target,
     )
 )
 
 
 @spec
-class SingleSourceConfig(NodeConfig):
+class SingleSourceConfig(PathConfig):
     source_node: int = option("sourceNode", REQUIRED, "Neo4j id of the start node")
 
 
 def _single_source(graph: Graph, cfg: SingleSourceConfig) -> Rows:
     _check_weights(graph, cfg, "allShortestPaths.dijkstra")
     found = dijkstra(graph, _position(graph, cfg.source_node, "sourceNode"))
-    return _path_rows(graph, found, [int(v) for v in found.settled])
+    return _path_rows(graph, cfg, found, [int(v) for v in found.settled])
 
 
 register(
@@ -164,7 +224,8 @@ register(
         result="rows",
         rows_columns=PATH_COLUMNS,
         stats_columns={"pathCount": "int"},
-        modes=("stream",),
+        modes=("stream", "stats", "write"),
+        relationship_property="totalCost",
         compute=_single_source,
     )
 )
@@ -219,7 +280,7 @@ for _name, _walk, _what in (
             config=TraversalConfig,
             working_memory=linear_memory(2),
             result="rows",
-            rows_columns={"sourceNode": "int", "nodeIds": "intList"},
+            rows_columns={"sourceNode": "int", "nodeIds": "intList", "path": "walkPath"},
             stats_columns={"visitedNodes": "int"},
             modes=("stream", "stats"),
             weighted=False,
