@@ -227,7 +227,7 @@ def _result(
                 break
         if not kept:
             continue
-        nodes = [start, *reversed(walk[1:]), start] if len(walk) > 1 else [start, start]
+        nodes = [start, *reversed(walk[1:]), start]
         lo, hi = int(indptr[start]), int(indptr[start + 1])
         to_next = weights[lo:hi][indices[lo:hi] == nodes[1]]
         costs = [0.0, float(to_next.min()) if to_next.size else float(np.finfo(np.float64).max)]
