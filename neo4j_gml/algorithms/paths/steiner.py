@@ -15,7 +15,9 @@ node with a cheaper arc to it as its parent when that makes no cycle, then branc
 no target are cut off); on a directed graph projected with an inverse index
 (``inverse_indexed=True``), GDS's ``InverseRerouter`` ("extended" rerouting: along each path in
 the order found, a node may take a cheaper in-neighbour as parent when the chain above it can be
-pruned, best gain first).
+pruned, best gain first). As in GDS, the extended rerouter checks a node's new parent when it
+picks it, not when it moves the node, so on rare graphs a node is moved below a parent pruned
+earlier in the same step (the tree then holds an arc from outside it, as GDS's does).
 
 An unweighted graph has weight 1 per arc (GDS's fallback here). Weights must be finite and
 non-negative.
