@@ -10,6 +10,10 @@ import torch
 
 from neo4j_gml.procedures.registry import NodeValues, Procedure, RelationshipValues, Result
 
+#: families whose relationship results are pair scores, summarised as GDS summarises
+#: similarities (``similarityPairs``, ``similarityDistribution``); others (a flow) are not
+PAIR_SCORE_FAMILIES = ("similarity", "linkpred")
+
 PERCENTILES = {"p50": 50, "p75": 75, "p90": 90, "p95": 95, "p99": 99, "p999": 99.9}
 
 TIMING_COLUMNS = {
@@ -77,7 +81,7 @@ def summary_columns(proc: Procedure, mode: str) -> dict[str, str]:
         cols[f"{group}Distribution"] = "map"
     elif proc.result == "node" and proc.column_type == "float" and proc.category == "centrality":
         cols["centralityDistribution"] = "map"
-    elif proc.result == "relationship":
+    elif proc.result == "relationship" and proc.category in PAIR_SCORE_FAMILIES:
         cols["similarityPairs"] = "int"
         cols["similarityDistribution"] = "map"
     cols.update(proc.stats_columns)
@@ -107,7 +111,7 @@ def summarize(proc: Procedure, result: Result) -> dict[str, Any]:
             out[f"{group}Distribution"] = distribution(sizes.astype(np.float64))
         elif arr.ndim == 1 and proc.category == "centrality" and proc.column_type == "float":
             out["centralityDistribution"] = distribution(arr.astype(np.float64))
-    elif isinstance(result, RelationshipValues):
+    elif isinstance(result, RelationshipValues) and proc.category in PAIR_SCORE_FAMILIES:
         vals = result.values.detach().cpu().numpy().astype(np.float64)
         out["similarityPairs"] = int(vals.size)
         out["similarityDistribution"] = distribution(vals)

@@ -14,13 +14,19 @@ target with ``totalCost`` (and, with ``writeNodeIds``/``writeCosts``, the path's
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
-from neo4j_gml.algorithms.paths.dijkstra import ShortestPaths, dijkstra, path_to
+from neo4j_gml.algorithms.paths.all_pairs import all_pairs, all_pairs_bytes
+from neo4j_gml.algorithms.paths.astar import astar
+from neo4j_gml.algorithms.paths.bellman_ford import bellman_ford
+from neo4j_gml.algorithms.paths.delta import delta_stepping
+from neo4j_gml.algorithms.paths.dijkstra import ShortestPaths, dijkstra
 from neo4j_gml.algorithms.paths.traverse import bfs, dfs
+from neo4j_gml.algorithms.paths.yens import yens
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures.config import REQUIRED
@@ -41,7 +47,7 @@ PATH_COLUMNS = {
 }
 
 
-def _position(graph: Graph, neo4j_id: int, key: str) -> int:
+def node_position(graph: Graph, neo4j_id: int, key: str) -> int:
     try:
         return int(graph.positions_of([neo4j_id], what="node")[0])
     except KeyError:
@@ -50,8 +56,8 @@ def _position(graph: Graph, neo4j_id: int, key: str) -> int:
         ) from None
 
 
-def _positions(graph: Graph, ids: list[int], key: str) -> list[int]:
-    return [_position(graph, i, key) for i in ids]
+def node_positions(graph: Graph, ids: list[int], key: str) -> list[int]:
+    return [node_position(graph, i, key) for i in ids]
 
 
 @spec
@@ -108,31 +114,28 @@ def path_result(
 
 
 def _path_rows(graph: Graph, cfg: PathConfig, found: ShortestPaths, targets: list[int]) -> Rows:
-    """One GDS path row per reached target, in ``targets``' order. With many targets the
-    paths are built once per node in settle order (a node's ids and costs are its
-    predecessor's plus its own), so streaming every path from a source costs list copies of
-    the total path length, not a Python walk back per target."""
+    """One GDS path row per reached target, in ``targets``' order. A node's path is its
+    predecessor's plus itself, built once per node and shared, so streaming every path from a
+    source costs list copies of the total path length, not a walk back per target."""
     ids = graph.node_ids.cpu().numpy().tolist()
     cost = found.cost.tolist()
-    settled = found.settled.tolist()
-    done = set(settled)
-    wanted = [t for t in targets if t in done]
+    predecessor = found.predecessor.tolist()
+    wanted = [t for t in targets if math.isfinite(cost[t])]
     node_ids: dict[int, list[int]] = {}
     costs: dict[int, list[float]] = {}
-    if len(wanted) >= 8:  # many targets: share prefixes
-        predecessor = found.predecessor.tolist()
-        for v in settled:
-            parent = predecessor[v]
+    for t in wanted:
+        chain = []
+        v = t
+        while v not in node_ids and v >= 0:  # up to the source or a node already built
+            chain.append(v)
+            v = predecessor[v] if v != found.source else -1
+        for v in reversed(chain):
+            parent = predecessor[v] if v != found.source else -1
             if parent < 0:
                 node_ids[v], costs[v] = [ids[v]], [cost[v]]
             else:
                 node_ids[v] = [*node_ids[parent], ids[v]]
                 costs[v] = [*costs[parent], cost[v]]
-    else:
-        for t in wanted:
-            route = path_to(found, t)
-            assert route is not None
-            node_ids[t], costs[t] = [ids[v] for v in route[0]], route[1]
     source = ids[found.source]
     return path_result(
         graph,
@@ -173,10 +176,10 @@ class SourceTargetConfig(PathConfig):
 
 def _source_target(graph: Graph, cfg: SourceTargetConfig) -> Rows:
     _check_weights(graph, cfg, "shortestPath.dijkstra")
-    source = _position(graph, cfg.source_node, "sourceNode")
+    source = node_position(graph, cfg.source_node, "sourceNode")
     wanted = ([] if cfg.target_node is None else [cfg.target_node]) + list(cfg.target_nodes)
     key = "targetNode" if cfg.target_node is not None else "targetNodes"
-    targets = list(dict.fromkeys(_positions(graph, wanted, key)))
+    targets = list(dict.fromkeys(node_positions(graph, wanted, key)))
     found = dijkstra(graph, source, targets=targets)
     reached = [int(v) for v in found.settled if int(v) in set(targets)]
     return _path_rows(graph, cfg, found, reached)
@@ -208,7 +211,7 @@ class SingleSourceConfig(PathConfig):
 
 def _single_source(graph: Graph, cfg: SingleSourceConfig) -> Rows:
     _check_weights(graph, cfg, "allShortestPaths.dijkstra")
-    found = dijkstra(graph, _position(graph, cfg.source_node, "sourceNode"))
+    found = dijkstra(graph, node_position(graph, cfg.source_node, "sourceNode"))
     return _path_rows(graph, cfg, found, [int(v) for v in found.settled])
 
 
@@ -227,6 +230,234 @@ register(
         modes=("stream", "stats", "write"),
         relationship_property="totalCost",
         compute=_single_source,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- A*
+@spec
+class AStarConfig(SourceTargetConfig):
+    latitude_property: str = option(
+        "latitudeProperty", REQUIRED, "node property holding the latitude in degrees"
+    )
+    longitude_property: str = option(
+        "longitudeProperty", REQUIRED, "node property holding the longitude in degrees"
+    )
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if self.target_nodes:
+            raise ConfigError("config key 'targetNodes' is not supported by A*: give targetNode")
+
+    def extra_node_properties(self) -> list[str]:
+        return [self.latitude_property, self.longitude_property]
+
+
+def _astar(graph: Graph, cfg: AStarConfig) -> Rows:
+    _check_weights(graph, cfg, "shortestPath.astar")
+    source = node_position(graph, cfg.source_node, "sourceNode")
+    assert cfg.target_node is not None
+    target = node_position(graph, cfg.target_node, "targetNode")
+    found = astar(
+        graph,
+        source,
+        target,
+        latitude=graph.node_properties[cfg.latitude_property],
+        longitude=graph.node_properties[cfg.longitude_property],
+    )
+    return _path_rows(graph, cfg, found, [target])
+
+
+register(
+    Procedure(
+        name="shortestPath.astar",
+        description="A* cheapest path from sourceNode to targetNode, guided by the haversine "
+        "distance between latitudeProperty/longitudeProperty (as GDS): index, sourceNode, "
+        "targetNode, totalCost, nodeIds, costs, path.",
+        category="paths",
+        config=AStarConfig,
+        working_memory=linear_memory(5),
+        result="rows",
+        rows_columns=PATH_COLUMNS,
+        stats_columns={"pathCount": "int"},
+        modes=("stream", "stats", "write"),
+        relationship_property="totalCost",
+        compute=_astar,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- Yen's
+@spec
+class YensConfig(SourceTargetConfig):
+    k: int = option("k", 1, "how many cheapest loopless paths", min=1, max=100_000)
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        if self.target_nodes:
+            raise ConfigError("config key 'targetNodes' is not supported by Yen's: give targetNode")
+
+
+def _yens(graph: Graph, cfg: YensConfig) -> Rows:
+    _check_weights(graph, cfg, "shortestPath.yens")
+    source = node_position(graph, cfg.source_node, "sourceNode")
+    assert cfg.target_node is not None
+    target = node_position(graph, cfg.target_node, "targetNode")
+    found = yens(graph, source, target, k=cfg.k)
+    ids = graph.node_ids.cpu().numpy()
+    return path_result(
+        graph,
+        cfg,
+        [int(ids[source])] * len(found),
+        [ids[nodes].tolist() for nodes, _ in found],
+        [list(costs) for _, costs in found],
+    )
+
+
+register(
+    Procedure(
+        name="shortestPath.yens",
+        description="Yen's k cheapest loopless paths from sourceNode to targetNode, cheapest "
+        "first (as GDS): index, sourceNode, targetNode, totalCost, nodeIds, costs, path. Mutate "
+        "adds one relationship per path; write mode is left out (writes merge one relationship "
+        "per node pair, so k paths would collapse into one).",
+        category="paths",
+        config=YensConfig,
+        working_memory=linear_memory(6),
+        result="rows",
+        rows_columns=PATH_COLUMNS,
+        stats_columns={"pathCount": "int"},
+        modes=("stream", "stats"),
+        relationship_property="totalCost",
+        compute=_yens,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- delta-stepping
+@spec
+class DeltaConfig(SingleSourceConfig):
+    delta: float = option(
+        "delta", 2.0, "bucket width of tentative costs", min=0, min_exclusive=True
+    )
+
+
+def _delta(graph: Graph, cfg: DeltaConfig) -> Rows:
+    _check_weights(graph, cfg, "allShortestPaths.delta")
+    found = delta_stepping(graph, node_position(graph, cfg.source_node, "sourceNode"), delta=cfg.delta)
+    return _path_rows(graph, cfg, found, [int(v) for v in found.settled])
+
+
+register(
+    Procedure(
+        name="allShortestPaths.delta",
+        description="Delta-stepping cheapest paths from sourceNode to every node it reaches "
+        "(bucketed frontiers in torch, on the GPU with device 'cuda'), in node order as GDS at "
+        "concurrency 1: index, sourceNode, targetNode, totalCost, nodeIds, costs, path.",
+        category="paths",
+        config=DeltaConfig,
+        working_memory=linear_memory(6),
+        result="rows",
+        rows_columns=PATH_COLUMNS,
+        stats_columns={"pathCount": "int"},
+        modes=("stream", "stats", "write"),
+        relationship_property="totalCost",
+        compute=_delta,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- Bellman-Ford
+def _bellman_ford(graph: Graph, cfg: SingleSourceConfig) -> Rows:
+    weights = graph.weights
+    if weights is not None and weights.numel() and not bool(weights.isfinite().all()):
+        raise ConfigError(
+            "config key 'relationshipWeightProperty': bellmanFord needs finite weights"
+        )
+    found = bellman_ford(graph, node_position(graph, cfg.source_node, "sourceNode"))
+    if not found.contains_negative_cycle:
+        rows = _path_rows(graph, cfg, found.paths, [int(v) for v in found.paths.settled])
+    else:
+        ids = graph.node_ids.cpu().numpy()
+        cycles = found.negative_cycles
+        rows = path_result(
+            graph,
+            cfg,
+            [int(ids[nodes[0]]) for nodes, _ in cycles],
+            [ids[nodes].tolist() for nodes, _ in cycles],
+            [list(costs) for _, costs in cycles],
+        )
+    count = len(rows.columns["index"])
+    rows.columns["isNegativeCycle"] = [found.contains_negative_cycle] * count
+    rows.stats["containsNegativeCycle"] = found.contains_negative_cycle
+    return rows
+
+
+register(
+    Procedure(
+        name="bellmanFord",
+        description="Bellman-Ford cheapest paths from sourceNode (negative weights allowed), "
+        "in node order; when a negative cycle is reachable, the negative cycles instead, with "
+        "isNegativeCycle true (as GDS): index, sourceNode, targetNode, totalCost, nodeIds, "
+        "costs, route, isNegativeCycle.",
+        category="paths",
+        config=SingleSourceConfig,
+        working_memory=linear_memory(8),
+        result="rows",
+        rows_columns={
+            **{k: v for k, v in PATH_COLUMNS.items() if k != "path"},
+            "route": "path",
+            "isNegativeCycle": "bool",
+        },
+        stats_columns={"pathCount": "int", "containsNegativeCycle": "bool"},
+        modes=("stream", "stats", "write"),
+        relationship_property="totalCost",
+        compute=_bellman_ford,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- all pairs
+#: bytes per streamed pair beyond the arrays: three Python list slots and their boxed values
+_ROW_BYTES = 3 * 8 + 2 * 32 + 24
+
+
+def _all_pairs_memory(_cfg: Any, nodes: int, _arcs: int) -> int:
+    return all_pairs_bytes(nodes) + _ROW_BYTES * nodes * nodes
+
+
+def _all_pairs(graph: Graph, cfg: NodeConfig) -> Rows:
+    if cfg.relationship_weight_property is not None:
+        _check_weights(graph, cfg, "allShortestPaths")
+    else:
+        graph = Graph(graph.indptr, graph.indices, None, graph.node_ids, graph.orientation)
+    found = all_pairs(graph)
+    ids = graph.node_ids.cpu().numpy()
+    return Rows(
+        {
+            "sourceNodeId": ids[found.source].tolist(),
+            "targetNodeId": ids[found.target].tolist(),
+            "distance": found.distance.tolist(),
+        },
+        stats={"pathCount": int(found.source.size)},
+    )
+
+
+register(
+    Procedure(
+        name="allShortestPaths",
+        description="Cheapest distances between all pairs of reachable nodes (hop counts, or "
+        "with relationshipWeightProperty Dijkstra from every node, which adds each node to "
+        "itself at 0.0, as GDS): sourceNodeId, targetNodeId, distance. For small graphs: the "
+        "memory estimate (every pair a row) refuses large ones.",
+        category="paths",
+        config=NodeConfig,
+        working_memory=_all_pairs_memory,
+        result="rows",
+        rows_columns={"sourceNodeId": "int", "targetNodeId": "int", "distance": "float"},
+        stats_columns={"pathCount": "int"},
+        modes=("stream",),
+        compute=_all_pairs,
     )
 )
 
@@ -250,8 +481,8 @@ class TraversalConfig(NodeConfig):
 
 def _traversal(walk: Any) -> Any:
     def compute(graph: Graph, cfg: TraversalConfig) -> Rows:
-        source = _position(graph, cfg.source_node, "sourceNode")
-        targets = _positions(graph, cfg.target_nodes, "targetNodes")
+        source = node_position(graph, cfg.source_node, "sourceNode")
+        targets = node_positions(graph, cfg.target_nodes, "targetNodes")
         order = walk(
             graph,
             source,
