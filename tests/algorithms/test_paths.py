@@ -15,6 +15,7 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
+import torch
 
 from neo4j_gml.algorithms.paths.dijkstra import dijkstra, path_to
 from neo4j_gml.algorithms.paths.traverse import bfs, dfs
@@ -121,6 +122,19 @@ def test_bfs_order_matches_networkx(seed: int, depth: int | None) -> None:
     for source in (0, 13, 62):
         expected = [source] + [v for _, v in nx.bfs_edges(oracle, source, depth_limit=depth)]
         assert bfs(graph, source, max_depth=depth).tolist() == expected
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("seed", range(3))
+def test_bfs_on_cuda_visits_in_the_cpu_order(seed: int) -> None:
+    graph, _ = _random(seed, n=2000, m=20000)
+    gpu = graph.to("cuda")
+    for source in (0, 7):
+        for targets in (None, [1500, 3]):
+            assert (
+                bfs(gpu, source, targets=targets).tolist()
+                == bfs(graph, source, targets=targets).tolist()
+            )
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -6,7 +6,9 @@ arcs sorted by target), parallel arcs and self-loops visit nothing new. A traver
 it visits one of ``targets`` (that node is the last one listed) and does not go beyond
 ``max_depth`` hops from the source (nodes at exactly ``max_depth`` are visited).
 
-Time ``O(n + m)``, memory ``O(n)`` (CPU; a CUDA graph's arrays are copied over).
+Time ``O(n + m)``, memory ``O(n)``. BFS runs on the graph's device (torch: a CUDA graph is
+traversed on the GPU, one vectorised step per level); DFS is sequential by nature and runs on
+the CPU (a CUDA graph's arrays are copied over).
 
 References
 ----------
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+import torch
 
 from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.graph import Graph
@@ -82,40 +85,54 @@ def bfs(
     >>> bfs(g, 0).tolist(), bfs(g, 0, max_depth=1).tolist(), bfs(g, 0, targets=[1]).tolist()
     ([0, 1, 2, 3], [0, 1, 2], [0, 1])
     """
-    indptr, indices, wanted, limit = _prepare(graph, source, targets, max_depth)
-    # One level at a time, vectorised: the frontier's arcs in frontier order (each node's in
-    # adjacency order), their first occurrences among unseen nodes: exactly the order a
-    # queue-based BFS discovers them in.
-    seen = np.zeros(graph.num_nodes, dtype=bool)
+    _, _, wanted, limit = _prepare(graph, source, targets, max_depth)
+    return _bfs_levels(graph, source, wanted, limit).cpu().numpy()
+
+
+def _bfs_levels(graph: Graph, source: int, wanted: set[int], limit: float) -> torch.Tensor:
+    """:func:`bfs` on the graph's own device: one level at a time, the frontier's arcs in
+    frontier order (each node's in adjacency order) and their first occurrences among unseen
+    nodes, which is exactly the order a queue-based BFS discovers them in. The first occurrence
+    of each node among a level's arcs is found with a ``scatter_reduce`` minimum over a buffer
+    that is reset only where it was written, so a level costs ``O(its arcs)``."""
+    device = graph.device
+    n = graph.num_nodes
+    indptr, indices = graph.indptr, graph.indices
+    seen = torch.zeros(n, dtype=torch.bool, device=device)
     seen[source] = True
-    levels = [np.asarray([source], dtype=np.int64)]
-    target_mask = np.zeros(graph.num_nodes, dtype=bool)
-    target_mask[list(wanted)] = True
-    if target_mask[source]:
+    target_mask = torch.zeros(n, dtype=torch.bool, device=device)
+    if wanted:
+        target_mask[torch.as_tensor(sorted(wanted), device=device)] = True
+    levels = [torch.tensor([source], dtype=torch.long, device=device)]
+    if source in wanted:
         return levels[0]
+    never = torch.iinfo(torch.long).max
+    first = torch.full((n,), never, dtype=torch.long, device=device)
     frontier, depth = levels[0], 0
-    while frontier.size and depth < limit:
+    while frontier.numel() and depth < limit:
         checkpoint()
-        starts, ends = indptr[frontier], indptr[frontier + 1]
-        counts = ends - starts
+        starts = indptr[frontier]
+        counts = indptr[frontier + 1] - starts
         total = int(counts.sum())
         if total == 0:
             break
-        offsets = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
-        reached = indices[offsets]
+        shift = torch.repeat_interleave(starts - torch.cumsum(counts, 0) + counts, counts)
+        reached = indices[shift + torch.arange(total, device=device)]
         reached = reached[~seen[reached]]
-        if reached.size == 0:
+        if reached.numel() == 0:
             break
-        _, first = np.unique(reached, return_index=True)
-        frontier = reached[np.sort(first)]
+        at = torch.arange(reached.numel(), device=device)
+        first.scatter_reduce_(0, reached, at, reduce="amin")
+        frontier = reached[first[reached] == at]
+        first[reached] = never
         seen[frontier] = True
-        hit = np.flatnonzero(target_mask[frontier])
-        if hit.size:
-            levels.append(frontier[: hit[0] + 1])
+        hit = torch.nonzero(target_mask[frontier]).flatten()
+        if hit.numel():
+            levels.append(frontier[: int(hit[0]) + 1])
             break
         levels.append(frontier)
         depth += 1
-    return np.concatenate(levels)
+    return torch.cat(levels)
 
 
 def dfs(
