@@ -201,3 +201,32 @@ def test_a_traversal_stops_at_the_first_target_it_visits(seed: int) -> None:
         targets = [full[-1], full[3]]
         assert walk(graph, 0, targets=targets).tolist() == full[:4]
         assert walk(graph, 0, targets=[0]).tolist() == [0]
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("matrix", [True, False])
+def test_streamed_paths_are_the_predecessor_walks(
+    seed: int, matrix: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The procedure's rows (read off a matrix of ancestors, or built by sharing prefixes when
+    that matrix would be too large) are exactly ``path_to`` of every settled node."""
+    import neo4j_gml
+    from neo4j_gml.procedures.families import paths as family
+
+    if not matrix:
+        monkeypatch.setattr(family, "_PATH_MATRIX_CELLS", 0)
+    graph, _ = _random(seed)
+    graph = Graph(graph.indptr, graph.indices, graph.weights, graph.node_ids + 1000)
+    frame = neo4j_gml.run(
+        "allShortestPaths.dijkstra",
+        "stream",
+        {"sourceNode": 1013, "relationshipWeightProperty": "w", "device": "cpu"},
+        graph=graph,
+    )
+    found = dijkstra(graph, 13)
+    assert frame["targetNode"].tolist() == (found.settled + 1000).tolist()
+    for row in frame.itertuples():
+        route = path_to(found, row.targetNode - 1000)
+        assert route is not None
+        assert row.nodeIds == [v + 1000 for v in route[0]] and row.costs == route[1]
+        assert row.totalCost == route[1][-1]

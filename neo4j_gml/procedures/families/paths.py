@@ -14,10 +14,13 @@ target with ``totalCost`` (and, with ``writeNodeIds``/``writeCosts``, the path's
 
 from __future__ import annotations
 
-import math
+import contextlib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 
 from neo4j_gml.algorithms.paths.all_pairs import all_pairs, all_pairs_bytes
@@ -113,14 +116,93 @@ def path_result(
     )
 
 
+#: largest (targets x longest path) matrix the vectorised path builder makes; beyond it the
+#: paths are built by sharing prefixes in Python
+_PATH_MATRIX_CELLS = 16_000_000
+
+
+def _tree_depths(parent: np.ndarray) -> np.ndarray:
+    """Hops from each node to the root of its tree (``parent[root] == root``), by pointer
+    jumping: ``O(n log depth)`` NumPy work."""
+    depth = (parent != np.arange(parent.size)).astype(np.int64)
+    up = parent.copy()
+    for _ in range(64):  # 2**64 hops: more than any tree has
+        nxt = up[up]
+        if np.array_equal(nxt, up):
+            return depth
+        depth = depth + depth[up]
+        up = nxt
+    raise RuntimeError("the predecessors form a cycle")
+
+
+def _path_lists(
+    found: ShortestPaths, wanted: np.ndarray, ids: np.ndarray
+) -> tuple[list[list[int]], list[list[float]]] | None:
+    """Node ids and cumulative costs of the paths to ``wanted`` (reached positions), built in
+    NumPy: every path is read off a (longest path x targets) matrix of ancestors, filled one
+    level at a time. None when that matrix would be too large (long paths to many targets)."""
+    n = found.predecessor.size
+    parent = found.predecessor.copy()
+    roots = parent < 0
+    parent[roots] = np.flatnonzero(roots)
+    parent[found.source] = found.source
+    depth = _tree_depths(parent)[wanted]
+    longest = int(depth.max()) if wanted.size else 0
+    if wanted.size * (longest + 1) > _PATH_MATRIX_CELLS or n == 0:
+        return None
+    steps = np.empty((longest + 1, wanted.size), dtype=np.int64)
+    here = wanted
+    for level in range(longest, -1, -1):
+        steps[level] = here
+        here = parent[here]
+    starts = (longest - depth).tolist()
+    matrix = steps.T
+    node_rows = ids[matrix].tolist()
+    cost_rows = found.cost[matrix].tolist()
+    return (
+        [row[i:] for row, i in zip(node_rows, starts, strict=True)],
+        [row[i:] for row, i in zip(cost_rows, starts, strict=True)],
+    )
+
+
+@contextlib.contextmanager
+def _without_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small lists are made (no cycles among
+    them): its passes, triggered by the allocations alone, took two thirds of building 100k
+    paths."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _path_rows(graph: Graph, cfg: PathConfig, found: ShortestPaths, targets: list[int]) -> Rows:
-    """One GDS path row per reached target, in ``targets``' order. A node's path is its
-    predecessor's plus itself, built once per node and shared, so streaming every path from a
-    source costs list copies of the total path length, not a walk back per target."""
-    ids = graph.node_ids.cpu().numpy().tolist()
+    with _without_gc():
+        return _build_path_rows(graph, cfg, found, targets)
+
+
+def _build_path_rows(
+    graph: Graph, cfg: PathConfig, found: ShortestPaths, targets: list[int]
+) -> Rows:
+    """One GDS path row per reached target, in ``targets``' order. The paths are read off a
+    matrix of ancestors in NumPy (:func:`_path_lists`); when that is too large, a node's path
+    is its predecessor's plus itself, built once per node and shared, so streaming every path
+    from a source costs list copies of the total path length, not a walk back per target."""
+    id_array = graph.node_ids.cpu().numpy()
+    reached = np.asarray(targets, dtype=np.int64)
+    reached = reached[np.isfinite(found.cost[reached])] if reached.size else reached
+    source = int(id_array[found.source])
+    built = _path_lists(found, reached, id_array)
+    if built is not None:
+        paths, path_costs = built
+        return path_result(graph, cfg, [source] * len(paths), paths, path_costs)
+    ids = id_array.tolist()
     cost = found.cost.tolist()
     predecessor = found.predecessor.tolist()
-    wanted = [t for t in targets if math.isfinite(cost[t])]
+    wanted = reached.tolist()
     node_ids: dict[int, list[int]] = {}
     costs: dict[int, list[float]] = {}
     for t in wanted:
@@ -136,7 +218,6 @@ def _path_rows(graph: Graph, cfg: PathConfig, found: ShortestPaths, targets: lis
             else:
                 node_ids[v] = [*node_ids[parent], ids[v]]
                 costs[v] = [*costs[parent], cost[v]]
-    source = ids[found.source]
     return path_result(
         graph,
         cfg,
@@ -344,7 +425,9 @@ class DeltaConfig(SingleSourceConfig):
 
 def _delta(graph: Graph, cfg: DeltaConfig) -> Rows:
     _check_weights(graph, cfg, "allShortestPaths.delta")
-    found = delta_stepping(graph, node_position(graph, cfg.source_node, "sourceNode"), delta=cfg.delta)
+    found = delta_stepping(
+        graph, node_position(graph, cfg.source_node, "sourceNode"), delta=cfg.delta
+    )
     return _path_rows(graph, cfg, found, [int(v) for v in found.settled])
 
 
