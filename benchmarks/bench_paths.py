@@ -7,8 +7,9 @@ weight ``w`` in [1, 10) on every relationship (set once, untimed). For one sourc
 highest out-degree), median of ``--repeat`` runs:
 
 * end to end, streaming every path: ``neo4j_gml.run('allShortestPaths.dijkstra', 'stream')``
-  (read, compute, rows) beside GDS's project + ``gds.allShortestPaths.delta.stream`` (and
-  ``.dijkstra.stream``) + drop, every row consumed;
+  and ``allShortestPaths.delta`` (read, compute, rows) beside GDS's project +
+  ``gds.allShortestPaths.delta.stream`` (and ``.dijkstra.stream``) + drop, every row consumed;
+  ``bfs.stream`` beside GDS's project + ``gds.bfs.stream`` + drop;
 * compute only, on the graph already in memory: our Dijkstra beside NetworkX's
   ``single_source_dijkstra`` (paths and lengths), and our BFS beside igraph's ``bfs``.
 
@@ -77,7 +78,15 @@ def measure(driver: neo4j.Driver, repeat: int) -> dict[str, float]:
         lambda: neo4j_gml.run("allShortestPaths.dijkstra", "stream", config, driver=driver),
         repeat,
     )
-    for algo in ("allShortestPaths.delta", "allShortestPaths.dijkstra"):
+    delta = dict(config, delta=2.0)
+    out["ours: allShortestPaths.delta.stream, end to end"] = _median(
+        lambda: neo4j_gml.run("allShortestPaths.delta", "stream", delta, driver=driver), repeat
+    )
+    walk = {k: v for k, v in config.items() if k != "relationshipWeightProperty"}
+    out["ours: bfs.stream, end to end"] = _median(
+        lambda: neo4j_gml.run("bfs", "stream", walk, driver=driver), repeat
+    )
+    for algo in ("allShortestPaths.delta", "allShortestPaths.dijkstra", "bfs"):
 
         def gds_run(algo: str = algo) -> None:
             name = "bench_paths"
@@ -88,10 +97,10 @@ def measure(driver: neo4j.Driver, repeat: int) -> dict[str, float]:
                     g=name,
                     label=LABEL,
                 ).consume()
+                weight = "" if algo == "bfs" else "relationshipWeightProperty: 'w', "
                 session.run(
-                    f"CALL gds.{algo}.stream($g, {{sourceNode: $s, "
-                    "relationshipWeightProperty: 'w', concurrency: 4}) "
-                    "YIELD index, totalCost, nodeIds RETURN count(*) AS c",
+                    f"CALL gds.{algo}.stream($g, {{sourceNode: $s, {weight}concurrency: 4}}) "
+                    "YIELD nodeIds RETURN count(*) AS c",
                     g=name,
                     s=source_id,
                 ).consume()

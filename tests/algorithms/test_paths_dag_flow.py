@@ -19,6 +19,7 @@ import pytest
 from neo4j_gml.algorithms.paths.all_pairs import (
     AllPairs,
     _bfs_torch,
+    _delta_torch,
     _scipy,
     all_pairs,
     all_pairs_bytes,
@@ -379,6 +380,9 @@ def test_all_pairs_against_networkx(seed: int) -> None:
     got = _pairs(weighted)
     assert got.keys() == expected.keys()
     assert all(abs(got[k] - expected[k]) <= 1e-9 for k in got)
+    batched = _delta_torch(g)  # the GPU back end, run here on the CPU
+    assert _pairs(batched).keys() == got.keys()
+    assert all(abs(_pairs(batched)[k] - got[k]) <= 1e-9 for k in got)
     assert np.lexsort((weighted.target, weighted.source)).tolist() == list(range(len(got)))
     unweighted = Graph(g.indptr, g.indices, None, g.node_ids)
     hops = {
