@@ -230,3 +230,22 @@ def test_streamed_paths_are_the_predecessor_walks(
         assert route is not None
         assert row.nodeIds == [v + 1000 for v in route[0]] and row.costs == route[1]
         assert row.totalCost == route[1][-1]
+
+
+def test_all_pairs_is_refused_by_the_memory_estimate_on_a_large_graph() -> None:
+    """Every pair is a row: 300k nodes would need terabytes, so the call is refused before it
+    computes anything, with the size it would need."""
+    import neo4j_gml
+    from neo4j_gml.core.errors import ConfigError
+
+    n = 300_000
+    line = Graph.from_edges(np.arange(n - 1), np.arange(1, n), num_nodes=n)
+    with pytest.raises(ConfigError, match=r"gml.allShortestPaths needs about .* TiB"):
+        neo4j_gml.run("allShortestPaths", "stream", {"device": "cpu"}, graph=line)
+    small = neo4j_gml.run(
+        "allShortestPaths",
+        "stream",
+        {"device": "cpu"},
+        graph=Graph.from_edges([0, 1], [1, 2]),
+    )
+    assert small.values.tolist() == [[0, 1, 1.0], [0, 2, 2.0], [1, 2, 1.0]]
