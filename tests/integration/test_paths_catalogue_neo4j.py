@@ -395,11 +395,6 @@ def test_bellman_ford_write_as_documented(gml_db: neo4j.Driver) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gml.bellmanFord has no writeNegativeCycles key (GDS's write example with negative "
-    "cycles is refused as an unknown key); GDS writes the cycle only with it",
-)
 def test_bellman_ford_writes_negative_cycles_on_request_as_documented(
     gml_db: neo4j.Driver,
 ) -> None:
@@ -422,11 +417,6 @@ def test_bellman_ford_writes_negative_cycles_on_request_as_documented(
     assert written == [{"a": "G", "b": "G", "total": -10.0, "costs": [0.0, 40.0, -20.0, -10.0]}]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gml.bellmanFord.write writes the negative cycle by default; GDS (writeNegativeCycles "
-    "false by default) writes nothing when a negative cycle is found",
-)
 def test_bellman_ford_writes_no_negative_cycle_by_default_as_documented(
     gml_db: neo4j.Driver,
 ) -> None:

@@ -25,6 +25,7 @@ from neo4j_gml.procedures.estimate import linear_memory
 from neo4j_gml.procedures.families.paths import (
     PATH_COLUMNS,
     PathConfig,
+    check_weights,
     node_positions,
     path_result,
 )
@@ -81,16 +82,7 @@ register(
 
 # ---------------------------------------------------------------------------- longest path
 def _longest(graph: Graph, cfg: PathConfig) -> Rows:
-    weights = graph.weights
-    if (
-        weights is not None
-        and weights.numel()
-        and (not bool(weights.isfinite().all()) or float(weights.min()) < 0)
-    ):
-        raise ConfigError(
-            "config key 'relationshipWeightProperty': gml.dag.longestPath needs finite, "
-            "non-negative weights"
-        )
+    check_weights(graph, "dag.longestPath")
     found = longest_path(graph)
     ids = graph.node_ids.cpu().numpy()
     paths = [found.path(int(t)) for t in found.targets]

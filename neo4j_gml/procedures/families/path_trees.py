@@ -20,7 +20,7 @@ from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.estimate import linear_memory
-from neo4j_gml.procedures.families.paths import node_position, node_positions
+from neo4j_gml.procedures.families.paths import check_weights, node_position, node_positions
 from neo4j_gml.procedures.registry import (
     FROM_CONFIG,
     NodeValues,
@@ -34,14 +34,6 @@ from neo4j_gml.procedures.spec import NodeConfig, RelationshipConfig, option
 spec = dataclass(frozen=True, kw_only=True, eq=False)
 
 TREE_COLUMNS = {"nodeId": "int", "parentId": "int", "weight": "float"}
-
-
-def _finite_weights(graph: Graph, name: str) -> None:
-    weights = graph.weights
-    if weights is not None and weights.numel() and not bool(weights.isfinite().all()):
-        raise ConfigError(
-            f"config key 'relationshipWeightProperty': gml.{name} needs finite weights"
-        )
 
 
 def _tree_rows(
@@ -77,7 +69,7 @@ class SpanningTreeConfig(RelationshipConfig):
 
 
 def _spanning(graph: Graph, cfg: SpanningTreeConfig) -> Rows:
-    _finite_weights(graph, "spanningTree")
+    check_weights(graph, "spanningTree", negative=True)
     source = node_position(graph, cfg.source_node, "sourceNode")
     tree = spanning_tree(graph, source, objective=cfg.objective)  # type: ignore[arg-type]
     rows = _tree_rows(graph, source, *tree.rows())
@@ -121,7 +113,7 @@ class KSpanningTreeConfig(NodeConfig):
 
 
 def _k_spanning(graph: Graph, cfg: KSpanningTreeConfig) -> NodeValues:
-    _finite_weights(graph, "kSpanningTree")
+    check_weights(graph, "kSpanningTree", negative=True)
     source = node_position(graph, cfg.source_node, "sourceNode")
     tree = k_spanning_tree(graph, source, cfg.k, objective=cfg.objective)  # type: ignore[arg-type]
     heads = graph.node_ids.cpu()[torch.from_numpy(tree.heads())]
@@ -167,16 +159,7 @@ class SteinerTreeConfig(RelationshipConfig):
 
 
 def _steiner(graph: Graph, cfg: SteinerTreeConfig) -> Rows:
-    weights = graph.weights
-    if (
-        weights is not None
-        and weights.numel()
-        and (not bool(weights.isfinite().all()) or float(weights.min()) < 0)
-    ):
-        raise ConfigError(
-            "config key 'relationshipWeightProperty': gml.steinerTree needs finite, non-negative "
-            "weights"
-        )
+    check_weights(graph, "steinerTree")
     source = node_position(graph, cfg.source_node, "sourceNode")
     targets = list(dict.fromkeys(node_positions(graph, cfg.target_nodes, "targetNodes")))
     tree = steiner_tree(graph, source, targets, delta=cfg.delta, reroute=cfg.apply_rerouting)

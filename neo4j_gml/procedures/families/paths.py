@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,7 @@ from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.estimate import linear_memory
 from neo4j_gml.procedures.registry import Procedure, RelationshipValues, Rows, register
-from neo4j_gml.procedures.spec import NodeConfig, ProcedureConfig, RelationshipConfig, option
+from neo4j_gml.procedures.spec import NodeConfig, RelationshipConfig, option
 
 spec = dataclass(frozen=True, kw_only=True, eq=False)
 
@@ -227,15 +227,46 @@ def _build_path_rows(
     )
 
 
-def _check_weights(graph: Graph, cfg: ProcedureConfig, name: str) -> None:
+def check_weights(graph: Graph, name: str, *, negative: bool = False) -> None:
+    """Refuse NaN or infinite weights, and negative ones unless ``negative``, naming the key."""
     weights = graph.weights
-    if cfg.relationship_weight_property is None or weights is None or not weights.numel():
+    if weights is None or not weights.numel():
         return
-    if not bool(weights.isfinite().all()) or float(weights.min()) < 0:
+    if not bool(weights.isfinite().all()) or (not negative and float(weights.min()) < 0):
+        kind = "finite" if negative else "finite, non-negative"
         raise ConfigError(
-            f"config key 'relationshipWeightProperty': gml.{name} needs finite, non-negative "
-            "weights"
+            f"config key 'relationshipWeightProperty': gml.{name} needs {kind} weights"
         )
+
+
+def register_paths(
+    name: str,
+    description: str,
+    config: type[PathConfig],
+    compute: Any,
+    *,
+    vectors: int,
+    modes: tuple[str, ...] = ("stream", "stats", "write"),
+    columns: Mapping[str, str] = PATH_COLUMNS,
+    stats: Mapping[str, str] | None = None,
+) -> None:
+    """Register a procedure that yields GDS's path rows (and adds one ``totalCost``
+    relationship per path in write and mutate modes)."""
+    register(
+        Procedure(
+            name=name,
+            description=description,
+            category="paths",
+            config=config,
+            working_memory=linear_memory(vectors),
+            result="rows",
+            rows_columns=columns,
+            stats_columns={"pathCount": "int", **(stats or {})},
+            modes=modes,
+            relationship_property="totalCost",
+            compute=compute,
+        )
+    )
 
 
 # ---------------------------------------------------------------------------- dijkstra
@@ -256,7 +287,7 @@ class SourceTargetConfig(PathConfig):
 
 
 def _source_target(graph: Graph, cfg: SourceTargetConfig) -> Rows:
-    _check_weights(graph, cfg, "shortestPath.dijkstra")
+    check_weights(graph, "shortestPath.dijkstra")
     source = node_position(graph, cfg.source_node, "sourceNode")
     wanted = ([] if cfg.target_node is None else [cfg.target_node]) + list(cfg.target_nodes)
     key = "targetNode" if cfg.target_node is not None else "targetNodes"
@@ -266,22 +297,14 @@ def _source_target(graph: Graph, cfg: SourceTargetConfig) -> Rows:
     return _path_rows(graph, cfg, found, reached)
 
 
-register(
-    Procedure(
-        name="shortestPath.dijkstra",
-        description="Dijkstra's cheapest path from sourceNode to targetNode (or each of "
-        "targetNodes, in the order they are reached): index, sourceNode, targetNode, "
-        "totalCost, nodeIds, costs.",
-        category="paths",
-        config=SourceTargetConfig,
-        working_memory=linear_memory(4),
-        result="rows",
-        rows_columns=PATH_COLUMNS,
-        stats_columns={"pathCount": "int"},
-        modes=("stream", "stats", "write"),
-        relationship_property="totalCost",
-        compute=_source_target,
-    )
+register_paths(
+    "shortestPath.dijkstra",
+    "Dijkstra's cheapest path from sourceNode to targetNode (or each of "
+    "targetNodes, in the order they are reached): index, sourceNode, targetNode, "
+    "totalCost, nodeIds, costs.",
+    SourceTargetConfig,
+    _source_target,
+    vectors=4,
 )
 
 
@@ -291,27 +314,19 @@ class SingleSourceConfig(PathConfig):
 
 
 def _single_source(graph: Graph, cfg: SingleSourceConfig) -> Rows:
-    _check_weights(graph, cfg, "allShortestPaths.dijkstra")
+    check_weights(graph, "allShortestPaths.dijkstra")
     found = dijkstra(graph, node_position(graph, cfg.source_node, "sourceNode"))
     return _path_rows(graph, cfg, found, [int(v) for v in found.settled])
 
 
-register(
-    Procedure(
-        name="allShortestPaths.dijkstra",
-        description="Dijkstra's cheapest paths from sourceNode to every node it reaches, in "
-        "order of cost (the source first): index, sourceNode, targetNode, totalCost, nodeIds, "
-        "costs.",
-        category="paths",
-        config=SingleSourceConfig,
-        working_memory=linear_memory(4),
-        result="rows",
-        rows_columns=PATH_COLUMNS,
-        stats_columns={"pathCount": "int"},
-        modes=("stream", "stats", "write"),
-        relationship_property="totalCost",
-        compute=_single_source,
-    )
+register_paths(
+    "allShortestPaths.dijkstra",
+    "Dijkstra's cheapest paths from sourceNode to every node it reaches, in "
+    "order of cost (the source first): index, sourceNode, targetNode, totalCost, nodeIds, "
+    "costs.",
+    SingleSourceConfig,
+    _single_source,
+    vectors=4,
 )
 
 
@@ -335,7 +350,7 @@ class AStarConfig(SourceTargetConfig):
 
 
 def _astar(graph: Graph, cfg: AStarConfig) -> Rows:
-    _check_weights(graph, cfg, "shortestPath.astar")
+    check_weights(graph, "shortestPath.astar")
     source = node_position(graph, cfg.source_node, "sourceNode")
     assert cfg.target_node is not None
     target = node_position(graph, cfg.target_node, "targetNode")
@@ -349,22 +364,14 @@ def _astar(graph: Graph, cfg: AStarConfig) -> Rows:
     return _path_rows(graph, cfg, found, [target])
 
 
-register(
-    Procedure(
-        name="shortestPath.astar",
-        description="A* cheapest path from sourceNode to targetNode, guided by the haversine "
-        "distance between latitudeProperty/longitudeProperty (as GDS): index, sourceNode, "
-        "targetNode, totalCost, nodeIds, costs, path.",
-        category="paths",
-        config=AStarConfig,
-        working_memory=linear_memory(5),
-        result="rows",
-        rows_columns=PATH_COLUMNS,
-        stats_columns={"pathCount": "int"},
-        modes=("stream", "stats", "write"),
-        relationship_property="totalCost",
-        compute=_astar,
-    )
+register_paths(
+    "shortestPath.astar",
+    "A* cheapest path from sourceNode to targetNode, guided by the haversine "
+    "distance between latitudeProperty/longitudeProperty (as GDS): index, sourceNode, "
+    "targetNode, totalCost, nodeIds, costs, path.",
+    AStarConfig,
+    _astar,
+    vectors=5,
 )
 
 
@@ -380,7 +387,7 @@ class YensConfig(SourceTargetConfig):
 
 
 def _yens(graph: Graph, cfg: YensConfig) -> Rows:
-    _check_weights(graph, cfg, "shortestPath.yens")
+    check_weights(graph, "shortestPath.yens")
     source = node_position(graph, cfg.source_node, "sourceNode")
     assert cfg.target_node is not None
     target = node_position(graph, cfg.target_node, "targetNode")
@@ -395,23 +402,16 @@ def _yens(graph: Graph, cfg: YensConfig) -> Rows:
     )
 
 
-register(
-    Procedure(
-        name="shortestPath.yens",
-        description="Yen's k cheapest loopless paths from sourceNode to targetNode, cheapest "
-        "first (as GDS): index, sourceNode, targetNode, totalCost, nodeIds, costs, path. Mutate "
-        "adds one relationship per path; write mode is left out (writes merge one relationship "
-        "per node pair, so k paths would collapse into one).",
-        category="paths",
-        config=YensConfig,
-        working_memory=linear_memory(6),
-        result="rows",
-        rows_columns=PATH_COLUMNS,
-        stats_columns={"pathCount": "int"},
-        modes=("stream", "stats"),
-        relationship_property="totalCost",
-        compute=_yens,
-    )
+register_paths(
+    "shortestPath.yens",
+    "Yen's k cheapest loopless paths from sourceNode to targetNode, cheapest "
+    "first (as GDS): index, sourceNode, targetNode, totalCost, nodeIds, costs, path. Mutate "
+    "adds one relationship per path; write mode is left out (writes merge one relationship "
+    "per node pair, so k paths would collapse into one).",
+    YensConfig,
+    _yens,
+    vectors=6,
+    modes=("stream", "stats"),
 )
 
 
@@ -424,39 +424,37 @@ class DeltaConfig(SingleSourceConfig):
 
 
 def _delta(graph: Graph, cfg: DeltaConfig) -> Rows:
-    _check_weights(graph, cfg, "allShortestPaths.delta")
+    check_weights(graph, "allShortestPaths.delta")
     found = delta_stepping(
         graph, node_position(graph, cfg.source_node, "sourceNode"), delta=cfg.delta
     )
     return _path_rows(graph, cfg, found, [int(v) for v in found.settled])
 
 
-register(
-    Procedure(
-        name="allShortestPaths.delta",
-        description="Delta-stepping cheapest paths from sourceNode to every node it reaches "
-        "(bucketed frontiers in torch, on the GPU with device 'cuda'), in node order as GDS at "
-        "concurrency 1: index, sourceNode, targetNode, totalCost, nodeIds, costs, path.",
-        category="paths",
-        config=DeltaConfig,
-        working_memory=linear_memory(6),
-        result="rows",
-        rows_columns=PATH_COLUMNS,
-        stats_columns={"pathCount": "int"},
-        modes=("stream", "stats", "write"),
-        relationship_property="totalCost",
-        compute=_delta,
-    )
+register_paths(
+    "allShortestPaths.delta",
+    "Delta-stepping cheapest paths from sourceNode to every node it reaches "
+    "(bucketed frontiers in torch, on the GPU with device 'cuda'), in node order as GDS at "
+    "concurrency 1: index, sourceNode, targetNode, totalCost, nodeIds, costs, path.",
+    DeltaConfig,
+    _delta,
+    vectors=6,
 )
 
 
 # ---------------------------------------------------------------------------- Bellman-Ford
-def _bellman_ford(graph: Graph, cfg: SingleSourceConfig) -> Rows:
-    weights = graph.weights
-    if weights is not None and weights.numel() and not bool(weights.isfinite().all()):
-        raise ConfigError(
-            "config key 'relationshipWeightProperty': bellmanFord needs finite weights"
-        )
+@spec
+class BellmanFordConfig(SingleSourceConfig):
+    write_negative_cycles: bool = option(
+        "writeNegativeCycles", False, "write mode: write the negative cycles found (as GDS)"
+    )
+    mutate_negative_cycles: bool = option(
+        "mutateNegativeCycles", False, "mutate mode: add the negative cycles found (as GDS)"
+    )
+
+
+def _bellman_ford(graph: Graph, cfg: BellmanFordConfig) -> Rows:
+    check_weights(graph, "bellmanFord", negative=True)
     found = bellman_ford(graph, node_position(graph, cfg.source_node, "sourceNode"))
     if not found.contains_negative_cycle:
         rows = _path_rows(graph, cfg, found.paths, [int(v) for v in found.paths.settled])
@@ -470,33 +468,33 @@ def _bellman_ford(graph: Graph, cfg: SingleSourceConfig) -> Rows:
             [ids[nodes].tolist() for nodes, _ in cycles],
             [list(costs) for _, costs in cycles],
         )
+        keep = cfg.write_negative_cycles or cfg.mutate_negative_cycles
+        if not keep and rows.relationships is not None:  # GDS writes cycles only on request
+            nothing = torch.zeros(0, dtype=torch.long)
+            rows.relationships = RelationshipValues(nothing, nothing, torch.zeros(0))
+            rows.write_lists = {}
     count = len(rows.columns["index"])
     rows.columns["isNegativeCycle"] = [found.contains_negative_cycle] * count
     rows.stats["containsNegativeCycle"] = found.contains_negative_cycle
     return rows
 
 
-register(
-    Procedure(
-        name="bellmanFord",
-        description="Bellman-Ford cheapest paths from sourceNode (negative weights allowed), "
-        "in node order; when a negative cycle is reachable, the negative cycles instead, with "
-        "isNegativeCycle true (as GDS): index, sourceNode, targetNode, totalCost, nodeIds, "
-        "costs, route, isNegativeCycle.",
-        category="paths",
-        config=SingleSourceConfig,
-        working_memory=linear_memory(8),
-        result="rows",
-        rows_columns={
-            **{k: v for k, v in PATH_COLUMNS.items() if k != "path"},
-            "route": "path",
-            "isNegativeCycle": "bool",
-        },
-        stats_columns={"pathCount": "int", "containsNegativeCycle": "bool"},
-        modes=("stream", "stats", "write"),
-        relationship_property="totalCost",
-        compute=_bellman_ford,
-    )
+register_paths(
+    "bellmanFord",
+    "Bellman-Ford cheapest paths from sourceNode (negative weights allowed), "
+    "in node order; when a negative cycle is reachable, the negative cycles instead, with "
+    "isNegativeCycle true (as GDS): index, sourceNode, targetNode, totalCost, nodeIds, "
+    "costs, route, isNegativeCycle. Write and mutate add the cycles only with "
+    "writeNegativeCycles/mutateNegativeCycles.",
+    BellmanFordConfig,
+    _bellman_ford,
+    vectors=8,
+    columns={
+        **{k: v for k, v in PATH_COLUMNS.items() if k != "path"},
+        "route": "path",
+        "isNegativeCycle": "bool",
+    },
+    stats={"containsNegativeCycle": "bool"},
 )
 
 
@@ -511,7 +509,7 @@ def _all_pairs_memory(_cfg: Any, nodes: int, _arcs: int) -> int:
 
 def _all_pairs(graph: Graph, cfg: NodeConfig) -> Rows:
     if cfg.relationship_weight_property is not None:
-        _check_weights(graph, cfg, "allShortestPaths")
+        check_weights(graph, "allShortestPaths")
     else:
         graph = Graph(graph.indptr, graph.indices, None, graph.node_ids, graph.orientation)
     found = all_pairs(graph)
