@@ -10,6 +10,10 @@ highest out-degree), median of ``--repeat`` runs:
   and ``allShortestPaths.delta`` (read, compute, rows) beside GDS's project +
   ``gds.allShortestPaths.delta.stream`` (and ``.dijkstra.stream``) + drop, every row consumed;
   ``bfs.stream`` beside GDS's project + ``gds.bfs.stream`` + drop;
+* from Cypher through the plugin and the service (``neo4j-gml serve`` must run beside the
+  Neo4j, else these rows are skipped): ``gml.allShortestPaths.dijkstra.stream`` (every row
+  to the client) and ``gml.shortestPath.dijkstra.stream`` to the farthest node (with ``path``)
+  beside GDS's project + ``gds.shortestPath.dijkstra.stream`` + drop;
 * compute only, on the graph already in memory: our Dijkstra beside NetworkX's
   ``single_source_dijkstra`` (paths and lengths), and our BFS beside igraph's ``bfs``.
 
@@ -85,6 +89,44 @@ def measure(driver: neo4j.Driver, repeat: int) -> dict[str, float]:
     walk = {k: v for k, v in config.items() if k != "relationshipWeightProperty"}
     out["ours: bfs.stream, end to end"] = _median(
         lambda: neo4j_gml.run("bfs", "stream", walk, driver=driver), repeat
+    )
+    found = dijkstra(graph, source)
+    target_id = int(graph.node_ids[int(found.settled[-1])])  # the farthest node reached
+    cypher = {
+        "allShortestPaths.dijkstra": "YIELD index, totalCost, nodeIds RETURN count(*) AS c",
+        "shortestPath.dijkstra": "YIELD index, totalCost, nodeIds, path RETURN count(*) AS c",
+    }
+    for algo, tail in cypher.items():
+        target = ", targetNode: $t" if algo.startswith("shortestPath") else ""
+        query = (
+            f"CALL gml.{algo}.stream({{nodeLabels: ['{LABEL}'], relationshipTypes: ['{REL}'], "
+            f"relationshipWeightProperty: 'w', sourceNode: $s{target}}}) {tail}"
+        )
+        try:
+            out[f"ours from Cypher: gml.{algo}.stream"] = _median(
+                lambda query=query: driver.execute_query(query, s=source_id, t=target_id), repeat
+            )
+        except neo4j.exceptions.Neo4jError as exc:  # no plugin or no service: say so, go on
+            print(f"skipped gml.{algo} from Cypher: {exc.message}", file=sys.stderr)
+
+    def gds_one() -> None:
+        with driver.session() as session:
+            session.run(
+                "CALL gds.graph.project('bench_one', $label, {LINKS: {properties: 'w'}}, "
+                "{readConcurrency: 4}) YIELD nodeCount RETURN nodeCount",
+                label=LABEL,
+            ).consume()
+            session.run(
+                "CALL gds.shortestPath.dijkstra.stream('bench_one', {sourceNode: $s, "
+                "targetNode: $t, relationshipWeightProperty: 'w'}) "
+                "YIELD index, totalCost, nodeIds, path RETURN count(*) AS c",
+                s=source_id,
+                t=target_id,
+            ).consume()
+        gds.drop(driver, "bench_one")
+
+    out["GDS: project + shortestPath.dijkstra.stream (one target) + drop"] = _median(
+        gds_one, repeat
     )
     for algo in ("allShortestPaths.delta", "allShortestPaths.dijkstra", "bfs"):
 

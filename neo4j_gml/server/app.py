@@ -55,7 +55,7 @@ from neo4j_gml.io.write import WriteError
 from neo4j_gml.procedures import registry
 from neo4j_gml.procedures.catalog import CATALOG
 from neo4j_gml.procedures.jobs import Job, JobIdInUse, JobRegistry
-from neo4j_gml.procedures.runner import rows_of, run
+from neo4j_gml.procedures.runner import run
 from neo4j_gml.procedures.summary import summary_columns
 from neo4j_gml.server.neo4j_access import Neo4jAccess
 from neo4j_gml.server.settings import ServiceSettings
@@ -178,9 +178,18 @@ def _line(kind: str, payload: Any) -> bytes:
 
 
 def _frame_chunks(frame: pd.DataFrame) -> Iterator[bytes]:
-    """The frame's rows as NDJSON, :data:`_CHUNK` rows per piece."""
+    """The frame's rows as NDJSON, :data:`_CHUNK` rows per piece. Columns are turned into
+    Python values a column at a time (``Series.tolist``); what is left of NumPy inside object
+    columns (an array, a scalar) is encoded by :func:`_json_default`. Streaming 100k path rows
+    took 1.5 s through per-value conversion, 0.5 s this way."""
+    names = [str(c) for c in frame.columns]
     for start in range(0, len(frame), _CHUNK):
-        yield b"".join(_line("row", r) for r in rows_of(frame.iloc[start : start + _CHUNK]))
+        piece = frame.iloc[start : start + _CHUNK]
+        columns = [piece[c].tolist() for c in frame.columns]
+        yield b"".join(
+            _line("row", dict(zip(names, values, strict=True)))
+            for values in zip(*columns, strict=True)
+        )
 
 
 MAX_DEPTH = 64
