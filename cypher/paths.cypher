@@ -30,6 +30,10 @@ YIELD nodeIds RETURN [id IN nodeIds | gml.util.asNode(id).name] AS visited;
 MATCH (source:GmlRoad {name: 'A'}), (e:GmlRoad {name: 'E'}), (f:GmlRoad {name: 'F'})
 CALL gml.dfs.stream({nodeLabels: ['GmlRoad'], sourceNode: source, targetNodes: [e, f]})
 YIELD nodeIds RETURN [id IN nodeIds | gml.util.asNode(id).name] AS visited;
+MATCH (source:GmlRoad {name: 'A'})
+CALL gml.randomWalk.stream({nodeLabels: ['GmlRoad'], orientation: 'UNDIRECTED',
+  sourceNodes: [source], walkLength: 5, walksPerNode: 3, randomSeed: 42})
+YIELD nodeIds, path RETURN [id IN nodeIds | gml.util.asNode(id).name] AS walk, path;
 MATCH (source:GmlRoad {name: 'C'})
 CALL gml.bfs.stats({nodeLabels: ['GmlRoad'], sourceNode: source}) YIELD visitedNodes
 RETURN visitedNodes;

@@ -233,3 +233,21 @@ def test_mutate_mode_adds_the_paths_to_a_named_graph(gml_db: neo4j.Driver) -> No
         ]
     finally:
         gml_db.execute_query("CALL gml.graph.drop('gmlRoads', false)")
+
+
+def test_random_walks_from_cypher_are_next_paths_of_the_graph(gml_db: neo4j.Driver) -> None:
+    gml_db.execute_query(ROADS)
+    rows = _rows(
+        gml_db,
+        "MATCH (a:GmlRoadT {name: 'A'}), (c:GmlRoadT {name: 'C'}) "
+        "CALL gml.randomWalk.stream({nodeLabels: ['GmlRoadT'], orientation: 'UNDIRECTED', "
+        "sourceNodes: [a, c], walkLength: 4, walksPerNode: 5, randomSeed: 7}) YIELD nodeIds, path "
+        "RETURN [n IN nodes(path) | n.name] AS names, [r IN relationships(path) | type(r)] AS "
+        "types, [id IN nodeIds | gml.util.asNode(id).name] AS walked",
+    )
+    roads = {frozenset(p) for p in ["AB", "AC", "AD", "BD", "CD", "CE", "DE", "DF", "EF"]}
+    assert len(rows) == 10 and sorted(r["names"][0] for r in rows) == ["A"] * 5 + ["C"] * 5
+    for row in rows:
+        assert row["names"] == row["walked"] and len(row["names"]) == 4
+        assert row["types"] == ["NEXT"] * 3
+        assert all(frozenset(p) in roads for p in zip(row["names"], row["names"][1:], strict=False))

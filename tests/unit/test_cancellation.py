@@ -102,6 +102,7 @@ EXTRA = {
     "allShortestPaths.dijkstra": {"sourceNode": 100},
     "bfs": {"sourceNode": 100},
     "dfs": {"sourceNode": 100},
+    "randomWalk": {"walksPerNode": 50},
     "shortestPath.astar": {
         "sourceNode": 100,
         "targetNode": 101,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import secrets
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from neo4j_gml.algorithms.embedding.random_walk import random_walks
 from neo4j_gml.algorithms.paths.all_pairs import all_pairs, all_pairs_bytes
 from neo4j_gml.algorithms.paths.astar import astar
 from neo4j_gml.algorithms.paths.bellman_ford import bellman_ford
@@ -599,3 +601,73 @@ for _name, _walk, _what in (
             compute=_traversal(_walk),
         )
     )
+
+
+# ---------------------------------------------------------------------------- random walks
+@spec
+class RandomWalkConfig(NodeConfig):
+    source_nodes: list[int] = option(
+        "sourceNodes", [], "Neo4j ids the walks start from (none: every node)"
+    )
+    walk_length: int = option("walkLength", 80, "nodes per walk", min=1)
+    walks_per_node: int = option("walksPerNode", 10, "walks from each start node", min=1)
+    return_factor: float = option(
+        "returnFactor",
+        1.0,
+        "node2vec's p: below 1, walks step back more",
+        min=0,
+        min_exclusive=True,
+    )
+    in_out_factor: float = option(
+        "inOutFactor", 1.0, "node2vec's q: above 1, walks stay local", min=0, min_exclusive=True
+    )
+    walk_buffer_size: int = option(
+        "walkBufferSize", 1000, "accepted for GDS compatibility; has no effect", min=1
+    )
+    random_seed: int | None = option(
+        "randomSeed", None, "seed; same seed => same walks on any device"
+    )
+
+
+def _random_walk(graph: Graph, cfg: RandomWalkConfig) -> Rows:
+    if cfg.relationship_weight_property is not None:
+        check_weights(graph, "randomWalk")
+    starts = None
+    if cfg.source_nodes:
+        starts = torch.as_tensor(node_positions(graph, cfg.source_nodes, "sourceNodes"))
+    seed = cfg.random_seed if cfg.random_seed is not None else secrets.randbits(62)
+    walks = random_walks(
+        graph,
+        walk_length=cfg.walk_length,
+        walks_per_node=cfg.walks_per_node,
+        return_factor=cfg.return_factor,
+        in_out_factor=cfg.in_out_factor,
+        weighted=cfg.relationship_weight_property is not None,
+        random_seed=seed,
+        start_nodes=starts,
+    ).cpu()
+    ids = graph.node_ids.cpu()
+    lengths = (walks >= 0).sum(dim=1).tolist()
+    rows = ids[walks.clamp(min=0)].tolist()
+    with _without_gc():
+        node_ids = [row[:k] for row, k in zip(rows, lengths, strict=True)]
+    return Rows({"nodeIds": node_ids}, stats={"walks": len(node_ids)})
+
+
+register(
+    Procedure(
+        name="randomWalk",
+        description="Random walks (node2vec's biased second-order walks with returnFactor and "
+        "inOutFactor; uniform, or in proportion to the weights) from sourceNodes or every node, "
+        "the walker node2vec uses: nodeIds, path. A walk stops early at a node without "
+        "outgoing relationships.",
+        category="paths",
+        config=RandomWalkConfig,
+        working_memory=linear_memory(4),
+        result="rows",
+        rows_columns={"nodeIds": "intList", "path": "walkPath"},
+        stats_columns={"walks": "int"},
+        modes=("stream", "stats"),
+        compute=_random_walk,
+    )
+)
