@@ -99,6 +99,40 @@ def test_cora_example(db, monkeypatch, tmp_path) -> None:  # noqa: ANN001
 
 
 @pytest.mark.neo4j
+def test_routing_example_answers_as_networkx(db) -> None:  # noqa: ANN001
+    """The routing answers on the generated road network against NetworkX on the same roads:
+    the cheapest route and its length, A*'s equal length, Yen's three cheapest loopless routes,
+    every town's distance, the minimum spanning tree's total; the route written once."""
+    import networkx as nx
+
+    roads = module(EXAMPLES / "routing" / "load.py")
+    route = module(EXAMPLES / "routing" / "route.py")
+    roads.load(db, towns=400, seed=3)
+    _, _, edges = roads.generate(400, 3)
+    oracle = nx.Graph()
+    oracle.add_weighted_edges_from((f"town-{a}", f"town-{b}", km) for a, b, km in edges)
+    for _ in range(2):  # the second run rewrites the same ROUTE relationship
+        found = route.answer(db, "town-5", "town-333")
+    km, path = nx.single_source_dijkstra(oracle, "town-5", "town-333", weight="weight")
+    assert found["km"] == pytest.approx(km, rel=1e-12) and found["route"] == path
+    assert found["astar_km"] == pytest.approx(km, rel=1e-12)
+    simple = nx.shortest_simple_paths(oracle, "town-5", "town-333", weight="weight")
+    best3 = [nx.path_weight(oracle, p, "weight") for p, _ in zip(simple, range(3), strict=False)]
+    assert found["alternatives_km"] == pytest.approx(best3, rel=1e-12)
+    lengths = nx.single_source_dijkstra_path_length(oracle, "town-5", weight="weight")
+    assert found["reachable_towns"] == len(lengths)
+    assert found["farthest_km"] == pytest.approx(max(lengths.values()), rel=1e-12)
+    component = oracle.subgraph(nx.node_connected_component(oracle, "town-5"))
+    mst = nx.minimum_spanning_tree(component, weight="weight").size(weight="weight")
+    assert found["network_km"] == pytest.approx(mst, rel=1e-9)
+    written = db.execute_query(
+        "MATCH (a:Town {name: 'town-5'})-[r:ROUTE]->(b:Town {name: 'town-333'}) "
+        "RETURN count(r) AS n, r.totalCost AS total, size(r.nodeIds) AS hops"
+    ).records
+    assert [(w["n"], w["total"], w["hops"]) for w in written] == [(1, found["km"], len(path))]
+
+
+@pytest.mark.neo4j
 def test_demo_pipeline_writes_a_picture(db, neo4j_connection, monkeypatch, tmp_path) -> None:  # noqa: ANN001
     monkeypatch.setenv("NEO4J_URI", neo4j_connection.uri)
     monkeypatch.setenv("NEO4J_PASSWORD", neo4j_connection.password)
