@@ -299,8 +299,14 @@ def write_relationships(
     on_progress: Callable[[int], None] | None = None,
     use_bulk: bool | None = None,
     cancel: CancelToken | None = None,
+    merge_key: str | None = None,
 ) -> WriteReport:
     """``MERGE`` one ``relationship_type`` relationship per pair and set its ``properties``.
+
+    ``merge_key`` names one of ``properties`` that tells several relationships of one pair
+    apart (Yen's k paths between the same two nodes: ``index``): the ``MERGE`` then matches it
+    too, so a pair gets one relationship per key value, and a rerun still updates them. Such
+    writes take plain Cypher.
 
     Pairs are Neo4j internal ids. A rerun updates the same relationships. Writers default to one
     session: two batches touching the same node would otherwise wait on each other's locks
@@ -319,6 +325,13 @@ def write_relationships(
     if len(src) == 0:
         return WriteReport()
     packable = _packable(values)
+    key_set = ""
+    if merge_key is not None:
+        names = [str(name) for name in properties]
+        if merge_key not in names:
+            raise ValueError(f"merge_key {merge_key!r} is not one of the properties {names}")
+        key_set = f" {{{quote(merge_key, key='writeProperty')}: $v{names.index(merge_key)}[i]}}"
+        packable = None
     if (
         packable is not None
         and not any(packable["widths"])
@@ -369,7 +382,7 @@ def write_relationships(
     query = (
         "UNWIND range(0, size($s) - 1) AS i "
         "MATCH (a) WHERE id(a) = $s[i] MATCH (b) WHERE id(b) = $t[i] "
-        f"MERGE (a)-[r:{rtype}]->(b)" + (f" SET {', '.join(sets)}" if sets else "")
+        f"MERGE (a)-[r:{rtype}{key_set}]->(b)" + (f" SET {', '.join(sets)}" if sets else "")
     )
     rows = _run_batches(
         driver,

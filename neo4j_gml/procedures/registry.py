@@ -67,13 +67,16 @@ class Rows:
     ``relationships`` (positions and a value each) is what write and mutate modes add to
     Neo4j or the named graph for a procedure with a :attr:`Procedure.relationship_property`
     (a path from its source to its target, a tree's edges); ``write_lists`` holds list
-    properties write mode also sets on them (GDS's ``writeNodeIds`` and ``writeCosts``).
+    properties write mode also sets on them (GDS's ``writeNodeIds`` and ``writeCosts``);
+    ``merge_key``, one of those, tells several relationships of one node pair apart (see
+    :func:`neo4j_gml.io.write.write_relationships`).
     """
 
     columns: dict[str, list[Any]]
     stats: dict[str, Any] = field(default_factory=dict)
     relationships: RelationshipValues | None = None
     write_lists: dict[str, list[Any]] = field(default_factory=dict)
+    merge_key: str | None = None
 
 
 Result = NodeValues | RelationshipValues | Rows

@@ -366,6 +366,7 @@ def write_result(
         added = result if isinstance(result, RelationshipValues) else result.relationships
         assert added is not None
         lists = result.write_lists if isinstance(result, Rows) else {}
+        merge_key = result.merge_key if isinstance(result, Rows) else None
         ids = graph.node_ids
         src = ids[added.source.to(ids.device)]
         dst = ids[added.target.to(ids.device)]
@@ -393,6 +394,7 @@ def write_result(
                 concurrency=min(writers, 2),
                 on_progress=tick,
                 cancel=job.token,
+                merge_key=merge_key,
             )
         row["relationshipsWritten"] = report.rows
     else:

@@ -251,3 +251,30 @@ def test_random_walks_from_cypher_are_next_paths_of_the_graph(gml_db: neo4j.Driv
         assert row["names"] == row["walked"] and len(row["names"]) == 4
         assert row["types"] == ["NEXT"] * 3
         assert all(frozenset(p) in roads for p in zip(row["names"], row["names"][1:], strict=False))
+
+
+def test_yens_writes_one_relationship_per_path_and_a_rerun_matches_them(
+    gml_db: neo4j.Driver,
+) -> None:
+    """GDS writes k relationships between the same two nodes; each carries its index, which
+    the merge matches, so running the write again leaves the same three."""
+    gml_db.execute_query(ROADS)
+    query = (
+        "MATCH (a:GmlRoadT {name: 'A'}), (f:GmlRoadT {name: 'F'}) "
+        "CALL gml.shortestPath.yens.write({nodeLabels: ['GmlRoadT'], relationshipTypes: ['ROAD'], "
+        "relationshipWeightProperty: 'cost', sourceNode: a, targetNode: f, k: 3, "
+        "writeRelationshipType: 'GML_ALT', writeNodeIds: true}) YIELD relationshipsWritten "
+        "RETURN relationshipsWritten"
+    )
+    for _ in range(2):
+        assert _rows(gml_db, query) == [{"relationshipsWritten": 3}]
+    written = _rows(
+        gml_db,
+        "MATCH (:GmlRoadT {name: 'A'})-[r:GML_ALT]->(:GmlRoadT {name: 'F'}) RETURN r.index AS i, "
+        "r.totalCost AS c, [id IN r.nodeIds | gml.util.asNode(id).name] AS names ORDER BY i",
+    )
+    assert written == [
+        {"i": 0, "c": 160.0, "names": ["A", "B", "D", "E", "F"]},
+        {"i": 1, "c": 160.0, "names": ["A", "C", "D", "E", "F"]},
+        {"i": 2, "c": 170.0, "names": ["A", "B", "D", "F"]},
+    ]

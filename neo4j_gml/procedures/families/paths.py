@@ -395,25 +395,28 @@ def _yens(graph: Graph, cfg: YensConfig) -> Rows:
     target = node_position(graph, cfg.target_node, "targetNode")
     found = yens(graph, source, target, k=cfg.k)
     ids = graph.node_ids.cpu().numpy()
-    return path_result(
+    rows = path_result(
         graph,
         cfg,
         [int(ids[source])] * len(found),
         [ids[nodes].tolist() for nodes, _ in found],
         [list(costs) for _, costs in found],
     )
+    # k paths join the same two nodes: write one relationship per index, as GDS writes k
+    rows.write_lists["index"] = list(range(len(found)))
+    rows.merge_key = "index"
+    return rows
 
 
 register_paths(
     "shortestPath.yens",
     "Yen's k cheapest loopless paths from sourceNode to targetNode, cheapest "
-    "first (as GDS): index, sourceNode, targetNode, totalCost, nodeIds, costs, path. Mutate "
-    "adds one relationship per path; write mode is left out (writes merge one relationship "
-    "per node pair, so k paths would collapse into one).",
+    "first (as GDS): index, sourceNode, targetNode, totalCost, nodeIds, costs, path. Write "
+    "and mutate add one relationship per path (written with its index, which a rerun "
+    "matches).",
     YensConfig,
     _yens,
     vectors=6,
-    modes=("stream", "stats"),
 )
 
 
