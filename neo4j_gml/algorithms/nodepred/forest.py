@@ -6,11 +6,12 @@ once, no bootstrap). At every node a fresh set of ``ceil(max_features_ratio * d)
 drawn without replacement (GDS's default ratio is ``1 / sqrt(d)`` for classification *and*
 regression) and the split minimising the weighted impurity of the two children is taken: Gini or
 entropy (classification), the variance of the targets (regression, GDS's ``SplitMeanSquaredError``).
-A node becomes a leaf when it is pure, holds fewer than ``min_split_size`` rows, is at depth
-``max_depth``, or has no split leaving ``min_leaf_size`` rows on each side; rows drawn twice by
-the bootstrap count twice, as in GDS. A classification leaf predicts its majority class (the
-lowest index on ties) and the forest's probabilities are the trees' vote fractions; a regression
-leaf predicts its mean and the forest the mean over its trees.
+A node becomes a leaf when it holds fewer than ``min_split_size`` rows, is at depth ``max_depth``,
+has no split leaving ``min_leaf_size`` rows on each side, or is pure (GDS splits pure nodes too,
+which changes no prediction); rows drawn twice by the bootstrap count twice, as in GDS. A
+classification leaf predicts its majority class (the lowest index on ties) and the forest's
+probabilities are the trees' vote fractions; a regression leaf predicts its mean and the forest
+the mean over its trees.
 
 Split search (histograms, not exact sorting). Each feature is binned once, before the trees grow,
 into at most 256 bins: a feature with at most 256 distinct training values gets one bin per value
@@ -28,13 +29,16 @@ Where we differ from GDS, on purpose:
   (binned) values.
 - When every sampled feature is constant in a node, GDS still splits it (by sort order among equal
   values); we draw further untried features (twice as many each time) until one splits the node
-  or all have been tried, which is what scikit-learn does.
+  or all have been tried (scikit-learn, similarly, does not count constant features towards
+  ``max_features``).
 
 Out-of-bag error. Every tree votes for the training rows it did not draw; a row that got at least
 one such vote is predicted by its majority out-of-bag vote, and the out-of-bag error is the share
 of those rows predicted wrongly (GDS's ``OUT_OF_BAG_ERROR``); for regression it is the mean squared
 error of the rows' mean out-of-bag prediction (GDS reports none). Where no row was ever out of bag
-(``samples_ratio=0``, or one tree drawing every row) it is ``nan`` (GDS reports 0).
+(``samples_ratio=0``, or every tree drawing every row) it is ``nan``; GDS reports 0 then, and with
+``numberOfSamplesRatio: 0`` its bookkeeping leaves the first training row out of the bag (an
+off-by-one), so it reports that row's training error.
 
 References
 ----------
