@@ -120,8 +120,28 @@ EXTRA = {
     "linkPrediction.train": {"modelName": "cancel-lp", "epochs": 200},
     "linkPrediction.gnn.train": {"modelName": "cancel-gnn", "epochs": 200},
     "node2vec": {"walksPerNode": 20},
+    "nodeClassification.train": {
+        "modelName": "cancel-nc",
+        "featureProperties": ["v"],
+        "targetProperty": "c",
+        "modelCandidates": [{"method": "MLP", "maxEpochs": 1000, "patience": 1000}],
+    },
+    "nodeRegression.train": {
+        "modelName": "cancel-nr",
+        "featureProperties": ["v"],
+        "targetProperty": "x",
+        "modelCandidates": [{"method": "MLP", "maxEpochs": 1000, "patience": 1000}],
+    },
 }
-NEEDS_A_MODEL = {"graphSage", "linkPrediction.predict", "model.list", "model.drop"}
+NEEDS_A_MODEL = {
+    "graphSage",
+    "linkPrediction.predict",
+    "model.list",
+    "model.drop",
+    "model.exists",
+    "nodeClassification.predict",
+    "nodeRegression.predict",
+}
 
 
 @pytest.mark.parametrize(

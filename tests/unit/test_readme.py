@@ -18,7 +18,12 @@ from neo4j_gml.procedures.registry import MODES, procedures
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 #: The table's family column -> the registry's ``category``.
-FAMILIES = {"embeddings": "embedding", "link prediction": "linkpred", "models": "model"}
+FAMILIES = {
+    "embeddings": "embedding",
+    "link prediction": "linkpred",
+    "node prediction": "nodepred",
+    "models": "model",
+}
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*")
 _TOKEN = re.compile(r"`([^`]*)`|\(([^()]*)\)|(;)")

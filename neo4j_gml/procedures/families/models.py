@@ -1,4 +1,4 @@
-"""Model catalog procedures (``model.list``, ``model.drop``): no graph needed.
+"""Model catalog procedures (``model.list``, ``model.drop``, ``model.exists``): no graph needed.
 
 They read no graph (``reads_graph=False``): the runner calls ``compute`` with an empty graph
 and ignores the projection keys. Each has a typed config class (:mod:`neo4j_gml.procedures.spec`);
@@ -18,7 +18,7 @@ from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures import model_store
 from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.registry import Procedure, Rows, register
-from neo4j_gml.procedures.spec import NodeConfig, option
+from neo4j_gml.procedures.spec import NodeConfig, RunConfig, option
 
 spec = dataclass(frozen=True, kw_only=True, eq=False)
 
@@ -120,5 +120,42 @@ register(
         config=ModelDropConfig,
         rows_columns=_ROW_COLUMNS,
         compute=_drop,
+    )
+)
+
+
+@spec
+class ModelExistsConfig(RunConfig):
+    model_name: str = option("modelName", REQUIRED, "the model to look for")
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        _valid_name(self.model_name)
+
+
+def _exists(_graph: Graph, cfg: ModelExistsConfig) -> Rows:
+    try:
+        found = models.exists(cfg.model_name)
+        kind = models.metadata(cfg.model_name).get("modelType") if found else None
+    except models.ModelStoreError as exc:
+        raise ConfigError(f"config key 'modelName': {exc}") from None
+    return Rows({"modelName": [cfg.model_name], "modelType": [kind], "exists": [found]})
+
+
+register(
+    Procedure(
+        name="model.exists",
+        description="Whether a model of this name is stored, and its type (as GDS's "
+        "gds.model.exists(modelName)).",
+        category="model",
+        result="rows",
+        modes=("stream",),
+        bare_mode="stream",
+        arguments=("modelName",),
+        weighted=False,
+        reads_graph=False,
+        config=ModelExistsConfig,
+        rows_columns={"modelName": "str", "modelType": "str", "exists": "bool"},
+        compute=_exists,
     )
 )

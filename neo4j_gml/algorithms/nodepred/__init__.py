@@ -1,0 +1,3 @@
+"""Node classification and regression: pure functions and models over tensors."""
+
+__all__: list[str] = []
