@@ -33,18 +33,13 @@ class NodeSplit:
     folds: list[np.ndarray]
 
 
-def _stratified_order(labels: np.ndarray | None, n: int, rng: np.random.Generator) -> np.ndarray:
-    """A shuffled order of ``0..n-1`` in which every class is spread evenly: sorted by
-    (rank within its shuffled class / class size), so any prefix holds each class in its share."""
-    order = rng.permutation(n)
-    if labels is None:
-        return order
-    shuffled = labels[order]
-    rank = np.empty(n, dtype=np.float64)
-    for c in np.unique(shuffled):
-        members = np.flatnonzero(shuffled == c)
-        rank[members] = (np.arange(members.size) + rng.random()) / members.size
-    return order[np.argsort(rank, kind="stable")]
+def _quotas(sizes: np.ndarray, total: int) -> np.ndarray:
+    """``total`` shared out in proportion to ``sizes`` (largest remainders get the rest)."""
+    exact = sizes * total / max(int(sizes.sum()), 1)
+    quota = np.floor(exact).astype(np.int64)
+    rest = total - int(quota.sum())
+    quota[np.argsort(-(exact - quota), kind="stable")[:rest]] += 1
+    return quota
 
 
 def split_nodes(
@@ -99,7 +94,12 @@ def split_nodes(
     if labels is not None and len(labels) != n:
         raise ParameterError("labels", f"has {len(labels)} entries for {n} nodes")
     rng = np.random.default_rng(random_seed)
-    order = _stratified_order(None if labels is None else np.asarray(labels), n, rng)
+    groups = (
+        np.zeros(n, dtype=np.int64) if labels is None else np.unique(labels, return_inverse=True)[1]
+    )
+    members = [
+        rng.permutation(np.flatnonzero(groups == g)) for g in range(int(groups.max(initial=-1)) + 1)
+    ]
     test_size = int(round(test_fraction * n))
     if n - test_size < validation_folds:
         raise ParameterError(
@@ -107,14 +107,14 @@ def split_nodes(
             f"{validation_folds} folds need at least as many training nodes, but there are "
             f"{n - test_size} of {n} labelled nodes left after the test split",
         )
-    # every k-th node of the stratified order goes to the test set: stratified by construction
-    if test_size:
-        picks = np.floor(np.arange(test_size) * n / test_size).astype(np.int64)
-    else:
-        picks = np.zeros(0, dtype=np.int64)
-    is_test = np.zeros(n, dtype=bool)
-    is_test[picks] = True
-    test, train = order[is_test], order[~is_test]
-    fold_of = np.arange(train.size) % validation_folds  # round robin: stratified as well
+    quota = _quotas(np.array([m.size for m in members], dtype=np.int64), test_size)
+    test = np.concatenate(
+        [m[:q] for m, q in zip(members, quota, strict=True)] or [np.zeros(0, np.int64)]
+    )
+    rest = [m[q:] for m, q in zip(members, quota, strict=True)]
+    train = np.concatenate(rest or [np.zeros(0, np.int64)]).astype(np.int64)
+    # round robin over the classes one after another: each class spreads over the folds
+    # evenly (within one node), and the folds' sizes differ by at most one
+    fold_of = np.arange(train.size) % validation_folds
     folds = [np.sort(train[fold_of == f]) for f in range(validation_folds)]
     return NodeSplit(np.sort(train), np.sort(test), folds)

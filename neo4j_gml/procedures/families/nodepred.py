@@ -275,6 +275,12 @@ def _train(graph: Graph, cfg: NodeTrainConfig) -> Rows:
     seed = cfg.seed(31)
     graph = run_steps(graph, cfg.node_property_steps)
     x = _features(graph, list(cfg.feature_properties))
+    for key, name in (
+        ("targetProperty", cfg.target_property),
+        ("splitProperty", cfg.split_property),
+    ):
+        if name is not None and name not in graph.node_properties:
+            raise ConfigError(f"config key '{key}': no node has the property '{name}'")
     raw = graph.node_properties[cfg.target_property].reshape(graph.num_nodes, -1)
     if raw.shape[1] != 1:
         raise ConfigError(f"config key 'targetProperty': '{cfg.target_property}' is a list")
