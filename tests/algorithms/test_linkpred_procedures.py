@@ -168,3 +168,58 @@ def test_pipeline_features_and_train_predict() -> None:
     assert len(frame) > 0 and frame.groupby("node1").size().max() <= 2
     with pytest.raises(ConfigError, match="featureProperties' or 'topologicalFeatures"):
         neo4j_gml.run("linkPrediction.train", "stats", {"modelName": "x"}, graph=graph)
+
+
+def test_node_property_steps_see_no_held_out_relationship(monkeypatch: pytest.MonkeyPatch) -> None:
+    """linkPrediction.train's steps run on the training relationships only: every graph a
+    step computes on holds none of the validation or test relationships (the split the
+    procedure makes, recomputed here with its seed), and the steps run again on the whole graph
+    when predicting. A degree step shows it in the values too: each node's degree is its
+    training degree."""
+    from neo4j_gml.procedures.families import _steps, linkpred
+
+    _, graph = _planted(seed=7)
+    seen: list[Graph] = []
+    original = _steps.run_steps
+
+    def spy(g: Graph, steps: list) -> Graph:
+        seen.append(g)
+        out = original(g, steps)
+        seen.append(out)
+        return out
+
+    monkeypatch.setattr(linkpred, "run_steps", spy)
+    config = {
+        "modelName": "steps",
+        "featureProperties": ["f", "deg", "emb"],
+        "nodePropertySteps": [
+            {
+                "procedure": "degree",
+                "config": {"mutateProperty": "deg", "orientation": "UNDIRECTED"},
+            },
+            {
+                "procedure": "fastRP",
+                "config": {"mutateProperty": "emb", "embeddingDimension": 8, "randomSeed": 1},
+            },
+        ],
+        "hitsK": 10,
+        "randomSeed": 4,
+    }
+    row = neo4j_gml.run("linkPrediction.train", "stats", config, graph=graph)
+    assert row["testMetrics"]["aucRoc"] > 0.7
+    from neo4j_gml.procedures import model_store, registry
+
+    with model_store.deferred_store_checks():  # the model exists by now
+        cfg = registry.get("linkPrediction.train").validate(config, "stats")
+    split = cfg.split(graph, 4)
+    train_graph, with_steps = seen
+    arcs = set(zip(*(t.tolist() for t in train_graph.edge_index()), strict=True))
+    held_out = torch.cat([split.valid, split.test], dim=1).t().tolist()
+    assert held_out and not any((a, b) in arcs or (b, a) in arcs for a, b in held_out)
+    assert len(arcs) == 2 * split.train.shape[1]
+    degree = np.bincount(split.train.flatten().numpy(), minlength=graph.num_nodes)
+    assert np.array_equal(with_steps.node_properties["deg"].numpy(), degree)
+    frame = neo4j_gml.run("linkPrediction.predict", "stream", {"modelName": "steps"}, graph=graph)
+    assert len(frame) > 0 and len(seen) == 4 and seen[2] is graph  # predict: the whole graph
+    meta = models.metadata("steps")
+    assert [s["procedure"] for s in meta["nodePropertySteps"]] == ["degree", "fastRP"]

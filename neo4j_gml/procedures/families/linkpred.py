@@ -20,11 +20,12 @@ holds the feature properties).
 ``linkPrediction.predict`` (either kind of model) gives each node its ``topN`` most probable
 non-adjacent nodes within two hops with probability >= ``threshold``. Message passing and
 topological features at predict time use every relationship of the projection. Topological
-features and message passing in training see the training relationships only; node properties
-named in ``featureProperties`` are read as stored, so embeddings computed on the whole graph
-(e.g. fastRP written before training) have seen the test relationships and make the reported
-test metrics optimistic: compute them on a graph without the held-out relationships for an
-unbiased estimate.
+features and message passing in training see the training relationships only. So do the
+``nodePropertySteps`` of ``linkPrediction.train`` (e.g. ``{procedure: 'fastRP', config:
+{mutateProperty: 'emb', ...}}``): they run in memory on the graph of the training relationships,
+and again on the whole graph when predicting, so an embedding used as a feature has not seen
+the test relationships. Node properties read as stored (an embedding written before training)
+have seen them, and make the reported test metrics optimistic.
 
 Write mode of ``linkCandidates`` and ``linkPrediction.predict`` first deletes every relationship
 of ``writeRelationshipType`` (``Procedure.replace_relationships``), so a rerun replaces the
@@ -70,6 +71,13 @@ from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures import model_store
 from neo4j_gml.procedures.config import REQUIRED
+from neo4j_gml.procedures.families._steps import (
+    run_steps,
+    step_inputs,
+    step_outputs,
+    step_procedure,
+    steps_check,
+)
 from neo4j_gml.procedures.families._training import (
     TrainConfig,
     batch_size_option,
@@ -496,6 +504,14 @@ class PipelineTrainConfig(SplitTrainConfig):
             else f"must be among {_TOPOLOGICAL_FEATURES}"
         ),
     )
+    node_property_steps: list[Any] = option(
+        "nodePropertySteps",
+        [],
+        "procedures run on the training graph (held-out relationships removed); their "
+        "mutateProperty can be a feature",
+        check=steps_check,
+        kind="any",
+    )
     classifier: str = option(
         "classifier", "LOGISTIC_REGRESSION", "LOGISTIC_REGRESSION or MLP", choices=CLASSIFIERS
     )
@@ -510,15 +526,43 @@ class PipelineTrainConfig(SplitTrainConfig):
             raise ConfigError(
                 "linkPrediction.train needs 'featureProperties' or 'topologicalFeatures' (or both)"
             )
+        for step in self.node_property_steps:
+            step_procedure(step)
+
+    def extra_node_properties(self) -> list[str]:
+        return _read_properties(list(self.feature_properties), list(self.node_property_steps))
+
+
+def _read_properties(features: list[str], steps: list[Any]) -> list[str]:
+    """The node properties read from Neo4j: the features no step makes, and the steps' own."""
+    made = set(step_outputs(steps))
+    return list(dict.fromkeys([p for p in features if p not in made] + step_inputs(steps)))
+
+
+def training_graph(graph: Graph, split: EdgeSplit) -> Graph:
+    """The graph with only the training relationships (both directions, as the split sees
+    the graph undirected): what the node-property steps may see, so no held-out relationship
+    reaches a feature."""
+    a, b = split.train
+    return Graph.from_edges(
+        torch.cat([a, b]),
+        torch.cat([b, a]),
+        num_nodes=graph.num_nodes,
+        node_ids=graph.node_ids,
+        node_properties=graph.node_properties,
+    )
 
 
 def _pipeline_train(graph: Graph, cfg: PipelineTrainConfig) -> Rows:
-    x = feature_matrix(graph, cfg.feature_properties, "featureProperties")
     seed = cfg.seed(31)
+    split = cfg.split(graph, seed)
+    steps = list(cfg.node_property_steps)
+    seen = run_steps(training_graph(graph, split), steps) if steps else graph
+    x = feature_matrix(seen, cfg.feature_properties, "featureProperties")
     topo = [MEASURE_NAMES[m] for m in cfg.topological_features]
     model, report = train_pipeline(
         x,
-        cfg.split(graph, seed),
+        split,
         link_features=list(cfg.link_features),
         topological=topo,
         classifier=cfg.classifier,
@@ -533,6 +577,7 @@ def _pipeline_train(graph: Graph, cfg: PipelineTrainConfig) -> Rows:
     meta = {
         "modelType": model_store.PIPELINE_MODEL,
         "featureProperties": list(cfg.feature_properties),
+        "nodePropertySteps": steps,
         "inputDimension": int(x.shape[1]) if x is not None else 0,
         "linkFeatures": list(cfg.link_features),
         "topologicalFeatures": topo,
@@ -555,7 +600,6 @@ register(
         weighted=False,
         default_orientation="UNDIRECTED",
         config=PipelineTrainConfig,
-        property_keys=("featureProperties",),
         stats_columns=_TRAIN_STATS,
         compute=_pipeline_train,
     )
@@ -609,7 +653,10 @@ class PredictConfig(RelationshipConfig):
         )
 
     def extra_node_properties(self) -> list[str]:
-        return list(self.model().get("featureProperties", []))
+        meta = self.model()
+        return _read_properties(
+            list(meta.get("featureProperties", [])), list(meta.get("nodePropertySteps", []))
+        )
 
 
 def _scorer(graph: Graph, cfg: PredictConfig, adj: adjacency.Adjacency):  # noqa: ANN202
@@ -617,6 +664,7 @@ def _scorer(graph: Graph, cfg: PredictConfig, adj: adjacency.Adjacency):  # noqa
     meta = cfg.model()
     state, _ = model_store.load_state(cfg.model_name, graph.device)
     gnn = meta["modelType"] == model_store.GNN_MODEL
+    graph = run_steps(graph, list(meta.get("nodePropertySteps", [])))
     read = _features if gnn else feature_matrix
     x = read(graph, meta["featureProperties"], "modelName")
     got = int(x.shape[1]) if x is not None else 0

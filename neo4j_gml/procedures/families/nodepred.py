@@ -28,7 +28,6 @@ mutate) and ``nodeRegression.predict`` (``nodeId, predictedValue``) rerun the st
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,8 +48,15 @@ from neo4j_gml.algorithms.nodepred.selection import (
 from neo4j_gml.algorithms.nodepred.split import NodeSplit, split_nodes
 from neo4j_gml.core.errors import ConfigError, ParameterError
 from neo4j_gml.core.graph import Graph
-from neo4j_gml.procedures import model_store, registry
+from neo4j_gml.procedures import model_store
 from neo4j_gml.procedures.config import REQUIRED
+from neo4j_gml.procedures.families._steps import (
+    run_steps,
+    step_inputs,
+    step_outputs,
+    step_procedure,
+    steps_check,
+)
 from neo4j_gml.procedures.families._training import TrainConfig
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 from neo4j_gml.procedures.spec import NodeConfig, option
@@ -59,69 +65,6 @@ spec = dataclass(frozen=True, kw_only=True, eq=False)
 
 #: ``modelType`` of the stored models, per task
 MODEL_TYPES = {"classification": "nodeClassification", "regression": "nodeRegression"}
-
-
-# ---------------------------------------------------------------------------- steps
-def _steps_check(value: Any) -> str | None:
-    if not isinstance(value, list):
-        return "must be a list of {procedure, config} maps"
-    for step in value:
-        if not isinstance(step, Mapping) or not isinstance(step.get("procedure"), str):
-            return "must be a list of maps with a 'procedure' name and an optional 'config' map"
-        if not isinstance(step.get("config", {}), Mapping) or set(step) - {"procedure", "config"}:
-            return "must be a list of maps with a 'procedure' name and an optional 'config' map"
-    return None
-
-
-def _step_procedure(step: Mapping[str, Any]) -> tuple[Procedure, Any]:
-    """The procedure of a step and its mutate config; :class:`ConfigError` naming
-    ``nodePropertySteps`` for one that is unknown, yields no node values, or is misconfigured."""
-    name = str(step["procedure"])
-    try:
-        proc = registry.get(name)
-    except ConfigError:
-        raise ConfigError(f"config key 'nodePropertySteps': unknown procedure '{name}'") from None
-    if proc.result != "node" or "mutate" not in proc.modes:
-        raise ConfigError(
-            f"config key 'nodePropertySteps': '{name}' yields no node values to use as features"
-        )
-    try:
-        cfg = proc.validate(dict(step.get("config", {})), "mutate")
-    except ConfigError as exc:
-        raise ConfigError(f"config key 'nodePropertySteps': step '{name}': {exc}") from None
-    return proc, cfg
-
-
-def run_steps(graph: Graph, steps: list[Mapping[str, Any]]) -> Graph:
-    """``graph`` with each step's values added as the node property its ``mutateProperty``
-    names, steps in order (a later step may read an earlier one's property)."""
-    for step in steps:
-        proc, cfg = _step_procedure(step)
-        result = proc.compute(graph, cfg)
-        assert isinstance(result, NodeValues)
-        values = result.values.to(torch.float64)
-        if result.mask is not None:
-            values = values.clone()
-            values[~result.mask.to(values.device)] = float("nan")
-        props = dict(graph.node_properties)
-        props[cfg["mutateProperty"]] = values
-        graph = dataclasses.replace(graph, node_properties=props)
-    return graph
-
-
-def _step_outputs(steps: list[Mapping[str, Any]]) -> list[str]:
-    return [str(dict(s.get("config", {})).get("mutateProperty")) for s in steps]
-
-
-def _step_inputs(steps: list[Mapping[str, Any]]) -> list[str]:
-    """Node properties the steps read from Neo4j (not those an earlier step makes)."""
-    made: set[str] = set()
-    out: list[str] = []
-    for step in steps:
-        proc, cfg = _step_procedure(step)
-        out += [p for p in proc.node_properties_needed(cfg) if p not in made]
-        made.add(str(cfg["mutateProperty"]))
-    return out
 
 
 def _features(graph: Graph, names: list[str]) -> torch.Tensor:
@@ -162,7 +105,7 @@ class NodeTrainConfig(TrainConfig):
         "nodePropertySteps",
         [],
         "procedures run on the graph first; their mutateProperty can be a feature",
-        check=_steps_check,
+        check=steps_check,
         kind="any",
     )
     model_candidates: list[Any] = option(
@@ -195,7 +138,7 @@ class NodeTrainConfig(TrainConfig):
         if self.test_fraction >= 1.0:
             raise ConfigError("config key 'testFraction' must be below 1")
         for step in self.node_property_steps:
-            _step_procedure(step)
+            step_procedure(step)
         try:
             self.metric_names()
             trials(self.model_candidates, self.TASK, self.number_of_trials, 0)
@@ -221,9 +164,9 @@ class NodeTrainConfig(TrainConfig):
         return out
 
     def extra_node_properties(self) -> list[str]:
-        made = set(_step_outputs(self.node_property_steps))
+        made = set(step_outputs(self.node_property_steps))
         own = [p for p in self.feature_properties if p not in made]
-        return list(dict.fromkeys(own + _step_inputs(self.node_property_steps)))
+        return list(dict.fromkeys(own + step_inputs(self.node_property_steps)))
 
     def optional_node_properties(self) -> list[str]:
         return [self.target_property] + ([self.split_property] if self.split_property else [])
@@ -426,9 +369,9 @@ class NodePredictConfig(NodeConfig):
     def extra_node_properties(self) -> list[str]:
         pipeline = self.model()["pipeline"]
         steps = list(pipeline["nodePropertySteps"])
-        made = set(_step_outputs(steps))
+        made = set(step_outputs(steps))
         own = [p for p in pipeline["featureProperties"] if p not in made]
-        return list(dict.fromkeys(own + _step_inputs(steps)))
+        return list(dict.fromkeys(own + step_inputs(steps)))
 
 
 @spec
