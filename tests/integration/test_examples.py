@@ -99,6 +99,22 @@ def test_cora_example(db, monkeypatch, tmp_path) -> None:  # noqa: ANN001
 
 
 @pytest.mark.neo4j
+def test_paper_subjects_example_classifies_the_hidden_papers(db, tmp_path) -> None:  # noqa: ANN001
+    example = module(EXAMPLES / "paper_subjects" / "classify.py")
+    if not (module(EXAMPLES / "cora" / "load.py").DEFAULT_DIR / "ind.cora.graph").exists():
+        pytest.skip("Cora (Planetoid) files are absent")
+    found = example.classify(db, tmp_path)
+    assert found["hidden"] == 1805
+    assert found["hiddenAccuracy"] >= 0.65  # chance is about 0.3 (the largest subject)
+    assert (tmp_path / "subjects.png").read_bytes()[:4] == b"\x89PNG"
+    rows = db.execute_query(
+        "MATCH (p:Paper) RETURN count(p.predictedSubject) AS n, min(size(p.subjectProbabilities)) "
+        "AS width"
+    ).records
+    assert (rows[0]["n"], rows[0]["width"]) == (2708, 7)
+
+
+@pytest.mark.neo4j
 def test_routing_example_answers_as_networkx(db) -> None:  # noqa: ANN001
     """The routing answers on the generated road network against NetworkX on the same roads:
     the cheapest route and its length, A*'s equal length, Yen's three cheapest loopless routes,

@@ -166,7 +166,8 @@ class NodeTrainConfig(TrainConfig):
     def extra_node_properties(self) -> list[str]:
         made = set(step_outputs(self.node_property_steps))
         own = [p for p in self.feature_properties if p not in made]
-        return list(dict.fromkeys(own + step_inputs(self.node_property_steps)))
+        own += step_inputs(self.node_property_steps) + self.optional_node_properties()
+        return list(dict.fromkeys(own))
 
     def optional_node_properties(self) -> list[str]:
         return [self.target_property] + ([self.split_property] if self.split_property else [])
