@@ -255,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{machine['cores']} cores, {torch.get_num_threads()} torch threads, "
         f"{machine['device']}; torch {machine['torch']}; "
         f"`python -m benchmarks.bench_nodeclass --datasets {','.join(names)} "
-        f"--repeat {args.repeat}` ({time.perf_counter() - started:.0f} s in all).",
+        f"--repeat {args.repeat}{f' --threads {args.threads}' if args.threads else ''}` "
+        f"({time.perf_counter() - started:.0f} s in all).",
         "",
         f"Public Planetoid split, seeds 0..{args.repeat - 1}, test accuracy mean ± standard "
         "deviation at the best validation epoch. GCN: hidden 16, dropout 0.5, lr 0.01, weight "
