@@ -205,8 +205,20 @@ def test_classification_trains_predicts_and_stores_its_pipeline() -> None:
     ]
 
 
-def test_an_explicit_split_and_a_gnn() -> None:
+def test_an_explicit_split_and_a_gnn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``splitProperty`` the models learn from the training nodes only: the validation
+    nodes score the trials and let the GNN stop early, the test nodes only test."""
+    from neo4j_gml.algorithms.nodepred import selection
+
     graph, y = _planted(seed=1)
+    fits: list[tuple[np.ndarray, np.ndarray | None]] = []
+    original = selection.fit
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        fits.append((np.sort(args[4]), kwargs.get("validation")))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(selection, "fit", spy)
     row = neo4j_gml.run(
         "nodeClassification.train",
         "stats",
@@ -223,6 +235,11 @@ def test_an_explicit_split_and_a_gnn() -> None:
     assert row["testMetrics"]["ACCURACY"] >= 0.85  # the graph's communities are the classes
     candidates = row["modelSelectionStats"]["modelCandidates"]
     assert len(candidates) == 1 and candidates[0]["method"] == "GCN"
+    part = graph.node_properties["part"].numpy()
+    train, validation = np.flatnonzero(part == 0), np.flatnonzero(part == 1)
+    (trial, none), (final, watched) = fits
+    assert np.array_equal(trial, train) and none is None
+    assert np.array_equal(final, train) and np.array_equal(np.sort(watched), validation)
 
 
 def test_regression_trains_and_predicts() -> None:

@@ -248,11 +248,6 @@ def _train(graph: Graph, cfg: NodeTrainConfig) -> Rows:
         y = torch.as_tensor(np.nan_to_num(target), dtype=torch.float64, device=graph.device)
     stratify = None if classes is None else y.cpu().numpy()[labelled]
     split, early = _split(graph, cfg, labelled, stratify, seed)
-    if cfg.split_property is not None:  # the explicit validation set is the one fold
-        split = NodeSplit(
-            split.train[~np.isin(split.train, split.folds[0])], split.test, split.folds
-        )
-        split = NodeSplit(np.concatenate([split.train, split.folds[0]]), split.test, split.folds)
     try:
         found = select(
             x,
