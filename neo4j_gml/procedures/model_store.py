@@ -30,7 +30,7 @@ import torch
 from neo4j_gml import models
 from neo4j_gml.algorithms.embedding.graphsage import GraphSageNet, build_model
 from neo4j_gml.algorithms.linkpred.gnn import LinkModel
-from neo4j_gml.algorithms.linkpred.pipeline import PairClassifier
+from neo4j_gml.algorithms.linkpred.pipeline import ForestPairClassifier, PairClassifier
 from neo4j_gml.core.errors import ConfigError
 
 __all__ = [
@@ -177,9 +177,17 @@ def rebuild_link_model(
 
 def rebuild_pair_classifier(
     meta: dict[str, Any], state: dict[str, torch.Tensor], device: torch.device
-) -> PairClassifier:
+) -> PairClassifier | ForestPairClassifier:
     """The classifier of a stored ``linkPrediction.pipeline`` model, on ``device``, in
     evaluation mode."""
+    if meta["classifier"] == "RANDOM_FOREST":
+        from neo4j_gml.algorithms.nodepred.forest import RandomForest
+
+        prefix = "forest."
+        trees = {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)}
+        return (
+            ForestPairClassifier(RandomForest.from_state(meta["forest"], trees)).to(device).eval()
+        )
     clf = PairClassifier(meta["pairFeatureDimension"], meta["classifier"], meta["hiddenDimension"])
     clf.load_state_dict(state)
     return clf.to(device).eval()

@@ -223,3 +223,53 @@ def test_node_property_steps_see_no_held_out_relationship(monkeypatch: pytest.Mo
     assert len(frame) > 0 and len(seen) == 4 and seen[2] is graph  # predict: the whole graph
     meta = models.metadata("steps")
     assert [s["procedure"] for s in meta["nodePropertySteps"]] == ["degree", "fastRP"]
+
+
+def test_a_random_forest_and_a_search_over_candidates() -> None:
+    """modelCandidates: every trial is scored on the validation relationships (AUC-PR), the
+    best one is stored and predicts; a random forest works as the pair classifier."""
+    _, graph = _planted(seed=3)
+    row = neo4j_gml.run(
+        "linkPrediction.train",
+        "stats",
+        {
+            "modelName": "search",
+            "featureProperties": ["f"],
+            "topologicalFeatures": ["adamicAdar"],
+            "modelCandidates": [
+                {"method": "LogisticRegression", "penalty": {"range": [0.0001, 0.1]}},
+                {"method": "RandomForest", "numberOfDecisionTrees": 30, "maxDepth": 6},
+            ],
+            "numberOfTrials": 3,
+            "hitsK": 10,
+            "randomSeed": 2,
+        },
+        graph=graph,
+    )
+    stats = row["modelSelectionStats"]
+    assert [c["method"] for c in stats["modelCandidates"]].count("RandomForest") == 1
+    assert len(stats["modelCandidates"]) == 3
+    best = max(stats["modelCandidates"], key=lambda c: c["validation"]["aucPr"])
+    assert stats["bestParameters"]["method"] == best["method"]
+    assert row["testMetrics"]["aucRoc"] > 0.8
+    forest = neo4j_gml.run(
+        "linkPrediction.train",
+        "stats",
+        {"modelName": "forest", "featureProperties": ["f"], "classifier": "RANDOM_FOREST",
+         "hitsK": 10, "randomSeed": 2},
+        graph=graph,
+    )  # fmt: skip
+    assert forest["testMetrics"]["aucRoc"] > 0.8
+    frame = neo4j_gml.run("linkPrediction.predict", "stream", {"modelName": "forest"}, graph=graph)
+    assert len(frame) > 0 and frame["probability"].between(0, 1).all()
+    with pytest.raises(ConfigError, match="modelCandidates"):
+        neo4j_gml.run(
+            "linkPrediction.train",
+            "stats",
+            {
+                "modelName": "bad",
+                "featureProperties": ["f"],
+                "modelCandidates": [{"method": "GCN"}],
+            },
+            graph=graph,
+        )

@@ -26,10 +26,17 @@ from neo4j_gml.algorithms.linkpred.split import EdgeSplit, sample_non_edges
 from neo4j_gml.algorithms.linkpred.topological import link_scores
 from neo4j_gml.core.cancellation import checkpoint
 
-__all__ = ["CLASSIFIERS", "LINK_FEATURES", "PairClassifier", "pair_features", "train_pipeline"]
+__all__ = [
+    "CLASSIFIERS",
+    "LINK_FEATURES",
+    "ForestPairClassifier",
+    "PairClassifier",
+    "pair_features",
+    "train_pipeline",
+]
 
 LINK_FEATURES = ("HADAMARD", "COSINE", "L2")
-CLASSIFIERS = ("LOGISTIC_REGRESSION", "MLP")
+CLASSIFIERS = ("LOGISTIC_REGRESSION", "MLP", "RANDOM_FOREST")
 
 
 def pair_features(
@@ -147,6 +154,27 @@ class PairClassifier(nn.Module):
         return cast(torch.Tensor, self.net((features - self.mean) / self.std)).squeeze(-1)
 
 
+class ForestPairClassifier(nn.Module):
+    """A random forest over pair features, behind :class:`PairClassifier`'s interface: the
+    output is the logit of the share of trees that vote "link" (clamped away from 0 and 1), so
+    ``sigmoid`` of it is that share.
+
+    Parameters
+    ----------
+    forest : RandomForest
+        A trained two-class :class:`~neo4j_gml.algorithms.nodepred.forest.RandomForest`.
+    """
+
+    def __init__(self, forest: nn.Module) -> None:
+        super().__init__()
+        self.forest = forest
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        """``float32[p]``: the logit of each pair's link vote share."""
+        share = self.forest(features.to(torch.float64))[:, 1].clamp(1e-6, 1 - 1e-6)
+        return torch.log(share / (1 - share)).to(torch.float32)
+
+
 def train_pipeline(
     x: torch.Tensor | None,
     split: EdgeSplit,
@@ -161,7 +189,8 @@ def train_pipeline(
     negative_ratio: float = 1.0,
     k: int = 100,
     seed: int = 0,
-) -> tuple[PairClassifier, TrainReport]:
+    forest: dict[str, object] | None = None,
+) -> tuple[nn.Module, TrainReport]:
     """Train a :class:`PairClassifier` on ``split.train`` against sampled non-edges.
 
     Training negatives (``negative_ratio`` per training edge) are drawn uniformly from the pairs
@@ -247,11 +276,33 @@ def train_pipeline(
         return pair_features(x, train_adj, pairs[0], pairs[1], link_features, topological)
 
     train_x = pair_features(x, train_adj, a, b, link_features, topological)
+    has_valid = split.valid.shape[1] > 0
+    if classifier == "RANDOM_FOREST":
+        from neo4j_gml.algorithms.nodepred.forest import RandomForest
+
+        fitted = RandomForest.fit(
+            train_x.to(torch.float64),
+            y.to(torch.long),
+            task="classification",
+            num_classes=2,
+            random_seed=seed,
+            **dict(forest or {}),  # type: ignore[arg-type]
+        )
+        model: nn.Module = ForestPairClassifier(fitted).to(device).eval()
+        report = TrainReport()
+        report.epochs = report.best_epoch = 1
+        with torch.no_grad():
+            if has_valid:
+                report.validation = evaluate(
+                    model(feats(split.valid)), model(feats(split.valid_neg)), k
+                )
+            report.test = evaluate(model(feats(split.test)), model(feats(split.test_neg)), k)
+        report.train_millis = int((time.perf_counter() - started) * 1000)
+        return model, report
     model = PairClassifier(train_x.shape[1], classifier, hidden).to(device)
     model.mean.copy_(train_x.mean(0))
     model.std.copy_(train_x.std(0).clamp(min=1e-6))
     opt = torch.optim.Adam(model.parameters(), lr=learning_rate, weight_decay=penalty)
-    has_valid = split.valid.shape[1] > 0
     if has_valid:
         valid_pos, valid_neg = feats(split.valid), feats(split.valid_neg)
     report = TrainReport()

@@ -47,6 +47,7 @@ __all__ = [
     "Fitted",
     "Selection",
     "fit",
+    "forest_arguments",
     "model_from_state",
     "select",
     "trials",
@@ -206,13 +207,17 @@ def _is_range(value: Any) -> bool:
     return isinstance(value, Mapping) and set(value) == {"range"}
 
 
-def _check_candidate(candidate: Mapping[str, Any], task: str) -> tuple[str, dict[str, Any]]:
-    method = candidate.get("method")
-    if method not in DEFAULTS:
+def _check_candidate(
+    candidate: Mapping[str, Any],
+    task: str,
+    table: Mapping[str, tuple[tuple[str, ...], dict[str, Any]]],
+) -> tuple[str, dict[str, Any]]:
+    method = str(candidate.get("method"))
+    if method not in table:
         raise ParameterError(
-            "candidates", f"method {method!r} is unknown; use one of {', '.join(METHODS)}"
+            "candidates", f"method {method!r} is unknown; use one of {', '.join(table)}"
         )
-    tasks, defaults = DEFAULTS[method]
+    tasks, defaults = table[method]
     if task not in tasks:
         raise ParameterError("candidates", f"method {method} does not do {task}")
     params = {k: v for k, v in candidate.items() if k != "method"}
@@ -237,7 +242,12 @@ def _check_candidate(candidate: Mapping[str, Any], task: str) -> tuple[str, dict
 
 
 def trials(
-    candidates: Sequence[Mapping[str, Any]], task: str, number_of_trials: int, random_seed: int
+    candidates: Sequence[Mapping[str, Any]],
+    task: str,
+    number_of_trials: int,
+    random_seed: int,
+    *,
+    methods: Mapping[str, tuple[tuple[str, ...], dict[str, Any]]] | None = None,
 ) -> list[tuple[str, dict[str, Any]]]:
     """The (method, concrete parameters) of every trial: each candidate without ranges, then
     random draws from the ranged ones up to ``number_of_trials`` in all.
@@ -252,6 +262,9 @@ def trials(
         Trials at most (every concrete candidate is tried in any case).
     random_seed : int
         Seed of the draws.
+    methods : Mapping or None
+        Method -> (tasks, parameter defaults) (default :data:`DEFAULTS`; link prediction has
+        its own).
 
     Returns
     -------
@@ -275,7 +288,9 @@ def trials(
     >>> [(m, p.get("numberOfDecisionTrees")) for m, p in trials(cands, "classification", 3, 1)]
     [('LogisticRegression', None), ('RandomForest', 26), ('RandomForest', 28)]
     """
-    checked = [_check_candidate(c, task) for c in candidates]
+    checked = [
+        _check_candidate(c, task, DEFAULTS if methods is None else methods) for c in candidates
+    ]
     if not checked:
         raise ParameterError("candidates", "at least one model candidate is needed")
     concrete = [(m, p) for m, p in checked if not any(_is_range(v) for v in p.values())]
@@ -301,6 +316,42 @@ def trials(
 
 
 # ---------------------------------------------------------------------------- fitting
+def forest_arguments(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """GDS's random forest keys (defaults filled in) as
+    :meth:`~neo4j_gml.algorithms.nodepred.forest.RandomForest.fit` arguments.
+
+    Parameters
+    ----------
+    parameters : Mapping[str, Any]
+        ``numberOfDecisionTrees``, ``maxDepth``, ``minSplitSize``, ``minLeafSize``,
+        ``maxFeaturesRatio``, ``numberOfSamplesRatio``, ``criterion`` (any may be missing).
+
+    Returns
+    -------
+    dict[str, Any]
+        Keyword arguments of ``RandomForest.fit``.
+
+    References
+    ----------
+    Neo4j Graph Data Science manual, "Random forest" training method.
+
+    Examples
+    --------
+    >>> forest_arguments({"numberOfDecisionTrees": 10})["trees"]
+    10
+    """
+    params = DEFAULTS["RandomForest"][1] | dict(parameters)
+    return {
+        "trees": int(params["numberOfDecisionTrees"]),
+        "max_depth": None if params["maxDepth"] is None else int(params["maxDepth"]),
+        "min_split_size": int(params["minSplitSize"]),
+        "min_leaf_size": int(params["minLeafSize"]),
+        "max_features_ratio": params["maxFeaturesRatio"],
+        "samples_ratio": float(params["numberOfSamplesRatio"]),
+        "criterion": str(params["criterion"]),
+    }
+
+
 def fit(
     method: str,
     parameters: Mapping[str, Any],
@@ -404,14 +455,8 @@ def fit(
             targets[rows],
             task=task,
             num_classes=num_classes,
-            trees=int(params["numberOfDecisionTrees"]),
-            max_depth=None if params["maxDepth"] is None else int(params["maxDepth"]),
-            min_split_size=int(params["minSplitSize"]),
-            min_leaf_size=int(params["minLeafSize"]),
-            max_features_ratio=params["maxFeaturesRatio"],
-            samples_ratio=float(params["numberOfSamplesRatio"]),
-            criterion=str(params["criterion"]),
             random_seed=random_seed,
+            **forest_arguments(params),
         )
         return Fitted(method, dict(parameters), forest, task, float(forest.oob_error))
     model = fit_dense(

@@ -67,7 +67,9 @@ from neo4j_gml.algorithms.linkpred.pipeline import (
 from neo4j_gml.algorithms.linkpred.predict import predict_links
 from neo4j_gml.algorithms.linkpred.split import EdgeSplit, SplitError, split_edges
 from neo4j_gml.algorithms.linkpred.topological import link_scores, two_hop_candidates
-from neo4j_gml.core.errors import ConfigError
+from neo4j_gml.algorithms.nodepred.selection import DEFAULTS as NODE_METHODS
+from neo4j_gml.algorithms.nodepred.selection import forest_arguments, trials
+from neo4j_gml.core.errors import ConfigError, ParameterError
 from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures import model_store
 from neo4j_gml.procedures.config import REQUIRED
@@ -460,6 +462,7 @@ def _gnn_train(graph: Graph, cfg: GnnTrainConfig) -> Rows:
 
 
 _TRAIN_STATS = {"modelInfo": "map", "trainMillis": "int", "testMetrics": "map"}
+_PIPELINE_STATS = {**_TRAIN_STATS, "modelSelectionStats": "map"}
 
 register(
     Procedure(
@@ -513,7 +516,20 @@ class PipelineTrainConfig(SplitTrainConfig):
         kind="any",
     )
     classifier: str = option(
-        "classifier", "LOGISTIC_REGRESSION", "LOGISTIC_REGRESSION or MLP", choices=CLASSIFIERS
+        "classifier",
+        "LOGISTIC_REGRESSION",
+        "LOGISTIC_REGRESSION, MLP or RANDOM_FOREST (without modelCandidates)",
+        choices=CLASSIFIERS,
+    )
+    model_candidates: list[Any] = option(
+        "modelCandidates",
+        [],
+        "models to try, chosen by validation AUC-PR: {method: LogisticRegression|MLP|"
+        "RandomForest, parameter: value or {range: [low, high]}}",
+        kind="any",
+    )
+    number_of_trials: int = option(
+        "numberOfTrials", 10, "trials of the random search over ranges at most", min=1
     )
     hidden_dimension: int = option("hiddenDimension", 64, "hidden width of the MLP", min=1)
     epochs: int = epochs_option(200, "full-batch Adam steps")
@@ -528,6 +544,11 @@ class PipelineTrainConfig(SplitTrainConfig):
             )
         for step in self.node_property_steps:
             step_procedure(step)
+        if self.model_candidates:
+            try:
+                trials(self.model_candidates, "link", 1, 0, methods=LINK_METHODS)
+            except ParameterError as exc:
+                raise ConfigError(f"config key 'modelCandidates': {exc.problem}") from None
 
     def extra_node_properties(self) -> list[str]:
         return _read_properties(list(self.feature_properties), list(self.node_property_steps))
@@ -553,6 +574,39 @@ def training_graph(graph: Graph, split: EdgeSplit) -> Graph:
     )
 
 
+#: link prediction's model candidates: method -> (tasks, parameter defaults)
+LINK_METHODS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+    "LogisticRegression": (("link",), {"penalty": 0.0, "learningRate": 0.01, "epochs": 200}),
+    "MLP": (
+        ("link",),
+        {"penalty": 0.0, "learningRate": 0.01, "epochs": 200, "hiddenDimension": 64},
+    ),
+    "RandomForest": (("link",), dict(NODE_METHODS["RandomForest"][1])),
+}
+_CLASSIFIER_OF = {
+    "LogisticRegression": "LOGISTIC_REGRESSION",
+    "MLP": "MLP",
+    "RandomForest": "RANDOM_FOREST",
+}
+
+
+def _trials(cfg: PipelineTrainConfig, seed: int) -> list[tuple[str, dict[str, Any]]]:
+    """The (method, parameters) to train: the model candidates' trials, or the one
+    ``classifier`` the config names."""
+    if not cfg.model_candidates:
+        method = {v: k for k, v in _CLASSIFIER_OF.items()}[cfg.classifier]
+        params = {"penalty": cfg.penalty, "learningRate": cfg.learning_rate, "epochs": cfg.epochs}
+        if method == "MLP":
+            params["hiddenDimension"] = cfg.hidden_dimension
+        return [(method, {} if method == "RandomForest" else params)]
+    try:
+        return trials(
+            cfg.model_candidates, "link", cfg.number_of_trials, seed, methods=LINK_METHODS
+        )
+    except ParameterError as exc:
+        raise ConfigError(f"config key 'modelCandidates': {exc.problem}") from None
+
+
 def _pipeline_train(graph: Graph, cfg: PipelineTrainConfig) -> Rows:
     seed = cfg.seed(31)
     split = cfg.split(graph, seed)
@@ -560,20 +614,31 @@ def _pipeline_train(graph: Graph, cfg: PipelineTrainConfig) -> Rows:
     seen = run_steps(training_graph(graph, split), steps) if steps else graph
     x = feature_matrix(seen, cfg.feature_properties, "featureProperties")
     topo = [MEASURE_NAMES[m] for m in cfg.topological_features]
-    model, report = train_pipeline(
-        x,
-        split,
-        link_features=list(cfg.link_features),
-        topological=topo,
-        classifier=cfg.classifier,
-        hidden=cfg.hidden_dimension,
-        epochs=cfg.epochs,
-        learning_rate=cfg.learning_rate,
-        penalty=cfg.penalty,
-        negative_ratio=cfg.negative_sampling_ratio,
-        k=cfg.hits_k,
-        seed=seed,
-    )
+    tried: list[dict[str, Any]] = []
+    best: tuple[float, str, dict[str, Any], Any, TrainReport] | None = None
+    for method, params in _trials(cfg, seed):
+        full = LINK_METHODS[method][1] | params
+        model, report = train_pipeline(
+            x,
+            split,
+            link_features=list(cfg.link_features),
+            topological=topo,
+            classifier=_CLASSIFIER_OF[method],
+            hidden=int(full.get("hiddenDimension", cfg.hidden_dimension)),
+            epochs=int(full.get("epochs", cfg.epochs)),
+            learning_rate=float(full.get("learningRate", cfg.learning_rate)),
+            penalty=float(full.get("penalty", cfg.penalty)),
+            negative_ratio=cfg.negative_sampling_ratio,
+            k=cfg.hits_k,
+            seed=seed,
+            forest=forest_arguments(params) if method == "RandomForest" else None,
+        )
+        score = float(report.validation.get("aucPr", float("nan")))
+        tried.append({"method": method, "parameters": params, "validation": report.validation})
+        if best is None or score > best[0]:  # a NaN score never replaces one
+            best = (score, method, params, model, report)
+    assert best is not None
+    _, method, params, model, report = best
     meta = {
         "modelType": model_store.PIPELINE_MODEL,
         "featureProperties": list(cfg.feature_properties),
@@ -581,18 +646,29 @@ def _pipeline_train(graph: Graph, cfg: PipelineTrainConfig) -> Rows:
         "inputDimension": int(x.shape[1]) if x is not None else 0,
         "linkFeatures": list(cfg.link_features),
         "topologicalFeatures": topo,
-        "classifier": cfg.classifier,
-        "hiddenDimension": cfg.hidden_dimension,
-        "pairFeatureDimension": int(model.mean.numel()),
+        "classifier": _CLASSIFIER_OF[method],
+        "hiddenDimension": int((LINK_METHODS[method][1] | params).get("hiddenDimension", 64)),
+        "pairFeatureDimension": int(
+            model.forest.num_features if method == "RandomForest" else model.mean.numel()
+        ),
+        "bestParameters": {"method": method, **params},
     }
-    return _stored(cfg, seed, model.state_dict(), meta, report)
+    if method == "RandomForest":
+        meta["forest"] = model.forest.metadata()
+    rows = _stored(cfg, seed, model.state_dict(), meta, report)
+    rows.stats["modelSelectionStats"] = {
+        "bestParameters": {"method": method, **params},
+        "modelCandidates": tried,
+    }
+    return rows
 
 
 register(
     Procedure(
         name="linkPrediction.train",
         description="Train a link prediction pipeline: pair features from node properties "
-        "(Hadamard, cosine, L2) and topological scores, a logistic regression or MLP classifier; "
+        "(Hadamard, cosine, L2) and topological scores, a logistic regression, MLP or random forest "
+        "classifier (or modelCandidates searched by validation AUC-PR); "
         "reports AUC-ROC, AUC-PR, HR@K and MRR on held-out relationships and stores the model.",
         category="linkpred",
         result="rows",
@@ -600,7 +676,7 @@ register(
         weighted=False,
         default_orientation="UNDIRECTED",
         config=PipelineTrainConfig,
-        stats_columns=_TRAIN_STATS,
+        stats_columns=_PIPELINE_STATS,
         compute=_pipeline_train,
     )
 )
