@@ -57,9 +57,10 @@ PROJECTION = {"nodeLabels": [LABEL], "relationshipTypes": [REL], "orientation": 
 def load(driver: neo4j.Driver, data: planetoid.Planetoid) -> float:
     """(Re)load ``data`` into Neo4j; seconds taken."""
     started = time.perf_counter()
-    driver.execute_query(
-        f"MATCH (p:{LABEL}) CALL {{ WITH p DETACH DELETE p }} IN TRANSACTIONS OF 5000 ROWS"
-    )
+    with driver.session() as session:  # IN TRANSACTIONS needs an implicit transaction
+        session.run(
+            f"MATCH (p:{LABEL}) CALL {{ WITH p DETACH DELETE p }} IN TRANSACTIONS OF 5000 ROWS"
+        ).consume()
     part = np.full(data.num_nodes, -1)
     part[data.train], part[data.val], part[data.test] = 0, 1, 2
     rows = [
