@@ -55,45 +55,22 @@ __all__ = [
 
 GNN_METHODS = {"GCN": "GCN", "GraphSAGE": "SAGE", "GAT": "GAT"}
 
+#: GDS's defaults of the models trained with Adam on mini-batches
+_ADAM: dict[str, Any] = {
+    "penalty": 0.0,
+    "learningRate": 0.001,
+    "maxEpochs": 100,
+    "minEpochs": 1,
+    "batchSize": 100,
+    "patience": 1,
+    "tolerance": 0.001,
+}
+
 #: method -> (tasks, parameter defaults); a candidate's keys must be among its method's
 DEFAULTS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
-    "LogisticRegression": (
-        ("classification",),
-        {
-            "penalty": 0.0,
-            "learningRate": 0.001,
-            "maxEpochs": 100,
-            "minEpochs": 1,
-            "batchSize": 100,
-            "patience": 1,
-            "tolerance": 0.001,
-        },
-    ),
-    "LinearRegression": (
-        ("regression",),
-        {
-            "penalty": 0.0,
-            "learningRate": 0.001,
-            "maxEpochs": 100,
-            "minEpochs": 1,
-            "batchSize": 100,
-            "patience": 1,
-            "tolerance": 0.001,
-        },
-    ),
-    "MLP": (
-        ("classification", "regression"),
-        {
-            "hiddenLayerSizes": [100],
-            "penalty": 0.0,
-            "learningRate": 0.001,
-            "maxEpochs": 100,
-            "minEpochs": 1,
-            "batchSize": 100,
-            "patience": 1,
-            "tolerance": 0.001,
-        },
-    ),
+    "LogisticRegression": (("classification",), dict(_ADAM)),
+    "LinearRegression": (("regression",), dict(_ADAM)),
+    "MLP": (("classification", "regression"), {"hiddenLayerSizes": [100], **_ADAM}),
     "RandomForest": (
         ("classification", "regression"),
         {
