@@ -201,12 +201,6 @@ class Procedure:
             return {a: "int", b: "int", self.column: self.column_type}
         return {"nodeId": "int", self.column: self.column_type, **self.extra_columns}
 
-    def service_columns(self, mode: str = "stream") -> dict[str, str]:
-        """:meth:`stream_columns` without the columns the plugin builds from the row itself
-        (types ``path`` and ``walkPath``: a Cypher ``Path`` over the row's ``nodeIds``), which
-        are what the service's rows and Python frames carry."""
-        return {k: t for k, t in self.stream_columns(mode).items() if t not in PLUGIN_BUILT}
-
     def all_keys(self) -> tuple[Key, ...]:
         """Every config key the procedure takes, derived from its config class."""
         return self.config.keys_of()

@@ -325,6 +325,14 @@ def summary_row(done: Computed, post_started: float) -> dict[str, Any]:
     return row
 
 
+def _added_relationships(result: Result) -> RelationshipValues | None:
+    """The relationships write and mutate modes add: a relationship result's, or those a
+    ``'rows'`` result carries (paths, trees); None for a result that adds none."""
+    if isinstance(result, RelationshipValues):
+        return result
+    return result.relationships if isinstance(result, Rows) else None
+
+
 def write_result(
     done: Computed, driver: Driver, database: str | None, job: Job | None = None
 ) -> dict[str, Any]:
@@ -360,11 +368,7 @@ def write_result(
         row["nodePropertiesWritten"] = report.properties
         if cfg.get("vectorIndex"):
             row["vectorIndex"] = _vector_index(done, driver, database)
-    elif isinstance(result, RelationshipValues) or (
-        isinstance(result, Rows) and result.relationships is not None
-    ):
-        added = result if isinstance(result, RelationshipValues) else result.relationships
-        assert added is not None
+    elif (added := _added_relationships(result)) is not None:
         lists = result.write_lists if isinstance(result, Rows) else {}
         merge_key = result.merge_key if isinstance(result, Rows) else None
         ids = graph.node_ids
@@ -584,11 +588,7 @@ def mutate_result(done: Computed, named: CatalogEntry, job: Job) -> dict[str, An
             row["nodePropertiesWritten"] = store.add_node_property(
                 cfg["mutateProperty"], values, positions
             )
-        elif isinstance(result, RelationshipValues) or (
-            isinstance(result, Rows) and result.relationships is not None
-        ):
-            added = result if isinstance(result, RelationshipValues) else result.relationships
-            assert added is not None
+        elif (added := _added_relationships(result)) is not None:
             src, dst = added.source, added.target
             if positions is not None:
                 src, dst = positions[src.to(positions.device)], positions[dst.to(positions.device)]

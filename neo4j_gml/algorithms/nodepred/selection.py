@@ -396,19 +396,15 @@ def fit(
     if method in GNN_METHODS:
         from neo4j_gml.algorithms.nodepred.gnn import train_node_gnn
 
-        n = graph.num_nodes
-        train_mask = torch.zeros(n, dtype=torch.bool, device=x.device)
-        train_mask[torch.as_tensor(train, device=x.device)] = True
-        val_mask = None
+        watched = None  # train_node_gnn takes node positions as well as masks
         if validation is not None and len(validation):
-            val_mask = torch.zeros(n, dtype=torch.bool, device=x.device)
-            val_mask[torch.as_tensor(validation, device=x.device)] = True
+            watched = torch.as_tensor(validation, device=x.device)
         done = train_node_gnn(
             graph,
             x.to(torch.float32),
             targets,
-            train_mask,
-            val_mask,
+            torch.as_tensor(train, device=x.device),
+            watched,
             task=task,
             num_classes=num_classes,
             kind=GNN_METHODS[method],
@@ -419,7 +415,7 @@ def fit(
             learning_rate=float(params["learningRate"]),
             weight_decay=float(params["weightDecay"]),
             epochs=int(params["epochs"]),
-            patience=None if val_mask is None else int(params["patience"]),
+            patience=None if watched is None else int(params["patience"]),
             random_seed=random_seed,
         )
         return Fitted(method, dict(parameters), done.model, task)

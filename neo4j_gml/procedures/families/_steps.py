@@ -83,3 +83,10 @@ def step_inputs(steps: list[Mapping[str, Any]]) -> list[str]:
         out += [p for p in proc.node_properties_needed(cfg) if p not in made]
         made.add(str(cfg["mutateProperty"]))
     return out
+
+
+def properties_to_read(features: list[str], steps: list[Mapping[str, Any]]) -> list[str]:
+    """The node properties a pipeline reads from Neo4j: its ``features`` that no step makes,
+    and what the steps themselves read."""
+    made = set(step_outputs(steps))
+    return list(dict.fromkeys([p for p in features if p not in made] + step_inputs(steps)))

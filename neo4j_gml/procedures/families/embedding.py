@@ -39,8 +39,11 @@ from neo4j_gml.procedures.spec import EmbeddingConfig, option
 spec = dataclass(frozen=True, kw_only=True, eq=False)
 
 
-def feature_matrix(graph: Graph, names: list[str] | None, key: str) -> torch.Tensor | None:
-    """``float32[n, f]``: the named node properties side by side (scalars as one column).
+def feature_matrix(
+    graph: Graph, names: list[str] | None, key: str, dtype: torch.dtype = torch.float32
+) -> torch.Tensor | None:
+    """``float32[n, f]`` (or ``dtype``): the named node properties side by side (scalars as
+    one column).
 
     ``None`` when no names are given. A missing property or a NaN value raises
     :class:`ConfigError` naming ``key``.
@@ -48,7 +51,7 @@ def feature_matrix(graph: Graph, names: list[str] | None, key: str) -> torch.Ten
     if not names:
         return None
     if graph.num_nodes == 0:
-        return torch.zeros(0, len(names), dtype=torch.float32, device=graph.device)
+        return torch.zeros(0, len(names), dtype=dtype, device=graph.device)
     cols = []
     for name in names:
         if name not in graph.node_properties:
@@ -56,7 +59,7 @@ def feature_matrix(graph: Graph, names: list[str] | None, key: str) -> torch.Ten
         values = graph.node_properties[name].reshape(graph.num_nodes, -1)
         if torch.isnan(values).any():
             raise ConfigError(f"config key '{key}': node property '{name}' contains NaN")
-        cols.append(values.to(torch.float32))
+        cols.append(values.to(dtype))
     return torch.cat(cols, dim=1)
 
 

@@ -74,9 +74,8 @@ from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures import model_store
 from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.families._steps import (
+    properties_to_read,
     run_steps,
-    step_inputs,
-    step_outputs,
     step_procedure,
     steps_check,
 )
@@ -551,13 +550,7 @@ class PipelineTrainConfig(SplitTrainConfig):
                 raise ConfigError(f"config key 'modelCandidates': {exc.problem}") from None
 
     def extra_node_properties(self) -> list[str]:
-        return _read_properties(list(self.feature_properties), list(self.node_property_steps))
-
-
-def _read_properties(features: list[str], steps: list[Any]) -> list[str]:
-    """The node properties read from Neo4j: the features no step makes, and the steps' own."""
-    made = set(step_outputs(steps))
-    return list(dict.fromkeys([p for p in features if p not in made] + step_inputs(steps)))
+        return properties_to_read(list(self.feature_properties), list(self.node_property_steps))
 
 
 def training_graph(graph: Graph, split: EdgeSplit) -> Graph:
@@ -730,7 +723,7 @@ class PredictConfig(RelationshipConfig):
 
     def extra_node_properties(self) -> list[str]:
         meta = self.model()
-        return _read_properties(
+        return properties_to_read(
             list(meta.get("featureProperties", [])), list(meta.get("nodePropertySteps", []))
         )
 

@@ -51,13 +51,13 @@ from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures import model_store
 from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.families._steps import (
+    properties_to_read,
     run_steps,
-    step_inputs,
-    step_outputs,
     step_procedure,
     steps_check,
 )
 from neo4j_gml.procedures.families._training import TrainConfig
+from neo4j_gml.procedures.families.embedding import feature_matrix
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 from neo4j_gml.procedures.spec import NodeConfig, option
 
@@ -68,22 +68,11 @@ MODEL_TYPES = {"classification": "nodeClassification", "regression": "nodeRegres
 
 
 def _features(graph: Graph, names: list[str]) -> torch.Tensor:
-    """``float64[n, f]``: the named properties side by side; NaN is refused, naming it."""
-    cols = []
-    for name in names:
-        if name not in graph.node_properties:
-            raise ConfigError(
-                f"config key 'featureProperties': node property '{name}' was not loaded"
-            )
-        values = graph.node_properties[name].reshape(graph.num_nodes, -1).to(torch.float64)
-        if bool(torch.isnan(values).any()):
-            raise ConfigError(
-                f"config key 'featureProperties': node property '{name}' is missing on some nodes"
-            )
-        cols.append(values)
-    if not cols:
-        return torch.zeros(graph.num_nodes, 0, dtype=torch.float64, device=graph.device)
-    return torch.cat(cols, dim=1)
+    """``float64[n, f]``: the named properties side by side (``featureProperties`` is never
+    empty: :class:`TrainConfig` requires names)."""
+    x = feature_matrix(graph, names, "featureProperties", dtype=torch.float64)
+    assert x is not None
+    return x
 
 
 # ---------------------------------------------------------------------------- train
@@ -164,10 +153,8 @@ class NodeTrainConfig(TrainConfig):
         return out
 
     def extra_node_properties(self) -> list[str]:
-        made = set(step_outputs(self.node_property_steps))
-        own = [p for p in self.feature_properties if p not in made]
-        own += step_inputs(self.node_property_steps) + self.optional_node_properties()
-        return list(dict.fromkeys(own))
+        own = properties_to_read(list(self.feature_properties), self.node_property_steps)
+        return list(dict.fromkeys(own + self.optional_node_properties()))
 
     def optional_node_properties(self) -> list[str]:
         return [self.target_property] + ([self.split_property] if self.split_property else [])
@@ -364,10 +351,9 @@ class NodePredictConfig(NodeConfig):
 
     def extra_node_properties(self) -> list[str]:
         pipeline = self.model()["pipeline"]
-        steps = list(pipeline["nodePropertySteps"])
-        made = set(step_outputs(steps))
-        own = [p for p in pipeline["featureProperties"] if p not in made]
-        return list(dict.fromkeys(own + step_inputs(steps)))
+        return properties_to_read(
+            list(pipeline["featureProperties"]), list(pipeline["nodePropertySteps"])
+        )
 
 
 @spec

@@ -83,7 +83,6 @@ def path_result(
     sources: list[int],
     node_ids: list[list[int]],
     costs: list[list[float]],
-    stats: dict[str, Any] | None = None,
 ) -> Rows:
     """GDS's path rows from paths given as Neo4j ids and cumulative costs (one per node, the
     first 0): ``index`` in order, the relationships write and mutate modes add (source to
@@ -112,7 +111,7 @@ def path_result(
         lists["costs"] = costs
     return Rows(
         columns,
-        stats={"pathCount": count, **(stats or {})},
+        stats={"pathCount": count},
         relationships=relationships,
         write_lists=lists,
     )
@@ -248,7 +247,6 @@ def register_paths(
     compute: Any,
     *,
     vectors: int,
-    modes: tuple[str, ...] = ("stream", "stats", "write"),
     columns: Mapping[str, str] = PATH_COLUMNS,
     stats: Mapping[str, str] | None = None,
 ) -> None:
@@ -264,7 +262,7 @@ def register_paths(
             result="rows",
             rows_columns=columns,
             stats_columns={"pathCount": "int", **(stats or {})},
-            modes=modes,
+            modes=("stream", "stats", "write"),
             relationship_property="totalCost",
             compute=compute,
         )
@@ -295,7 +293,8 @@ def _source_target(graph: Graph, cfg: SourceTargetConfig) -> Rows:
     key = "targetNode" if cfg.target_node is not None else "targetNodes"
     targets = list(dict.fromkeys(node_positions(graph, wanted, key)))
     found = dijkstra(graph, source, targets=targets)
-    reached = [int(v) for v in found.settled if int(v) in set(targets)]
+    wanted_set = set(targets)
+    reached = [int(v) for v in found.settled if int(v) in wanted_set]
     return _path_rows(graph, cfg, found, reached)
 
 
