@@ -180,15 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         "gds": gds_version,
         "repeat": args.repeat,
     }
-    text = markdown(meta, results)
-    stem = f"{dt.date.today().isoformat()}-{machine['host']}-{args.tag}"
-    bench.RESULTS.mkdir(parents=True, exist_ok=True)
-    (bench.RESULTS / f"{stem}.md").write_text(text)
-    (bench.RESULTS / f"{stem}.json").write_text(
-        json.dumps({"meta": meta, "sizes": results}, indent=1, default=str)
-    )
-    print(text)
-    print(f"saved {bench.RESULTS / stem}.md and .json")
+    bench.save_results(args.tag, markdown(meta, results), {"meta": meta, "sizes": results})
     return 0
 
 

@@ -322,10 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
     text = "\n".join(lines) + "\n"
     suffix = "" if parts == {"gcn", "forest", "regression"} else "-" + "-".join(sorted(parts))
-    stem = f"{dt.date.today().isoformat()}-{machine['host']}-nodepred{suffix}"
-    (bench.RESULTS / f"{stem}.md").write_text(text)
-    (bench.RESULTS / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str))
-    print(text)
+    bench.save_results(f"nodepred{suffix}", text, results)
     return 0
 
 

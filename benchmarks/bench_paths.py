@@ -206,11 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         lines += [f"| {k} | {v:.3f} |" for k, v in r["seconds"].items() if k != "paths streamed"]
         lines += ["", f"Paths streamed: {int(r['seconds']['paths streamed']):,}.", ""]
-    text = "\n".join(lines)
-    stem = f"{dt.date.today().isoformat()}-{machine['host']}-paths"
-    (bench.RESULTS / f"{stem}.md").write_text(text)
-    (bench.RESULTS / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str))
-    print(text)
+    bench.save_results("paths", "\n".join(lines), results)
     return 0
 
 

@@ -481,6 +481,18 @@ def _warm_up(driver: neo4j.Driver) -> None:
 # ---------------------------------------------------------------------------------- reporting
 
 
+def save_results(name: str, text: str, payload: Any) -> Path:
+    """Write ``<date>-<host>-<name>.md`` (``text``) and ``.json`` (``payload``) into
+    :data:`RESULTS`, print the text, and return the path without its suffix."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stem = RESULTS / f"{dt.date.today().isoformat()}-{socket.gethostname()}-{name}"
+    Path(f"{stem}.md").write_text(text)
+    Path(f"{stem}.json").write_text(json.dumps(payload, indent=1, default=str))
+    print(text)
+    print(f"saved {stem}.md and .json")
+    return stem
+
+
 def _machine() -> dict[str, Any]:
     model = ""
     try:
