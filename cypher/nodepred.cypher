@@ -6,6 +6,8 @@ CALL gml.model.drop({modelName: 'gml-example-segments', failIfMissing: false}) Y
 RETURN count(*) AS dropped;
 CALL gml.model.drop({modelName: 'gml-example-spend', failIfMissing: false}) YIELD modelName
 RETURN count(*) AS dropped;
+CALL gml.model.drop({modelName: 'gml-example-built', failIfMissing: false}) YIELD modelName
+RETURN count(*) AS dropped;
 
 // 90 customers in 3 segments who mostly know customers of their own segment; every fifth one's
 // segment is unknown (the ones to predict)
@@ -63,6 +65,31 @@ CALL gml.model.exists('gml-example-segments') YIELD exists RETURN exists;
 CALL gml.model.list({modelName: 'gml-example-segments'}) YIELD modelType, modelInfo
 RETURN modelType, modelInfo.metrics AS metrics;
 
+// ---- the same, step by step (GDS's pipeline calls): a pipeline holds the training keys
+CALL gml.pipeline.drop('gml-example-pipe', false) YIELD name RETURN count(*) AS dropped;
+CALL gml.pipeline.nodeClassification.create('gml-example-pipe') YIELD name RETURN name;
+CALL gml.pipeline.nodeClassification.addNodeProperty('gml-example-pipe', 'fastRP',
+  {mutateProperty: 'embedding', embeddingDimension: 16, randomSeed: 42})
+YIELD nodePropertySteps RETURN nodePropertySteps;
+CALL gml.pipeline.nodeClassification.selectFeatures('gml-example-pipe', ['embedding', 'visits'])
+YIELD featureProperties RETURN featureProperties;
+CALL gml.pipeline.nodeClassification.configureSplit('gml-example-pipe',
+  {testFraction: 0.25, validationFolds: 3}) YIELD splitConfig RETURN splitConfig;
+CALL gml.pipeline.nodeClassification.addLogisticRegression('gml-example-pipe',
+  {learningRate: {range: [0.01, 0.2]}, maxEpochs: 300}) YIELD parameterSpace RETURN parameterSpace;
+CALL gml.pipeline.nodeClassification.addRandomForest('gml-example-pipe',
+  {numberOfDecisionTrees: 30}) YIELD parameterSpace RETURN parameterSpace;
+CALL gml.pipeline.nodeClassification.configureAutoTuning('gml-example-pipe', {maxTrials: 3})
+YIELD autoTuningConfig RETURN autoTuningConfig;
+CALL gml.nodeClassification.train({nodeLabels: ['GmlCustomer'], relationshipTypes: ['KNOWS'],
+  orientation: 'UNDIRECTED', pipeline: 'gml-example-pipe', modelName: 'gml-example-built',
+  targetProperty: 'segment', randomSeed: 7})
+YIELD modelSelectionStats, testMetrics
+RETURN modelSelectionStats.bestParameters AS best, testMetrics;
+CALL gml.pipeline.list() YIELD name, pipelineType RETURN name, pipelineType;
+
 CALL gml.model.drop({modelName: 'gml-example-segments'}) YIELD modelName RETURN modelName;
 CALL gml.model.drop({modelName: 'gml-example-spend'}) YIELD modelName RETURN modelName;
+CALL gml.model.drop({modelName: 'gml-example-built'}) YIELD modelName RETURN modelName;
+CALL gml.pipeline.drop('gml-example-pipe') YIELD name RETURN name;
 MATCH (n:GmlCustomer) DETACH DELETE n;

@@ -37,12 +37,20 @@ def store_dir() -> Path:
     return path
 
 
-def _folder(name: str) -> Path:
+def name_problem(name: object) -> str | None:
+    """``None`` for a valid model name, else what is wrong with it."""
     if not isinstance(name, str) or not _NAME.match(name) or name in (".", ".."):
-        raise ModelStoreError(
+        return (
             f"invalid model name {name!r}: use 1-128 letters, digits, '_', '.', '-' "
             "(starting with a letter or digit)"
         )
+    return None
+
+
+def _folder(name: str) -> Path:
+    problem = name_problem(name)
+    if problem is not None:
+        raise ModelStoreError(problem)
     return store_dir() / name
 
 

@@ -91,15 +91,20 @@ class Key:
                 out <= self.min if self.min_exclusive else out < self.min
             )
             if low_bad or (self.max is not None and out > self.max):
-                low = "(" if self.min_exclusive else "["
-                raise ConfigError(
-                    f"config key '{self.name}' must be in {low}{self.min}, {self.max}], got {out}"
-                )
+                raise ConfigError(f"config key '{self.name}' must be {self._bounds()}, got {out}")
         if self.check is not None:
             problem = self.check(out)
             if problem:
                 raise ConfigError(f"config key '{self.name}' {problem}")
         return out
+
+    def _bounds(self) -> str:
+        """The range of a number key in words: ``in [0, 1]``, ``at least 1``, ``above 0``."""
+        if self.max is None:
+            return f"{'above' if self.min_exclusive else 'at least'} {self.min}"
+        if self.min is None:
+            return f"at most {self.max}"
+        return f"in {'(' if self.min_exclusive else '['}{self.min}, {self.max}]"
 
 
 def _refuse_non_finite(name: str, base: str, value: Any) -> None:

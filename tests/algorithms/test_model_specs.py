@@ -130,6 +130,7 @@ def test_train_config_keys_are_the_trainers_own() -> None:
             "nodePropertySteps",
             "numberOfTrials",
             "penalty",
+            "pipeline",
             "randomSeed",
             "testFraction",
             "topologicalFeatures",

@@ -125,3 +125,48 @@ def test_regression_from_the_cli_and_a_pipeline_file(
         "AS right"
     )
     assert rows[0]["right"] >= 0.9
+
+
+def test_a_pipeline_built_step_by_step_from_cypher(customers: neo4j.Driver) -> None:
+    """GDS's builder calls through the plugin: each returns the pipeline so far, a bad step is
+    refused naming the argument, and training with ``{pipeline}`` writes predictions."""
+    run = customers.execute_query
+    try:
+        rows, _, _ = run("CALL gml.pipeline.nodeClassification.create('gml-it-pipe') YIELD name "
+                         "RETURN name")  # fmt: skip
+        assert rows[0]["name"] == "gml-it-pipe"
+        run("CALL gml.pipeline.nodeClassification.addNodeProperty('gml-it-pipe', 'degree', "
+            "{mutateProperty: 'deg'})")  # fmt: skip
+        run("CALL gml.pipeline.nodeClassification.selectFeatures('gml-it-pipe', ['visits', 'deg'])")
+        run("CALL gml.pipeline.nodeClassification.addRandomForest('gml-it-pipe', "
+            "{numberOfDecisionTrees: {range: [10, 30]}})")  # fmt: skip
+        rows, _, _ = run(
+            "CALL gml.pipeline.nodeClassification.configureAutoTuning('gml-it-pipe', "
+            "{maxTrials: 2}) YIELD nodePropertySteps, featureProperties, parameterSpace, "
+            "autoTuningConfig RETURN *"
+        )
+        assert rows[0]["featureProperties"] == ["visits", "deg"]
+        assert rows[0]["nodePropertySteps"][0]["procedure"] == "degree"
+        assert rows[0]["autoTuningConfig"] == {"maxTrials": 2}
+        assert list(rows[0]["parameterSpace"]) == ["RandomForest"]
+        with pytest.raises(neo4j.exceptions.ClientError, match="modelConfiguration.*maxDepth"):
+            run("CALL gml.pipeline.nodeClassification.addRandomForest('gml-it-pipe', "
+                "{maxDepth: 0})")  # fmt: skip
+        rows, _, _ = run(
+            f"CALL gml.nodeClassification.train({{{PROJECTION}, pipeline: 'gml-it-pipe', "
+            "modelName: 'gml-it-seg', targetProperty: 'segment', randomSeed: 1}) "
+            "YIELD modelSelectionStats, testMetrics RETURN *"
+        )
+        assert len(rows[0]["modelSelectionStats"]["modelCandidates"]) == 2
+        assert rows[0]["testMetrics"]["ACCURACY"] >= 0.9
+        rows, _, _ = run(
+            f"CALL gml.nodeClassification.predict.write({{{PROJECTION}, modelName: 'gml-it-seg', "
+            "writeProperty: 'builtSegment'}) YIELD nodePropertiesWritten RETURN *"
+        )
+        assert rows[0]["nodePropertiesWritten"] == 60
+        rows, _, _ = run("CALL gml.pipeline.exists('gml-it-pipe') YIELD exists RETURN exists")
+        assert rows[0]["exists"] is True
+    finally:
+        run("CALL gml.pipeline.drop('gml-it-pipe', false) YIELD name RETURN count(*)")
+    rows, _, _ = run("CALL gml.pipeline.list() YIELD name RETURN collect(name) AS names")
+    assert "gml-it-pipe" not in rows[0]["names"]

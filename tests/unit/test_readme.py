@@ -23,6 +23,7 @@ FAMILIES = {
     "link prediction": "linkpred",
     "node prediction": "nodepred",
     "models": "model",
+    "pipelines": "pipeline",
 }
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*")

@@ -180,6 +180,61 @@ def model_from_state(meta: dict[str, Any], state: dict[str, torch.Tensor], task:
 
 
 # ---------------------------------------------------------------------------- candidates
+#: parameter -> (integer?, low, high, low excluded?, high excluded?, may be null?): what every
+#: method's value
+#: #: of it must be; checked (both ends of a range too) before anything is read or trained
+_BOUNDS: dict[str, tuple[bool, float, float, bool, bool, bool]] = {
+    "penalty": (False, 0.0, math.inf, False, False, False),
+    "weightDecay": (False, 0.0, math.inf, False, False, False),
+    "learningRate": (False, 0.0, math.inf, True, False, False),
+    "tolerance": (False, 0.0, math.inf, False, False, False),
+    "dropout": (False, 0.0, 1.0, False, True, False),
+    "maxFeaturesRatio": (False, 0.0, 1.0, True, False, True),
+    "numberOfSamplesRatio": (False, 0.0, 1.0, False, False, False),
+    "maxDepth": (True, 1, math.inf, False, False, True),
+    "minSplitSize": (True, 2, math.inf, False, False, False),
+    **{
+        key: (True, 1, math.inf, False, False, False)
+        for key in (
+            "maxEpochs",
+            "minEpochs",
+            "epochs",
+            "batchSize",
+            "patience",
+            "numberOfDecisionTrees",
+            "minLeafSize",
+            "hiddenDimension",
+            "layers",
+            "heads",
+        )
+    },
+}
+
+
+def _value_problem(key: str, value: Any) -> str | None:
+    """What is wrong with ``value`` as parameter ``key`` (``None`` when it is fine)."""
+    if key == "criterion":
+        ok = isinstance(value, str) and value.upper() in ("GINI", "ENTROPY")
+        return None if ok else f"must be 'GINI' or 'ENTROPY', got {value!r}"
+    if key == "hiddenLayerSizes":
+        ok = isinstance(value, Sequence) and not isinstance(value, str)
+        ok = ok and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value)
+        return None if ok else f"must be a list of positive integers, got {value!r}"
+    if key not in _BOUNDS:
+        return None
+    integer, low, high, open_low, open_high, nullable = _BOUNDS[key]
+    if value is None:
+        return None if nullable else "must not be null"
+    kind = int if integer else int | float
+    if isinstance(value, bool) or not isinstance(value, kind):
+        return f"must be {'an integer' if integer else 'a number'}, got {value!r}"
+    if value < low or value > high or (open_low and value == low) or (open_high and value == high):
+        lower = f"{'above' if open_low else 'at least'} {low}"
+        upper = "" if math.isinf(high) else f" and {'below' if open_high else 'at most'} {high}"
+        return f"must be {lower}{upper}, got {value!r}"
+    return None
+
+
 def _is_range(value: Any) -> bool:
     return isinstance(value, Mapping) and set(value) == {"range"}
 
@@ -215,6 +270,10 @@ def _check_candidate(
                 raise ParameterError(
                     "candidates", f"{method}.{key}: a range is {{range: [low, high]}}, low <= high"
                 )
+        for one in value["range"] if _is_range(value) else [value]:
+            problem = _value_problem(key, one)
+            if problem is not None:
+                raise ParameterError("candidates", f"{method}.{key} {problem}")
     return method, params
 
 

@@ -8,11 +8,13 @@ No procedure is registered here.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
 from neo4j_gml.procedures import model_store
 from neo4j_gml.procedures.config import REQUIRED
+from neo4j_gml.procedures.pipeline_store import with_pipeline
 from neo4j_gml.procedures.spec import NodeConfig, option
 
 spec = dataclass(frozen=True, kw_only=True, eq=False)
@@ -85,3 +87,22 @@ class TrainConfig(NodeConfig):
         orientation."""
         out = {key: self[key] for key in self.training_keys()}
         return out | {"randomSeed": seed, "orientation": self.orientation}
+
+
+@spec
+class BuiltPipelineConfig(TrainConfig):
+    """A trainer whose training keys can come from a pipeline built step by step
+    (``pipeline.<type>.create``, ``addNodeProperty``...): ``pipeline`` names it, and its keys
+    join the configuration before it is checked
+    (:func:`~neo4j_gml.procedures.pipeline_store.with_pipeline`)."""
+
+    pipeline: str | None = option(
+        "pipeline", None, "a pipeline built with the pipeline.* calls; its keys join this config"
+    )
+
+    #: the pipeline type (``nodeClassification``...) this trainer's pipelines are built as
+    PIPELINE_TYPE = ""
+
+    @classmethod
+    def parse(cls, config: Mapping[str, Any] | None, mode: str, *, what: str = "") -> Any:
+        return super().parse(with_pipeline(config, cls.PIPELINE_TYPE), mode, what=what)

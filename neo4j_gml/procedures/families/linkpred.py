@@ -80,6 +80,7 @@ from neo4j_gml.procedures.families._steps import (
     steps_check,
 )
 from neo4j_gml.procedures.families._training import (
+    BuiltPipelineConfig,
     TrainConfig,
     batch_size_option,
     epochs_option,
@@ -482,11 +483,11 @@ register(
     )
 )
 
-_TOPOLOGICAL_FEATURES = sorted(set(MEASURE_NAMES) - {"sameCommunity"})
+TOPOLOGICAL_FEATURES = sorted(set(MEASURE_NAMES) - {"sameCommunity"})
 
 
 @spec
-class PipelineTrainConfig(SplitTrainConfig):
+class PipelineTrainConfig(SplitTrainConfig, BuiltPipelineConfig):
     feature_properties: list[str] = option(
         "featureProperties", [], "node properties (e.g. embeddings) for pair features"
     )
@@ -501,9 +502,7 @@ class PipelineTrainConfig(SplitTrainConfig):
         [],
         "measures used as features, e.g. ['adamicAdar']",
         check=lambda v: (
-            None
-            if set(v) <= set(_TOPOLOGICAL_FEATURES)
-            else f"must be among {_TOPOLOGICAL_FEATURES}"
+            None if set(v) <= set(TOPOLOGICAL_FEATURES) else f"must be among {TOPOLOGICAL_FEATURES}"
         ),
     )
     node_property_steps: list[Any] = option(
@@ -534,6 +533,8 @@ class PipelineTrainConfig(SplitTrainConfig):
     epochs: int = epochs_option(200, "full-batch Adam steps")
     learning_rate: float = learning_rate_option(0.01)
     penalty: float = option("penalty", 0.0, "weight decay", min=0.0)
+
+    PIPELINE_TYPE = "linkPrediction"
 
     def check(self, mode: str) -> None:
         super().check(mode)

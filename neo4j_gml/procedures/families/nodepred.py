@@ -56,7 +56,7 @@ from neo4j_gml.procedures.families._steps import (
     step_procedure,
     steps_check,
 )
-from neo4j_gml.procedures.families._training import TrainConfig
+from neo4j_gml.procedures.families._training import BuiltPipelineConfig
 from neo4j_gml.procedures.families.embedding import feature_matrix
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 from neo4j_gml.procedures.spec import NodeConfig, option
@@ -86,7 +86,7 @@ def _candidates_check(value: Any) -> str | None:
 
 
 @spec
-class NodeTrainConfig(TrainConfig):
+class NodeTrainConfig(BuiltPipelineConfig):
     """The keys of ``nodeClassification.train`` and ``nodeRegression.train``."""
 
     target_property: str = option("targetProperty", REQUIRED, "node property to learn")
@@ -121,6 +121,7 @@ class NodeTrainConfig(TrainConfig):
     )
 
     TASK = "classification"
+    PIPELINE_TYPE = "nodeClassification"
 
     def check(self, mode: str) -> None:
         super().check(mode)
@@ -170,6 +171,7 @@ class NodeRegressionTrainConfig(NodeTrainConfig):
         kind="any",
     )
     TASK = "regression"
+    PIPELINE_TYPE = "nodeRegression"
 
 
 def _split(
