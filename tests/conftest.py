@@ -14,6 +14,7 @@ from pathlib import Path
 
 import neo4j
 import pytest
+import torch
 
 from neo4j_gml.io.connection import Connection
 
@@ -26,6 +27,24 @@ def shared_data(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"real data set {path} is absent (../shared/data is not beside this checkout)")
     return path
+
+
+@pytest.fixture(
+    params=[
+        "cpu",
+        pytest.param(
+            "cuda",
+            marks=[
+                pytest.mark.cuda,
+                pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here"),
+            ],
+        ),
+    ]
+)
+def device(request: pytest.FixtureRequest) -> str:
+    """The device an algorithm test runs on: ``cpu``, and ``cuda`` where there is one
+    (``pytest -m cuda`` runs only the CUDA ones; ``benchmarks/device_check.py`` runs them)."""
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")

@@ -77,12 +77,15 @@ def test_pagerank_personalised_and_weighted_hand_computed():
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_pagerank_converges_to_networkx(weighted):
+def test_pagerank_converges_to_networkx(weighted, device):
     g, nxg = random_strong(weighted=weighted)
-    r = page_rank(g, damping_factor=0.8, max_iterations=2000, tolerance=0.0, weighted=weighted)
+    r = page_rank(
+        g.to(device), damping_factor=0.8, max_iterations=2000, tolerance=0.0, weighted=weighted
+    )
     oracle = nx.pagerank(nxg, alpha=0.8, tol=1e-12, weight="weight" if weighted else None)
+    assert r.scores.device.type == device
     assert np.allclose(
-        r.scores.numpy(), as_array(oracle, g.num_nodes) * g.num_nodes, atol=CONVERGED
+        r.scores.cpu().numpy(), as_array(oracle, g.num_nodes) * g.num_nodes, atol=CONVERGED
     )
 
 

@@ -22,10 +22,11 @@ def graph_and_nx(seed: int) -> tuple[Graph, nx.Graph]:
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_triangles_match_networkx(seed):
+def test_triangles_match_networkx(seed, device):
     graph, g = graph_and_nx(seed)
-    counts, total = tri.triangle_count(graph)
+    counts, total = tri.triangle_count(graph.to(device))
     want = nx.triangles(g)
+    assert counts.device.type == device
     assert counts.tolist() == [want[i] for i in range(120)]
     assert total == sum(want.values()) // 3
 

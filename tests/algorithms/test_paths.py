@@ -117,13 +117,15 @@ def test_dijkstra_refuses_negative_weights_and_bad_positions() -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("depth", [None, 0, 1, 2])
-def test_bfs_order_matches_networkx(seed: int, depth: int | None) -> None:
+def test_bfs_order_matches_networkx(seed: int, depth: int | None, device: str) -> None:
     graph, oracle = _random(seed)
+    on = graph.to(device)
     for source in (0, 13, 62):
         expected = [source] + [v for _, v in nx.bfs_edges(oracle, source, depth_limit=depth)]
-        assert bfs(graph, source, max_depth=depth).tolist() == expected
+        assert bfs(on, source, max_depth=depth).tolist() == expected
 
 
+@pytest.mark.cuda
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 @pytest.mark.parametrize("seed", range(3))
 def test_bfs_on_cuda_visits_in_the_cpu_order(seed: int) -> None:

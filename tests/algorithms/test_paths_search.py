@@ -393,6 +393,7 @@ def test_delta_checks_its_arguments() -> None:
         multi_source_delta_stepping(g, [0, 2])
 
 
+@pytest.mark.cuda
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_delta_on_cuda_equals_cpu() -> None:
     _, src, dst, weights = _edges(3, 500, 4000)

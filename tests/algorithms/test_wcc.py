@@ -36,11 +36,12 @@ def _oracle(graph: Graph, threshold: float | None = None) -> np.ndarray:
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("threshold", [None, 0.5])
-def test_both_back_ends_match_networkx(seed: int, threshold: float | None) -> None:
+def test_both_back_ends_match_networkx(seed: int, threshold: float | None, device: str) -> None:
     graph = _random_graph(seed)
     want = _oracle(graph, threshold)
-    got = wcc.weakly_connected_components(graph, threshold=threshold)  # CPU: SciPy
-    np.testing.assert_array_equal(got.numpy(), want)
+    # CPU: SciPy; CUDA: the torch path
+    got = wcc.weakly_connected_components(graph.to(device), threshold=threshold)
+    np.testing.assert_array_equal(got.cpu().numpy(), want)
     src, dst = graph.sources(), graph.indices
     if threshold is not None:
         keep = graph.weights > threshold
