@@ -2,8 +2,11 @@
 configuration that runs it on a given graph, the graph it takes (directed or undirected, with
 the node properties it reads), and how two results of it are compared (CPU against CUDA).
 
-A new algorithm without a case here fails ``tests/algorithms/test_devices.py``
-(:func:`missing_cases`): the registry is the list, this module only says how to call each.
+The registry is the list: a case's configuration is derived from the procedure's spec (each
+required key by its name: ``sourceNode`` is the highest-degree node, ``featureProperties`` the
+generated ``feat``...), plus overrides where the defaults would be slow or leave a result
+unseeded. A new algorithm whose required keys no rule covers fails
+``tests/algorithms/test_devices.py`` (:func:`missing_cases`) until a rule is added here.
 
 The graphs get generated node properties (:func:`with_properties`): ``feat`` (16 numbers),
 ``label`` (4 classes), ``value``, ``community`` (16 groups), ``lat``/``lon``. Trainers store
@@ -22,8 +25,10 @@ from typing import Any
 import numpy as np
 import torch
 
+from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
-from neo4j_gml.procedures import registry
+from neo4j_gml.procedures import model_store, registry
+from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.registry import NodeValues, RelationshipValues, Rows
 
 #: categories that are no algorithm (catalogs and builders: no graph, nothing to compute)
@@ -126,111 +131,93 @@ def _hubs(graph: Graph, k: int) -> list[int]:
     return [int(graph.node_ids[i]) for i in order]
 
 
-def case_config(name: str, graph: Graph, tag: str = "a") -> dict[str, Any]:
-    """A configuration that runs procedure ``name`` on ``graph`` (its stream or stats mode);
-    :class:`KeyError` for an algorithm without a case."""
+def _required(name: str, graph: Graph, model: str) -> dict[str, Any]:
+    """A value for each required key of ``name``, by the key's name (the same names mean the
+    same things across the registry); :class:`KeyError` for a key no rule covers."""
+    hub, second, third = _hubs(graph, 3)
+    by_key: dict[str, Any] = {
+        "sourceNode": hub,
+        "targetNode": second,
+        "sourceNodes": [hub],
+        "targetNodes": [second, third],
+        "communityProperty": "community",
+        "nodeProperty": "feat",
+        "featureProperties": ["feat"],
+        "targetProperty": "label",
+        "latitudeProperty": "lat",
+        "longitudeProperty": "lon",
+        "embeddingDimension": 32,
+        "seedSetSize": 3,
+        "k": 3,
+        "modelName": model,
+    }
+    out = {}
+    for key in registry.get(name).all_keys():
+        if key.default is REQUIRED:
+            if key.name not in by_key:
+                raise KeyError(f"{name}: no rule for the required key {key.name!r}")
+            out[key.name] = by_key[key.name]
+    return out
+
+
+def _overrides(graph: Graph) -> dict[str, dict[str, Any]]:
+    """Keys beyond the required ones: seeds for the randomised algorithms, smaller settings
+    where the defaults would make a device check slow, and what the defaults leave unset."""
     hub, second, third, fourth = _hubs(graph, 4)
-    model = f"dc-{name}-{tag}"
     seeded = {"randomSeed": 7}
-    cases: dict[str, dict[str, Any]] = {
-        "allShortestPaths": {},
-        "allShortestPaths.delta": {"sourceNode": hub},
-        "allShortestPaths.dijkstra": {"sourceNode": hub},
-        "articleRank": {},
-        "articulationPoints": {},
-        "bellmanFord": {"sourceNode": hub},
+    return {
         "betweenness": {"samplingSize": min(graph.num_nodes, 64), "samplingSeed": 3},
-        "bfs": {"sourceNode": hub},
-        "bridges": {},
-        "closeness": {},
-        "closeness.harmonic": {},
-        "conductance": {"communityProperty": "community"},
-        "dag.longestPath": {},
-        "dag.topologicalSort": {},
-        "degree": {},
-        "dfs": {"sourceNode": hub},
-        "eigenvector": {},
         "fastRP": {"embeddingDimension": 64, **seeded},
-        "graphSage.train": {
-            "modelName": model,
-            "featureProperties": ["feat"],
-            "epochs": 1,
-            "maxIterations": 2,
-            **seeded,
-        },  # fmt: skip
-        "graphSage": {"modelName": "dc-graphSage.train-b"},
-        "hits": {},
-        "influenceMaximization.celf": {"seedSetSize": 3, "monteCarloSimulations": 10, **seeded},
-        "kSpanningTree": {"sourceNode": hub, "k": 5},
-        "katz": {},
-        "kcore": {},
-        "kmeans": {"nodeProperty": "feat", "k": 4, **seeded},
+        "graphSage.train": {"epochs": 1, "maxIterations": 2, **seeded},
+        "influenceMaximization.celf": {"monteCarloSimulations": 10, **seeded},
+        "kSpanningTree": {"k": 5},
+        "kmeans": {"k": 4, **seeded},
         "knn": {"nodeProperties": ["feat"], "topK": 5, **seeded},
-        "labelPropagation": {},
-        "leiden": {**seeded},
+        "leiden": seeded,
         "linkCandidates": {"topK": 5},
-        "linkPrediction.gnn.train": {
-            "modelName": model,
-            "featureProperties": ["feat"],
-            "epochs": 1,
-            "hiddenDimension": 32,
-            **seeded,
-        },  # fmt: skip
-        "linkPrediction.predict": {"modelName": "dc-linkPrediction.train-b", "topN": 3},
+        "linkPrediction.gnn.train": {"epochs": 1, "hiddenDimension": 32, **seeded},
+        "linkPrediction.predict": {"topN": 3},
         "linkPrediction.train": {
-            "modelName": model,
             "featureProperties": ["feat"],
             "topologicalFeatures": ["adamicAdar"],
             "epochs": 20,
             **seeded,
         },  # fmt: skip
         "linkScore": {"sourceNodes": [hub, second], "targetNodes": [third, fourth]},
-        "localClustering": {"sourceNodes": [hub]},
-        "localClusteringCoefficient": {},
-        "louvain": {},
-        "maxFlow": {"sourceNodes": [hub], "targetNodes": [second], "capacityProperty": "w"},
-        "modularity": {"communityProperty": "community"},
+        "maxFlow": {"targetNodes": [second], "capacityProperty": "w"},
         "node2vec": {"embeddingDimension": 32, "walkLength": 20, "walksPerNode": 2, **seeded},
         "nodeClassification.train": {
-            "modelName": model,
-            "featureProperties": ["feat"],
-            "targetProperty": "label",
             "modelCandidates": [{"method": "LogisticRegression", "maxEpochs": 20}],
             **seeded,
-        },  # fmt: skip
-        "nodeClassification.predict": {"modelName": "dc-nodeClassification.train-b"},
+        },
         "nodeRegression.train": {
-            "modelName": model,
-            "featureProperties": ["feat"],
             "targetProperty": "value",
             "modelCandidates": [{"method": "LinearRegression", "maxEpochs": 20}],
             **seeded,
-        },  # fmt: skip
-        "nodeRegression.predict": {"modelName": "dc-nodeRegression.train-b"},
+        },
         "nodeSimilarity": {"topK": 5},
-        "pageRank": {},
         "randomWalk": {
             "sourceNodes": [hub, second],
             "walkLength": 20,
             "walksPerNode": 2,
             **seeded,
         },  # fmt: skip
-        "scc": {},
-        "shortestPath.astar": {
-            "sourceNode": hub,
-            "targetNode": second,
-            "latitudeProperty": "lat",
-            "longitudeProperty": "lon",
-        },  # fmt: skip
-        "shortestPath.dijkstra": {"sourceNode": hub, "targetNode": second},
-        "shortestPath.yens": {"sourceNode": hub, "targetNode": second, "k": 3},
-        "spanningTree": {"sourceNode": hub},
-        "steinerTree": {"sourceNode": hub, "targetNodes": [second, third]},
+        "shortestPath.yens": {"targetNode": second, "k": 3},
+        "shortestPath.dijkstra": {"targetNode": second},
+        "shortestPath.astar": {"targetNode": second},
+        "steinerTree": {"targetNodes": [second, third]},
         "topologicalConcentration": {"embeddingDimension": 32, **seeded},
-        "triangleCount": {},
-        "wcc": {},
     }
-    return dict(cases[name])
+
+
+def case_config(name: str, graph: Graph, tag: str = "a") -> dict[str, Any]:
+    """A configuration that runs procedure ``name`` on ``graph`` (in its stream or stats mode):
+    its required keys from :func:`_required`, then :func:`_overrides`. A procedure that uses a
+    model (:data:`USES_MODEL`) gets the model its trainer's ``b`` run stored.
+    :class:`KeyError` when a required key has no rule."""
+    trainer = USES_MODEL.get(name)
+    model = f"dc-{trainer}-b" if trainer else f"dc-{name}-{tag}"
+    return _required(name, graph, model) | _overrides(graph).get(name, {})
 
 
 def missing_cases() -> list[str]:
@@ -239,9 +226,10 @@ def missing_cases() -> list[str]:
     out = []
     for proc in algorithms():
         try:
-            case_config(proc.name, tiny)
-        except KeyError:
-            out.append(proc.name)
+            with model_store.deferred_store_checks():  # the models are trained when it runs
+                proc.validate(case_config(proc.name, tiny), mode_of(proc))
+        except (KeyError, ConfigError) as exc:
+            out.append(f"{proc.name}: {exc}")
     return out
 
 
@@ -371,7 +359,9 @@ def agreement(name: str, a: Any, b: Any) -> tuple[bool, str]:
     if isinstance(a, RelationshipValues):
         pa = set(zip(a.source.tolist(), a.target.tolist(), strict=True))
         pb = set(zip(b.source.tolist(), b.target.tolist(), strict=True))
-        jac = len(pa & pb) / max(len(pa | pb), 1)
+        if not pa and not pb:
+            return True, "both empty"
+        jac = len(pa & pb) / len(pa | pb)
         ok = jac >= 0.5 if randomised else jac >= 0.99
         return ok, f"pair Jaccard {jac:.3f}"
     assert isinstance(a, Rows) and isinstance(b, Rows)

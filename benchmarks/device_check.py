@@ -25,6 +25,17 @@ What it does, in order:
    (device speed-up per algorithm on the largest graph) to ``--out`` (default ``$OUT``, else
    ``benchmarks/results/<date>-<host>-device/``), printing each row as it goes.
 
+On the lent GPU machine (no Neo4j, no package registry; its image has torch, PyG, SciPy, pandas,
+NetworkX, matplotlib and pytest): run ``bash benchmarks/device_wheels.sh`` here first (the neo4j
+driver and igraph wheels into ``.whl/``, the SNAP files into ``.device-data/``, both ignored),
+then, with ``carry: ['.whl', '.device-data']`` and a ``timeout_s`` of about 420::
+
+    python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site .whl/*.whl \
+      && export PYTHONPATH=/tmp/site:. PYTHONUNBUFFERED=1 \
+      && python3 -m benchmarks.device_check --budget-s 330 --snap-dir .device-data/snap
+
+which leaves time in the 15 device minutes for one rerun after a fix.
+
 The exit status is 0 unless the check itself breaks; disagreements and failures are reported in
 the table (``ok`` column), not raised: it is evidence, not a test.
 """
@@ -286,7 +297,7 @@ def check_graph(
             traceback.print_exc(limit=3)
             continue
         history[(name, other)] = (arcs, dev.seconds)
-        row[f"{other}_s"] = dev.seconds
+        row["device_s"] = dev.seconds
         row["peak_mib"] = None if dev.peak_bytes is None else dev.peak_bytes / 2**20
         if cpu is not None:
             history[(name, "cpu")] = (arcs, cpu.seconds)
@@ -311,7 +322,7 @@ def check_graph(
 def _print_row(row: dict[str, Any], other: str) -> None:
     parts = [f"{row['algorithm']:28s}", f"cpu {_fmt(row.get('cpu_s')):>10s}"]
     if other != "cpu":
-        parts.append(f"{other} {_fmt(row.get(f'{other}_s')):>10s}")
+        parts.append(f"{other} {_fmt(row.get('device_s')):>10s}")
         parts.append(f"x{row['ratio']:.1f}" if "ratio" in row else "")
     parts.append(str(row.get("agreement", row.get("note", ""))))
     if row.get("peak_mib") is not None:
@@ -341,7 +352,7 @@ def markdown(info: dict[str, Any], lines: list[str], rows: list[dict[str, Any]],
             vs = f"{r['vs_cugraph']:.2f}" if "vs_cugraph" in r else "-"
             ok = {True: "yes", False: "**no**"}.get(r.get("ok"), "-")
             out.append(
-                f"| {r['algorithm']} | {_fmt(r.get('cpu_s'))} | {_fmt(r.get(f'{dev}_s'))} | "
+                f"| {r['algorithm']} | {_fmt(r.get('cpu_s'))} | {_fmt(r.get('device_s'))} | "
                 f"{ratio} | {r.get('agreement', r.get('note', ''))} | {ok} | {peak} | "
                 f"{_fmt(r.get('cugraph_s'))} | {vs} | {r.get('cugraph_agreement', '-')} |"
             )
@@ -357,7 +368,7 @@ def chart(rows: list[dict[str, Any]], dev: str, path: Path) -> bool:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    done = [r for r in rows if f"{dev}_s" in r]
+    done = [r for r in rows if "device_s" in r]
     if not done:
         return False
     largest = max(done, key=lambda r: r["arcs"])["graph"]

@@ -24,6 +24,7 @@ FAMILIES = {
     "node prediction": "nodepred",
     "models": "model",
     "pipelines": "pipeline",
+    "graphlets": "graphlets",
 }
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*")

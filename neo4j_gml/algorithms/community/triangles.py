@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import torch
 
 from neo4j_gml.core.graph import Graph
 
+# ``oriented``, ``has_arcs``, ``expand`` and ``triangle_chunks`` are building blocks that other
+# counting modules share (graphlet orbits); the public functions are these:
 __all__ = ["WEDGE_CHUNK", "local_clustering_coefficient", "simple_edges", "triangle_count"]
 
 WEDGE_CHUNK = 1 << 23  # candidate wedges checked per step (bounds memory)
@@ -40,6 +44,70 @@ def simple_edges(graph: Graph) -> tuple[torch.Tensor, torch.Tensor]:
     n = max(graph.num_nodes, 1)
     key = torch.unique(lo[keep] * n + hi[keep])
     return key // n, key % n
+
+
+def oriented(u: torch.Tensor, v: torch.Tensor, n: int) -> tuple[torch.Tensor, ...]:
+    """The edges ``u < v`` oriented from the end of lower (degree, position) rank to the
+    higher one, sorted: ``(a, b, keys, indptr, rank)`` with arcs ``a[i] -> b[i]``, their keys
+    ``a * n + b`` (ascending), the CSR offsets of ``a`` and every node's rank. Every node then
+    has ``O(sqrt(m))`` out-arcs (Schank and Wagner 2005)."""
+    dev = u.device
+    deg = torch.bincount(torch.cat([u, v]), minlength=n)
+    rank = torch.empty(n, dtype=torch.long, device=dev)
+    rank[torch.argsort(deg * n + torch.arange(n, device=dev))] = torch.arange(n, device=dev)
+    flip = rank[u] > rank[v]
+    a, b = torch.where(flip, v, u), torch.where(flip, u, v)
+    keys, order = torch.sort(a * n + b)
+    a, b = a[order], b[order]
+    indptr = torch.zeros(n + 1, dtype=torch.long, device=dev)
+    indptr[1:] = torch.cumsum(torch.bincount(a, minlength=n), 0)
+    return a, b, keys, indptr, rank
+
+
+def has_arcs(keys: torch.Tensor, want: torch.Tensor) -> torch.Tensor:
+    """Whether each key of ``want`` is among the sorted ``keys``."""
+    if keys.numel() == 0:
+        return torch.zeros_like(want, dtype=torch.bool)
+    at = torch.searchsorted(keys, want).clamp(max=keys.numel() - 1)
+    return keys[at] == want
+
+
+def expand(
+    lengths: torch.Tensor, chunk: int
+) -> Iterator[tuple[int, int, torch.Tensor, torch.Tensor]]:
+    """Chunks of a ragged expansion: ``(start, stop, owner, offset)`` where row ``owner`` (an
+    index in ``start:stop``) is repeated ``lengths[owner]`` times with ``offset`` running
+    ``0..lengths[owner] - 1``; at most about ``chunk`` entries per step (a single longer row is
+    one step)."""
+    ends = torch.cumsum(lengths, 0)
+    start, total = 0, lengths.numel()
+    while start < total:
+        base = int(ends[start - 1].item()) if start else 0
+        stop = int(torch.searchsorted(ends, base + chunk, right=True).item())
+        stop = max(stop, start + 1)
+        reps = lengths[start:stop]
+        owner = torch.repeat_interleave(torch.arange(start, stop, device=lengths.device), reps)
+        offset = torch.arange(owner.numel(), device=lengths.device) - torch.repeat_interleave(
+            torch.cumsum(reps, 0) - reps, reps
+        )
+        yield start, stop, owner, offset
+        start = stop
+
+
+def triangle_chunks(
+    u: torch.Tensor, v: torch.Tensor, n: int
+) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    """Every triangle of the simple undirected edges ``u < v`` once, in chunks of at most
+    :data:`WEDGE_CHUNK` checked wedges: ``(first, mid, last)`` with arcs ``first -> mid``,
+    ``mid -> last`` and ``first -> last`` of the :func:`oriented` graph (so the three are in
+    increasing rank). ``O(m^1.5 log m)`` work, the same on CPU and CUDA."""
+    a, b, keys, indptr, _ = oriented(u, v, n)
+    out_deg = indptr[1:] - indptr[:-1]
+    for _, _, owner, offset in expand(out_deg[b], WEDGE_CHUNK):
+        first, mid = a[owner], b[owner]
+        last = b[indptr[mid] + offset]
+        closed = has_arcs(keys, first * n + last)
+        yield first[closed], mid[closed], last[closed]
 
 
 def triangle_count(graph: Graph, *, max_degree: int | None = None) -> tuple[torch.Tensor, int]:
@@ -97,39 +165,9 @@ def triangle_count(graph: Graph, *, max_degree: int | None = None) -> tuple[torc
         excluded = degree > max_degree
     u, v = simple_edges(graph)
     keep = ~(excluded[u] | excluded[v])
-    u, v = u[keep], v[keep]
-    deg = torch.bincount(torch.cat([u, v]), minlength=n)
-    rank = torch.empty(n, dtype=torch.long, device=dev)
-    rank[torch.argsort(deg * n + torch.arange(n, device=dev))] = torch.arange(n, device=dev)
-    flip = rank[u] > rank[v]
-    a, b = torch.where(flip, v, u), torch.where(flip, u, v)
-    keys, order = torch.sort(a * n + b)
-    a, b = a[order], b[order]
-    out_deg = torch.bincount(a, minlength=n)
-    indptr = torch.zeros(n + 1, dtype=torch.long, device=dev)
-    indptr[1:] = torch.cumsum(out_deg, 0)
-    wedges = out_deg[b]  # wedges a -> b -> w for each oriented arc (a, b)
-    ends = torch.cumsum(wedges, 0)
-    start = 0
-    total_arcs = a.numel()
-    while start < total_arcs:
-        base = int(ends[start - 1].item()) if start else 0
-        stop = int(torch.searchsorted(ends, base + WEDGE_CHUNK, right=True).item())
-        stop = max(stop, start + 1)
-        aa, bb = a[start:stop], b[start:stop]
-        reps = wedges[start:stop]
-        first = torch.repeat_interleave(aa, reps)
-        mid = torch.repeat_interleave(bb, reps)
-        offset = torch.arange(first.numel(), device=dev) - torch.repeat_interleave(
-            torch.cumsum(reps, 0) - reps, reps
-        )
-        last = b[indptr[mid] + offset]
-        want = first * n + last
-        at = torch.searchsorted(keys, want).clamp(max=max(keys.numel() - 1, 0))
-        closed = keys[at] == want
+    for first, mid, last in triangle_chunks(u[keep], v[keep], n):
         for ends_of in (first, mid, last):
-            counts.index_add_(0, ends_of[closed], torch.ones_like(ends_of[closed]))
-        start = stop
+            counts.index_add_(0, ends_of, torch.ones_like(ends_of))
     total = int(counts.sum().item()) // 3
     counts[excluded] = -1
     return counts, total

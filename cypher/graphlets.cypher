@@ -1,0 +1,26 @@
+// Graphlet orbits from Cypher: where each node sits in the small induced subgraphs around it.
+// Needs Neo4j with the gml plugin and `neo4j-gml serve`. Uses the label :GmlRole only.
+
+MATCH (n:GmlRole) DETACH DELETE n;
+
+// a 5-clique (a tight team), a hub with 6 leaves, and a bridge between them
+UNWIND range(0, 11) AS i CREATE (:GmlRole {i: i});
+MATCH (a:GmlRole), (b:GmlRole) WHERE a.i < b.i AND b.i < 5 CREATE (a)-[:LINK]->(b);
+MATCH (h:GmlRole {i: 5}), (leaf:GmlRole) WHERE leaf.i > 5 CREATE (h)-[:LINK]->(leaf);
+MATCH (a:GmlRole {i: 0}), (h:GmlRole {i: 5}) CREATE (a)-[:LINK]->(h);
+
+// orbit 14 counts 4-cliques through a node, 7 the centre of a 3-star, 6 a star's leaf
+CALL gml.graphletOrbits.stream({nodeLabels: ['GmlRole'], relationshipTypes: ['LINK']})
+YIELD node, orbitCounts
+RETURN node.i AS i, orbitCounts[0] AS degree, orbitCounts[14] AS cliques4,
+       orbitCounts[7] AS starCentre, orbitCounts[6] AS starLeaf ORDER BY i;
+
+CALL gml.graphletOrbits.stats({nodeLabels: ['GmlRole'], relationshipTypes: ['LINK']})
+YIELD graphletCounts RETURN graphletCounts;
+
+// the vector as a property, ready for similarity search over structural roles
+CALL gml.graphletOrbits.write({nodeLabels: ['GmlRole'], relationshipTypes: ['LINK'],
+  writeProperty: 'orbits'}) YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
+MATCH (n:GmlRole {i: 5}) RETURN n.orbits AS hubOrbits;
+
+MATCH (n:GmlRole) DETACH DELETE n;
