@@ -150,6 +150,7 @@ def _required(name: str, graph: Graph, model: str) -> dict[str, Any]:
         "seedSetSize": 3,
         "k": 3,
         "modelName": model,
+        "pattern": "DIAMOND",
     }
     out = {}
     for key in registry.get(name).all_keys():

@@ -23,4 +23,14 @@ CALL gml.graphletOrbits.write({nodeLabels: ['GmlRole'], relationshipTypes: ['LIN
   writeProperty: 'orbits'}) YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
 MATCH (n:GmlRole {i: 5}) RETURN n.orbits AS hubOrbits;
 
+
+// subgraph counts: the 4-cliques each node is in, the claws, the triangles on each relationship
+CALL gml.subgraphCount.stream({nodeLabels: ['GmlRole'], relationshipTypes: ['LINK'],
+  pattern: 'CLIQUE4'}) YIELD node, count RETURN node.i AS i, count ORDER BY i;
+CALL gml.subgraphCount.stats({nodeLabels: ['GmlRole'], relationshipTypes: ['LINK'],
+  pattern: 'STAR3', countType: 'INDUCED'}) YIELD globalCount RETURN globalCount;
+CALL gml.subgraphCount.relationships.stream({nodeLabels: ['GmlRole'], relationshipTypes: ['LINK'],
+  pattern: 'TRIANGLE'}) YIELD node1, node2, count
+RETURN gml.util.asNode(node1).i AS a, gml.util.asNode(node2).i AS b, count ORDER BY a, b;
+
 MATCH (n:GmlRole) DETACH DELETE n;

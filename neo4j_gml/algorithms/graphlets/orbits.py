@@ -31,19 +31,18 @@ runs in torch on the graph's device.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 
-import numpy as np
 import torch
 
-from neo4j_gml.algorithms.community.triangles import (
-    WEDGE_CHUNK,
-    expand,
-    has_arcs,
-    oriented,
-    simple_edges,
-    triangle_chunks,
+from neo4j_gml.algorithms.graphlets.local import (
+    Local,
+    containment,
+    four_cliques,
+    inverse,
+    local,
+    solve,
+    wedges,
 )
 from neo4j_gml.core.errors import ParameterError
 from neo4j_gml.core.graph import Graph
@@ -126,154 +125,44 @@ def orbit_of(edges: Iterable[tuple[int, int]], nodes: int, node: int) -> int | N
     return 14
 
 
-def _containment(nodes: int, orbits: range) -> np.ndarray:
-    """``M[k, j]``: how many connected spanning subgraphs with the node on orbit ``k`` an
-    induced graphlet with the node on orbit ``j`` holds (the same for every labelling: checked)."""
-    size = len(orbits)
-    found = np.full((size, size), -1, dtype=np.int64)
-    pairs = list(itertools.combinations(range(nodes), 2))
-    for mask in range(1 << len(pairs)):
-        edges = [p for i, p in enumerate(pairs) if mask >> i & 1]
-        for node in range(nodes):
-            j = orbit_of(edges, nodes, node)
-            if j is None:
-                continue
-            counts = np.zeros(size, dtype=np.int64)
-            for r in range(1, len(edges) + 1):
-                for sub in itertools.combinations(edges, r):
-                    k = orbit_of(sub, nodes, node)
-                    if k is not None:
-                        counts[k - orbits.start] += 1
-            column = found[:, j - orbits.start]
-            assert column[0] < 0 or np.array_equal(column, counts)
-            found[:, j - orbits.start] = counts
-    return found
-
-
 #: ``CONTAINS3[k - 1, j - 1]``: spanning subgraphs on orbit ``k`` in the graphlet on orbit ``j``
-CONTAINS3 = _containment(3, range(1, 4))
+CONTAINS3 = containment(3, range(1, 4), orbit_of, "nodes")
 #: ``CONTAINS4[k - 4, j - 4]``, the same for the 4-node orbits
-CONTAINS4 = _containment(4, range(4, 15))
+CONTAINS4 = containment(4, range(4, 15), orbit_of, "nodes")
+_SOLVE3, _SOLVE4 = inverse(CONTAINS3), inverse(CONTAINS4)
 
 
-def _inverse(matrix: np.ndarray) -> list[list[int]]:
-    inv = np.linalg.inv(matrix.astype(np.float64))
-    exact = np.rint(inv).astype(np.int64)
-    assert np.array_equal(exact @ matrix, np.eye(len(matrix), dtype=np.int64))
-    out: list[list[int]] = exact.tolist()
-    return out
-
-
-_SOLVE3, _SOLVE4 = _inverse(CONTAINS3), _inverse(CONTAINS4)
-
-
-def _solve(inverse: list[list[int]], counts: list[torch.Tensor]) -> list[torch.Tensor]:
-    """``inverse @ counts`` with integer tensors (no integer matmul on every device)."""
-    out = []
-    for row in inverse:
-        total = torch.zeros_like(counts[0])
-        for coefficient, column in zip(row, counts, strict=True):
-            if coefficient:
-                total = total + coefficient * column
-        out.append(total)
-    return out
-
-
-def _k4_counts(u: torch.Tensor, v: torch.Tensor, n: int) -> torch.Tensor:
-    """4-cliques through every node: each triangle ``a -> b -> c`` of the oriented graph with
-    every out-neighbour ``w`` of ``c`` that ``a`` and ``b`` also point to."""
-    counts = torch.zeros(n, dtype=torch.long, device=u.device)
-    _, b, keys, indptr, _ = oriented(u, v, n)
-    out_deg = indptr[1:] - indptr[:-1]
-    for first, mid, last in triangle_chunks(u, v, n):
-        for _, _, owner, offset in expand(out_deg[last], WEDGE_CHUNK):
-            w = b[indptr[last[owner]] + offset]
-            hit = has_arcs(keys, first[owner] * n + w) & has_arcs(keys, mid[owner] * n + w)
-            for ends in (first[owner], mid[owner], last[owner], w):
-                counts.index_add_(0, ends[hit], torch.ones_like(ends[hit]))
-    return counts
-
-
-def _non_induced(
-    u: torch.Tensor, v: torch.Tensor, n: int, size: int
-) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+def non_induced(g: Local, size: int) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
     """Per node, the non-induced counts of the 3-node patterns at orbits 1..3 and (for
     ``size == 4``) of the 4-node patterns at orbits 4..14 (see the module notes)."""
-    dev = u.device
-    m = u.numel()
-    src, dst = torch.cat([u, v]), torch.cat([v, u])  # both arcs of every edge
-    d = torch.bincount(src, minlength=n)
-
-    def per_node(values: torch.Tensor, at: torch.Tensor = src) -> torch.Tensor:
-        return torch.zeros(n, dtype=torch.long, device=dev).index_add_(0, at, values)
-
-    # triangles: per node and per edge
-    t_node = torch.zeros(n, dtype=torch.long, device=dev)
-    t_edge = torch.zeros(m, dtype=torch.long, device=dev)
-    keys = u * n + v  # ascending (simple_edges sorts them)
-    tri_parts: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
-    for first, mid, last in triangle_chunks(u, v, n):
-        for x in (first, mid, last):
-            t_node.index_add_(0, x, torch.ones_like(x))
-        for x, y in ((first, mid), (first, last), (mid, last)):
-            lo, hi = torch.minimum(x, y), torch.maximum(x, y)
-            t_edge.index_add_(0, torch.searchsorted(keys, lo * n + hi), torch.ones_like(x))
-        if size == 4:
-            tri_parts.append((first, mid, last))
-    t_arc = torch.cat([t_edge, t_edge])
-    n1 = per_node(d[dst] - 1)
-    n2 = d * (d - 1) // 2
-    three = [n1, n2, t_node]
+    d, src, dst, t_arc, t_node = g.degree, g.src, g.dst, g.t_arc, g.t_node
+    three = [g.per_node(d[dst] - 1), d * (d - 1) // 2, t_node]
     if size == 3:
         return three, []
-
-    s = per_node(d[dst] - 1)  # S(x) = sum over neighbours of (their degree - 1)
-    n4 = per_node(s[dst] - (d[src] - 1) - t_arc)
-    n5 = per_node((d[src] - 1) * (d[dst] - 1) - t_arc)
-    n6 = per_node((d[dst] - 1) * (d[dst] - 2) // 2)
-    n7 = d * (d - 1) * (d - 2) // 6
-    n8 = _four_cycles(src, dst, n)
-    n9 = per_node(t_node[dst] - t_arc)
-    n10 = per_node(t_arc * (d[dst] - 2))
-    n11 = t_node * (d - 2)
-    n12 = torch.zeros(n, dtype=torch.long, device=dev)
-    for first, mid, last in tri_parts:
+    s = g.per_node(d[dst] - 1)  # S(x): the neighbours' degrees less one, summed
+    n8 = torch.zeros_like(d)
+    for arc, _, common in wedges(g):
+        # the pair (x, y) is seen once per common neighbour: C(c, 2) split over its c wedges
+        n8.index_add_(0, src[arc], (common - 1))
+    n8 = n8 // 2
+    n12 = torch.zeros_like(d)
+    for first, mid, last in g.triangles:
         for x, y, z in ((first, mid, last), (mid, first, last), (last, first, mid)):
-            lo, hi = torch.minimum(y, z), torch.maximum(y, z)
-            n12.index_add_(0, x, t_edge[torch.searchsorted(keys, lo * n + hi)] - 1)
-    n13 = per_node(t_arc * (t_arc - 1) // 2)
-    n14 = _k4_counts(u, v, n)
-    return three, [n4, n5, n6, n7, n8, n9, n10, n11, n12, n13, n14]
-
-
-def _four_cycles(src: torch.Tensor, dst: torch.Tensor, n: int) -> torch.Tensor:
-    """Per node ``x``, ``sum over y != x of C(c(x, y), 2)`` with ``c`` the common neighbours:
-    the (non-induced) 4-cycles through ``x``. Wedges ``x - a - y`` are counted per pair in
-    chunks of sorted pair keys."""
-    dev = src.device
-    order = torch.argsort(src * n + dst)
-    src, dst = src[order], dst[order]
-    indptr = torch.zeros(n + 1, dtype=torch.long, device=dev)
-    indptr[1:] = torch.cumsum(torch.bincount(src, minlength=n), 0)
-    deg = indptr[1:] - indptr[:-1]
-    out = torch.zeros(n, dtype=torch.long, device=dev)
-    # wedges x - a - y for the arcs (a, x): for each arc a -> x, every neighbour y of a
-    arcs_by_x = torch.argsort(dst * n + src)
-    centre, ends = src[arcs_by_x], dst[arcs_by_x]  # arc centre a -> end x, grouped by x
-    x_ptr = torch.zeros(n + 1, dtype=torch.long, device=dev)
-    x_ptr[1:] = torch.cumsum(torch.bincount(ends, minlength=n), 0)
-    # whole nodes x per chunk, so that every pair (x, y) lies in one chunk
-    wedges_per_x = torch.zeros(n, dtype=torch.long, device=dev).index_add_(0, ends, deg[centre])
-    for start, stop, _, _ in expand(wedges_per_x, WEDGE_CHUNK):
-        lo, hi = int(x_ptr[start]), int(x_ptr[stop])
-        a, x = centre[lo:hi], ends[lo:hi]
-        for _, _, owner, offset in expand(deg[a], 1 << 62):
-            y = dst[indptr[a[owner]] + offset]
-            xs = x[owner]
-            keep = y != xs
-            pair, count = torch.unique(xs[keep] * n + y[keep], return_counts=True)
-            out.index_add_(0, pair // n, count * (count - 1) // 2)
-    return out
+            n12.index_add_(0, x, g.t_edge[g.edge_of(y, z)] - 1)
+    four = [
+        g.per_node(s[dst] - (d[src] - 1) - t_arc),  # 4: end of a 4-path
+        g.per_node((d[src] - 1) * (d[dst] - 1) - t_arc),  # 5: inner node of a 4-path
+        g.per_node((d[dst] - 1) * (d[dst] - 2) // 2),  # 6: leaf of a 3-star
+        d * (d - 1) * (d - 2) // 6,  # 7: centre of a 3-star
+        n8,  # 8: on a 4-cycle
+        g.per_node(t_node[dst] - t_arc),  # 9: the paw's tail
+        g.per_node(t_arc * (d[dst] - 2)),  # 10: the paw's degree-2 nodes
+        t_node * (d - 2),  # 11: the paw's degree-3 node
+        n12,  # 12: the diamond's degree-2 nodes
+        g.per_node(t_arc * (t_arc - 1) // 2),  # 13: the diamond's degree-3 nodes
+        four_cliques(g)[0],  # 14
+    ]
+    return three, four
 
 
 def graphlet_orbits(graph: Graph, *, graphlet_size: int = 4) -> torch.Tensor:
@@ -314,14 +203,12 @@ def graphlet_orbits(graph: Graph, *, graphlet_size: int = 4) -> torch.Tensor:
     """
     if graphlet_size not in (3, 4):
         raise ParameterError("graphlet_size", f"must be 3 or 4, got {graphlet_size!r}")
-    n = graph.num_nodes
-    u, v = simple_edges(graph)
     width = 4 if graphlet_size == 3 else 15
-    if n == 0:
+    g = local(graph)
+    if g.n == 0:
         return torch.zeros((0, width), dtype=torch.long, device=graph.device)
-    three, four = _non_induced(u, v, n, graphlet_size)
-    d = torch.bincount(torch.cat([u, v]), minlength=n)
-    columns = [d, *_solve(_SOLVE3, three)]
+    three, four = non_induced(g, graphlet_size)
+    columns = [g.degree, *solve(_SOLVE3, three)]
     if graphlet_size == 4:
-        columns += _solve(_SOLVE4, four)
+        columns += solve(_SOLVE4, four)
     return torch.stack(columns, dim=1)
