@@ -65,6 +65,12 @@ QUADRATIC = {
     "knn": 200_000,
     "linkPrediction.gnn.train": 200_000,
     "graphSage.train": 2_000_000,
+    # wedge and common-neighbour passes: sum of squared degrees, large on power-law hubs
+    "graphletOrbits": 60_000,
+    "subgraphCount": 60_000,
+    "subgraphCount.relationships": 60_000,
+    "orbitAdjacency": 60_000,
+    "orbitEmbedding": 60_000,
 }
 
 
@@ -151,6 +157,8 @@ def _required(name: str, graph: Graph, model: str) -> dict[str, Any]:
         "k": 3,
         "modelName": model,
         "pattern": "DIAMOND",
+        "orbit1": 4,
+        "orbit2": 5,
     }
     out = {}
     for key in registry.get(name).all_keys():
@@ -168,6 +176,8 @@ def _overrides(graph: Graph) -> dict[str, dict[str, Any]]:
     seeded = {"randomSeed": 7}
     return {
         "betweenness": {"samplingSize": min(graph.num_nodes, 64), "samplingSeed": 3},
+        "orbitAdjacency": {"hop": 2},
+        "orbitEmbedding": {"embeddingDimension": 16, "randomSeed": 7},
         "fastRP": {"embeddingDimension": 64, **seeded},
         "graphSage.train": {"epochs": 1, "maxIterations": 2, **seeded},
         "influenceMaximization.celf": {"monteCarloSimulations": 10, **seeded},

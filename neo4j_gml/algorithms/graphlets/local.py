@@ -65,7 +65,14 @@ class Local:
 
 
 def local(graph: Graph) -> Local:
-    """:class:`Local` of ``graph`` (directions, loops and parallel relationships dropped)."""
+    """:class:`Local` of ``graph`` (directions, loops and parallel relationships dropped).
+
+    Examples
+    --------
+    >>> g = local(Graph.from_edges([0, 1, 2, 2, 1], [1, 2, 0, 3, 0]))  # a triangle, a tail
+    >>> g.degree.tolist(), g.t_node.tolist(), g.t_edge.tolist()
+    ([2, 2, 3, 1], [1, 1, 1, 0], [1, 1, 1, 0])
+    """
     n = graph.num_nodes
     u, v = tri.simple_edges(graph)
     dev = u.device
@@ -139,13 +146,21 @@ def containment(
     on orbit ``k`` the induced graphlet with it on orbit ``j`` holds, by brute force over the
     labelled graphs on ``nodes`` nodes (the same for every labelling: checked).
 
-    ``orbit_fn(edges, nodes, item)`` classifies; ``items`` is ``'nodes'`` or ``'edges'``."""
+    ``orbit_fn(edges, nodes, item)`` classifies; ``items`` is ``'nodes'``, ``'edges'`` or
+    ``'pairs'`` (ordered pairs of distinct nodes)."""
     size = len(orbits)
     found = np.full((size, size), -1, dtype=np.int64)
     pairs = list(itertools.combinations(range(nodes), 2))
     for mask in range(1 << len(pairs)):
         edges = [p for i, p in enumerate(pairs) if mask >> i & 1]
-        for item in range(nodes) if items == "nodes" else edges:
+        chosen: list[int] | list[tuple[int, int]] = (
+            list(range(nodes))
+            if items == "nodes"
+            else edges
+            if items == "edges"
+            else list(itertools.permutations(range(nodes), 2))
+        )
+        for item in chosen:
             j = orbit_fn(edges, nodes, item)
             if j is None:
                 continue
