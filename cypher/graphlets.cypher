@@ -33,4 +33,17 @@ CALL gml.subgraphCount.relationships.stream({nodeLabels: ['GmlRole'], relationsh
   pattern: 'TRIANGLE'}) YIELD node1, node2, count
 RETURN gml.util.asNode(node1).i AS a, gml.util.asNode(node2).i AS b, count ORDER BY a, b;
 
+// orbit adjacency: pairs at distance 2 in a 3-path (ends, orbit 1 and 1), and the ends of 4-paths
+CALL gml.orbitAdjacency.stream({nodeLabels: ['GmlRole'], relationshipTypes: ['LINK'],
+  orbit1: 1, orbit2: 1}) YIELD node1, node2, count
+RETURN gml.util.asNode(node1).i AS a, gml.util.asNode(node2).i AS b, count ORDER BY a, b LIMIT 5;
+CALL gml.orbitAdjacency.stats({nodeLabels: ['GmlRole'], relationshipTypes: ['LINK'],
+  orbit1: 4, orbit2: 4, hop: 3}) YIELD relationshipCount, totalCount
+RETURN relationshipCount, totalCount;
+
+// GOPMI embeddings of the edge and of the edge inside 3- and 4-node paths, written back
+CALL gml.orbitEmbedding.write({nodeLabels: ['GmlRole'], relationshipTypes: ['LINK'],
+  embeddingDimension: 4, randomSeed: 1, writeProperty: 'gopmi'})
+YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
+
 MATCH (n:GmlRole) DETACH DELETE n;

@@ -152,14 +152,13 @@ def _common_neighbour_pairs(g: Local) -> torch.Tensor:
     owner, node = owner[order], node[order]
     size = torch.bincount(owner, minlength=g.m)
     start = torch.cumsum(size, 0) - size
-    rows, cols = [], []
+    total = _sparse(owner[:0], owner[:0], owner[:0], n)
     for _, _, who, offset in tri.expand(size[owner], tri.WEDGE_CHUNK):
         partner = node[start[owner[who]] + offset]
         keep = partner != node[who]
-        rows.append(node[who][keep])
-        cols.append(partner[keep])
-    r, c = torch.cat(rows), torch.cat(cols)
-    return _sparse(r, c, torch.ones_like(r), n)
+        r, c = node[who][keep], partner[keep]
+        total = (total + _sparse(r, c, torch.ones_like(r), n)).coalesce()  # bounded by n^2
+    return total
 
 
 def _non_induced(g: Local) -> list[torch.Tensor]:
