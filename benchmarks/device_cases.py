@@ -159,6 +159,7 @@ def _required(name: str, graph: Graph, model: str) -> dict[str, Any]:
         "pattern": "DIAMOND",
         "orbit1": 4,
         "orbit2": 5,
+        "budget": 5,
     }
     out = {}
     for key in registry.get(name).all_keys():

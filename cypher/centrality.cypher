@@ -115,6 +115,16 @@ CALL gml.influenceMaximization.celf.write({nodeLabels: ['GmlCentrality'], seedSe
                                            randomSeed: 42, writeProperty: 'spread'})
 YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
 
+// ---- attack-aware critical nodes: the 2 nodes whose feature perturbation would reach a
+// 2-layer GNN's predictions most (GC_RWCS), and the plain random-walk column sums (RWCS)
+CALL gml.criticalNodes.gnnAttack.stream({nodeLabels: ['GmlCentrality'], budget: 2, top: 3})
+YIELD node, score, rank
+RETURN node.name AS name, score, rank ORDER BY rank;
+CALL gml.criticalNodes.gnnAttack.stream({nodeLabels: ['GmlCentrality'], budget: 2,
+                                         method: 'RWCS'})
+YIELD node, score, rank
+RETURN node.name AS name, score, rank ORDER BY rank;
+
 // ---- everything written above, side by side
 MATCH (n:GmlCentrality)
 RETURN n.name AS name, n.pageRank AS pageRank, n.betweenness AS betweenness,

@@ -14,6 +14,8 @@ from neo4j_gml.algorithms.centrality.betweenness import betweenness_centrality
 from neo4j_gml.algorithms.centrality.biconnected import articulation_points, bridges
 from neo4j_gml.algorithms.centrality.celf import celf
 from neo4j_gml.algorithms.centrality.closeness import closeness_centrality, harmonic_centrality
+from neo4j_gml.algorithms.centrality.critical import METHODS as CRITICAL_METHODS
+from neo4j_gml.algorithms.centrality.critical import critical_nodes
 from neo4j_gml.algorithms.centrality.degree import degree_centrality
 from neo4j_gml.algorithms.centrality.eigenvector import eigenvector_centrality
 from neo4j_gml.algorithms.centrality.hits import hits
@@ -438,5 +440,55 @@ register(
         stats_columns={"totalSpread": "float"},
         weighted=False,
         compute=_celf,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- attack-aware
+@spec
+class CriticalNodesConfig(NodeConfig):
+    budget: int = option("budget", REQUIRED, "nodes the attacker may perturb", min=1)
+    method: str = option(
+        "method", "GC_RWCS", "GC_RWCS (greedily corrected) or RWCS", choices=CRITICAL_METHODS
+    )
+    steps: int = option("steps", 2, "random-walk steps: the attacked GNN's layers", min=1)
+    top: int = option(
+        "top", 10, "GC_RWCS: a node is influenced by the top entries of its walk row", min=1
+    )
+    coverage: int = option(
+        "coverage", 1, "GC_RWCS: picks that may influence a node before it stops counting", min=1
+    )
+
+
+def _critical_nodes(graph: Graph, cfg: CriticalNodesConfig) -> NodeValues:
+    found = critical_nodes(
+        graph, cfg.budget, method=cfg.method, steps=cfg.steps, top=cfg.top, coverage=cfg.coverage
+    )
+    n = graph.num_nodes
+    score = torch.zeros(n, dtype=torch.float64, device=graph.device)
+    score[found.nodes] = found.scores
+    rank = torch.zeros(n, dtype=torch.long, device=graph.device)
+    rank[found.nodes] = torch.arange(1, found.nodes.numel() + 1, device=graph.device)
+    mask = torch.zeros(n, dtype=torch.bool, device=graph.device)
+    mask[found.nodes] = True
+    return NodeValues(
+        score, extra={"rank": rank}, mask=mask, stats={"selectedNodes": int(found.nodes.numel())}
+    )
+
+
+register(
+    Procedure(
+        name="criticalNodes.gnnAttack",
+        description="The budget nodes an attacker limited to perturbing that many nodes' "
+        "features would pick against a GNN (Ma et al. 2020): random-walk column sums (RWCS) "
+        "or their greedy correction for diminishing returns (GC_RWCS); rank and score.",
+        category="centrality",
+        config=CriticalNodesConfig,
+        extra_columns={"rank": "int"},
+        write_extra={},
+        default_orientation="UNDIRECTED",
+        weighted=False,
+        stats_columns={"selectedNodes": "int"},
+        compute=_critical_nodes,
     )
 )
