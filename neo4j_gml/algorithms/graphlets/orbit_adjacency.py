@@ -96,6 +96,10 @@ PAIR_CONTAINS4 = containment(4, range(5, 28), pair_key_of, "pairs")
 _SOLVE3, _SOLVE4 = inverse(PAIR_CONTAINS3), inverse(PAIR_CONTAINS4)
 
 
+#: node pairs up to which a dense ``n x n`` tally replaces sparse merging (512 MiB of int64)
+_DENSE_PAIRS = 1 << 26
+
+
 # ---------------------------------------------------------------------------- sparse helpers
 def _sparse(rows: torch.Tensor, cols: torch.Tensor, values: torch.Tensor, n: int) -> torch.Tensor:
     index = torch.stack([rows, cols])
@@ -152,13 +156,24 @@ def _common_neighbour_pairs(g: Local) -> torch.Tensor:
     owner, node = owner[order], node[order]
     size = torch.bincount(owner, minlength=g.m)
     start = torch.cumsum(size, 0) - size
-    total = _sparse(owner[:0], owner[:0], owner[:0], n)
+    dense = n * n <= _DENSE_PAIRS
+    counts = torch.zeros(n * n if dense else 0, dtype=torch.long, device=owner.device)
+    parts: list[torch.Tensor] = []
     for _, _, who, offset in tri.expand(size[owner], tri.WEDGE_CHUNK):
         partner = node[start[owner[who]] + offset]
         keep = partner != node[who]
-        r, c = node[who][keep], partner[keep]
-        total = (total + _sparse(r, c, torch.ones_like(r), n)).coalesce()  # bounded by n^2
-    return total
+        key = node[who][keep] * n + partner[keep]
+        if dense:  # a flat n x n tally: no sorting
+            counts.index_add_(0, key, torch.ones_like(key))
+        else:  # each chunk's distinct pairs, merged once at the end
+            parts.append(_sparse(key // n, key % n, torch.ones_like(key), n))
+    if dense:
+        key = torch.nonzero(counts).reshape(-1)
+        return _sparse(key // n, key % n, counts[key], n)
+    if not parts:
+        return _sparse(owner, owner, owner, n)
+    index = torch.cat([p.indices() for p in parts], dim=1)
+    return _coo(index, torch.cat([p.values() for p in parts]), n)
 
 
 def _non_induced(g: Local) -> list[torch.Tensor]:
@@ -239,15 +254,21 @@ def _transpose(matrix: torch.Tensor) -> torch.Tensor:
 
 
 def _combine(inverse_rows: list[list[int]], parts: list[torch.Tensor]) -> list[torch.Tensor]:
+    """``inverse_rows @ parts`` for sparse matrices: every part's entries placed once in the
+    union of their pair keys, each output a dense combination over that union, zeros dropped."""
+    n = parts[0].shape[0]
+    keys = [p.indices()[0] * n + p.indices()[1] for p in parts]  # coalesced: sorted
+    union = torch.unique(torch.cat(keys))
+    where = [torch.searchsorted(union, k) for k in keys]
     out = []
     for row in inverse_rows:
-        total = torch.zeros_like(parts[0])
-        for coefficient, part in zip(row, parts, strict=True):
+        total = torch.zeros(union.numel(), dtype=torch.float64, device=union.device)
+        for coefficient, part, at in zip(row, parts, where, strict=True):
             if coefficient:
-                total = total + coefficient * part
-        total = total.coalesce()
-        keep = total.values() != 0
-        out.append(_coo(total.indices()[:, keep], total.values()[keep], total.shape[0]))
+                total.index_add_(0, at, coefficient * part.values())
+        keep = total != 0
+        key = union[keep]
+        out.append(_coo(torch.stack([key // n, key % n]), total[keep], n))
     return out
 
 
