@@ -116,7 +116,7 @@ def _agree(r: dict[str, Any]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--snap", default=None, help="one SNAP file stem")
+    parser.add_argument("--snap", default=None, help="SNAP file stems, comma-separated")
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     folder = _snap_dir(None)
@@ -126,7 +126,7 @@ def main() -> None:
     files = sorted((f for f in folder.glob("*.txt") if "labels" not in f.name),
                    key=lambda f: f.stat().st_size)  # fmt: skip
     if args.snap:
-        files = [f for f in files if f.stem == args.snap]
+        files = [f for f in files if f.stem in args.snap.split(",")]
     rows = []
     for path in files:
         row = bench(path.stem, path, args.device)
@@ -150,7 +150,8 @@ def main() -> None:
             f"{r['orbit_adjacency_s']:.2f} s ({r['orbit_adjacency_entries']:,}) | {igraph} | "
             f"{ratio} | {_agree(r)} | {r['triangle_s']:.3f} s | {r['networkx_triangles_s']:.3f} s |"
         )
-    save_results("graphlets", "\n".join(lines) + "\n", rows)
+    tag = "" if not args.snap else "-" + args.snap.replace(",", "-")
+    save_results("graphlets" + tag, "\n".join(lines) + "\n", rows)
 
 
 if __name__ == "__main__":
