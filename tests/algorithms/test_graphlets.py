@@ -77,12 +77,14 @@ def test_hubs_and_cliques_and_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """A 7-clique, a star and a 5-cycle joined by bridges, checked with tiny work chunks (so
     every chunked loop splits), against brute force."""
     from neo4j_gml.algorithms.community import triangles
+    from neo4j_gml.algorithms.graphlets import local
 
     oracle = nx.disjoint_union_all([nx.complete_graph(7), nx.star_graph(5), nx.cycle_graph(5)])
     oracle.add_edges_from([(0, 7), (8, 13), (6, 15)])
     n = oracle.number_of_nodes()
     edges = np.array(oracle.edges(), dtype=np.int64)
     monkeypatch.setattr(triangles, "WEDGE_CHUNK", 3)
+    monkeypatch.setattr(local, "BLOCK_ENTRIES", 1)
     got = graphlet_orbits(_graph(edges, n))
     np.testing.assert_array_equal(got.numpy(), brute_force(oracle, n))
     assert got[0, 14] == 20  # C(6, 3) 4-cliques through each clique node

@@ -52,10 +52,11 @@ def test_all_matrices_equal_brute_force(
 ) -> None:
     if seed >= 4:  # the sparse merge (as for large graphs) and every chunked loop split
         from neo4j_gml.algorithms.community import triangles
+        from neo4j_gml.algorithms.graphlets import local as local_module
         from neo4j_gml.algorithms.graphlets import orbit_adjacency as module
 
         monkeypatch.setattr(module, "_DENSE_PAIRS", 0)
-        monkeypatch.setattr(module, "_BATCH_ENTRIES", 1)
+        monkeypatch.setattr(local_module, "BLOCK_ENTRIES", 1)
         monkeypatch.setattr(triangles, "WEDGE_CHUNK", 5)
     n = 11
     oracle = nx.gnp_random_graph(n, [0.2, 0.35, 0.5, 0.7, 0.9, 0.3][seed], seed=seed)

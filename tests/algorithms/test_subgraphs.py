@@ -101,7 +101,10 @@ def test_edge_orbits_equal_brute_force(seed: int, monkeypatch: pytest.MonkeyPatc
     from neo4j_gml.algorithms.community import triangles
 
     if seed == 4:  # every chunked loop split
+        from neo4j_gml.algorithms.graphlets import local
+
         monkeypatch.setattr(triangles, "WEDGE_CHUNK", 2)
+        monkeypatch.setattr(local, "BLOCK_ENTRIES", 1)
     n = 12
     oracle = nx.gnp_random_graph(n, [0.2, 0.4, 0.6, 0.85, 0.5][seed], seed=seed)
     edges = np.array(oracle.edges(), dtype=np.int64).reshape(-1, 2)

@@ -23,8 +23,13 @@ from collections.abc import Iterable
 
 import torch
 
-from neo4j_gml.algorithms.community import triangles as tri
-from neo4j_gml.algorithms.graphlets.local import Local, containment, inverse, local
+from neo4j_gml.algorithms.graphlets.local import (
+    Local,
+    containment,
+    inverse,
+    local,
+    neighbourhood_blocks,
+)
 from neo4j_gml.algorithms.graphlets.orbits import orbit_of
 from neo4j_gml.core.errors import ParameterError
 from neo4j_gml.core.graph import Graph
@@ -98,8 +103,6 @@ _SOLVE3, _SOLVE4 = inverse(PAIR_CONTAINS3), inverse(PAIR_CONTAINS4)
 
 #: node pairs up to which a dense ``n x n`` tally replaces sparse merging (512 MiB of int64)
 _DENSE_PAIRS = 1 << 26
-#: entries of the neighbourhood blocks multiplied at once
-_BATCH_ENTRIES = 1 << 22
 
 
 # ---------------------------------------------------------------------------- sparse helpers
@@ -150,36 +153,23 @@ def _common_neighbour_pairs(g: Local) -> torch.Tensor:
     sum is twice ``P``. Centres of equal degree go through one batched matrix product
     (``sum of d^3`` work in BLAS or on the GPU, ``sum of d^2`` entries tallied)."""
     n, dev = g.n, g.u.device
-    arc_keys, order = torch.sort(g.src * n + g.dst)
-    neighbours = g.dst[order]
-    indptr = torch.zeros(n + 1, dtype=torch.long, device=dev)
-    indptr[1:] = torch.cumsum(torch.bincount(g.src, minlength=n), 0)
     dense = n * n <= _DENSE_PAIRS
     counts = torch.zeros(n * n if dense else 0, dtype=torch.long, device=dev)
     parts: list[torch.Tensor] = []
-    centres = torch.nonzero(g.t_node > 0).reshape(-1)
-    degree = g.degree[centres]
-    for d in torch.unique(degree).tolist():
-        group = centres[degree == d]
-        step = max(1, _BATCH_ENTRIES // (d * d))
-        span = torch.arange(d, device=dev)
-        for lo in range(0, group.numel(), step):
-            chunk = group[lo : lo + step]
-            s = neighbours[indptr[chunk][:, None] + span]  # [k, d]
-            pair = s[:, :, None] * n + s[:, None, :]  # [k, d, d]
-            b = tri.has_arcs(arc_keys, pair).to(torch.float32)
-            both = torch.bmm(b, b.transpose(1, 2)).round().to(torch.long)
-            keep = (both > 0) & (s[:, :, None] != s[:, None, :])
-            key, value = pair[keep], both[keep]
-            if dense:  # a flat n x n tally: no sorting
-                counts.index_add_(0, key, value)
-            else:  # each batch's pairs, merged once at the end
-                parts.append(_sparse(key // n, key % n, value, n))
+    for s, _, common in neighbourhood_blocks(g):
+        both = common.to(torch.long)
+        keep = (both > 0) & (s[:, :, None] != s[:, None, :])
+        key = (s[:, :, None] * n + s[:, None, :])[keep]
+        value = both[keep]
+        if dense:  # a flat n x n tally: no sorting
+            counts.index_add_(0, key, value)
+        else:  # each batch's pairs, merged once at the end
+            parts.append(_sparse(key // n, key % n, value, n))
     if dense:
         key = torch.nonzero(counts).reshape(-1)
         return _sparse(key // n, key % n, counts[key] // 2, n)
     if not parts:
-        return _sparse(centres, centres, centres, n)
+        return _sparse(g.u[:0], g.u[:0], g.u[:0], n)
     index = torch.cat([p.indices() for p in parts], dim=1)
     total = _coo(index, torch.cat([p.values() for p in parts]), n)
     return _coo(total.indices(), total.values() / 2, n)
