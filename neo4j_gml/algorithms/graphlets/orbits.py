@@ -21,12 +21,13 @@ G0..G8 and their orbits 0..14:
 How it counts (the combinatorial route of ORCA, Hočevar and Demšar 2014, derived here
 afresh): the *non-induced* counts of every pattern at every position follow from degrees,
 common-neighbour counts of edges and node pairs, the triangles and the 4-cliques, each by a
-closed formula (:func:`_non_induced`); an induced graphlet of ``e`` edges contains known
+closed formula (:func:`non_induced`); an induced graphlet of ``e`` edges contains known
 numbers of each pattern (the matrices :data:`CONTAINS3` / :data:`CONTAINS4`, computed at import
 by brute force over the labelled 3- and 4-node graphs), so the induced counts are the solution
-of a unitriangular integer system, solved exactly. Only the triangles and the 4-cliques are
-listed (on the degree-oriented graph, ``O(m^1.5)`` and ``O(m^1.5 * degeneracy)``); everything
-runs in torch on the graph's device.
+of a unitriangular integer system, solved exactly. The triangles are listed on the
+degree-oriented graph (``O(m^1.5)``); the 4-cliques come from batched products of each node's
+neighbourhood adjacency block (``sum of d^3``, :func:`~.local.four_cliques`); everything runs in
+torch on the graph's device.
 """
 
 from __future__ import annotations
