@@ -668,7 +668,8 @@ def test_a_queued_job_can_be_cancelled_and_a_dead_service_is_named(gml, big) -> 
         lambda: all(_phase(gml, f"slot-{k}") == "compute" for k in range(slots)), 120, "full slots"
     )
     queued, outcome = _in_background(lambda: query(big, betweenness("queued-one")))
-    wait_for(lambda: _phase(gml, "queued-one") == "queued", 30, "the queued job")
+    # with every slot computing, the 2 cores of CI can take long to register the new call
+    wait_for(lambda: _phase(gml, "queued-one") == "queued", 120, "the queued job")
     t0 = time.monotonic()
     assert service(gml, "POST", "/jobs/queued-one/cancel")["phase"] == "queued"
     queued.join(10)
@@ -677,7 +678,7 @@ def test_a_queued_job_can_be_cancelled_and_a_dead_service_is_named(gml, big) -> 
     assert all(_phase(gml, f"slot-{k}") == "compute" for k in range(slots))  # untouched
     if gml.owns_service:  # one more waits; then the service dies under all of them
         waiting, lost = _in_background(lambda: query(big, betweenness("queued-two")))
-        wait_for(lambda: _phase(gml, "queued-two") == "queued", 30, "the queued job")
+        wait_for(lambda: _phase(gml, "queued-two") == "queued", 120, "the queued job")
         try:
             gml.kill_service()
             waiting.join(30)
