@@ -105,14 +105,17 @@ EDGE_CONTAINS4 = containment(4, range(3, 13), edge_orbit_of, "edges")
 _SOLVE3, _SOLVE4 = inverse(EDGE_CONTAINS3), inverse(EDGE_CONTAINS4)
 
 
-def non_induced_edges(g: Local) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
-    """Per edge, the non-induced counts of the 3-node patterns at edge orbits 1-2 and of the
-    4-node patterns at edge orbits 3-12. Arc values are summed over both arcs of an edge, so
-    a formula counts the patterns with the arc's source in one role and its target in the
-    other."""
+def non_induced_edges(g: Local, size: int = 4) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    """Per edge, the non-induced counts of the 3-node patterns at edge orbits 1-2 and (for
+    ``size == 4``) of the 4-node patterns at edge orbits 3-12. Arc values are summed over both
+    arcs of an edge, so a formula counts the patterns with the arc's source in one role and
+    its target in the other."""
     d, src, dst, t_arc = g.degree, g.src, g.dst, g.t_arc
     t = g.t_edge
     du, dv = d[g.u], d[g.v]
+    three = [du - 1 + dv - 1, t]
+    if size == 3:
+        return three, []
     s = g.per_node(d[dst] - 1)  # S(x): the neighbours' degrees less one, summed
     cycles = torch.zeros(2 * g.m, dtype=torch.long, device=d.device)
     for arc, _, common in wedges(g):
@@ -125,7 +128,6 @@ def non_induced_edges(g: Local) -> tuple[list[torch.Tensor], list[torch.Tensor]]
             at = g.edge_of(x, y)
             opposite.index_add_(0, at, d[z] - 2)
             outer.index_add_(0, at, g.t_edge[g.edge_of(y, z)] - 1 + g.t_edge[g.edge_of(x, z)] - 1)
-    three = [du - 1 + dv - 1, t]
     four = [
         g.per_edge(s[dst] - (d[src] - 1) - t_arc),  # 3: arc source at a 4-path's end
         (du - 1) * (dv - 1) - t,  # 4: the middle edge
@@ -172,6 +174,15 @@ def edge_orbits(graph: Graph) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]
     g = local(graph)
     if g.m == 0:
         return g.u, g.v, torch.zeros((0, 13), dtype=torch.long, device=g.u.device)
-    three, four = non_induced_edges(g)
-    columns = [torch.ones_like(g.u), *solve(_SOLVE3, three), *solve(_SOLVE4, four)]
-    return g.u, g.v, torch.stack(columns, dim=1)
+    return g.u, g.v, torch.stack(edge_columns(g, 4, induced=True), dim=1)
+
+
+def edge_columns(g: Local, size: int, *, induced: bool) -> list[torch.Tensor]:
+    """Per edge, one count per edge orbit ``0..2`` (``size`` 3) or ``0..12`` (``size`` 4):
+    the induced counts, or the non-induced ones they are solved from (edge orbit 0, the edge
+    itself, is both)."""
+    three, four = non_induced_edges(g, size)
+    if induced:
+        three = solve(_SOLVE3, three)
+        four = solve(_SOLVE4, four) if four else four
+    return [torch.ones_like(g.u), *three, *four]

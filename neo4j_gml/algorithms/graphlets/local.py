@@ -152,10 +152,9 @@ def wedges(g: Local) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]
     indptr[1:] = torch.cumsum(torch.bincount(g.src, minlength=n), 0)
     neighbours = g.dst[order]  # CSR of the neighbours
     # the arcs x -> a grouped by x are ``order`` itself; the wedges of x: sum of deg(a)
-    x_ptr = indptr
     per_x = torch.zeros(n, dtype=torch.long, device=dev).index_add_(0, g.src, g.degree[g.dst])
     for start, stop, _, _ in tri.expand(per_x, tri.WEDGE_CHUNK):
-        arcs = order[int(x_ptr[start]) : int(x_ptr[stop])]
+        arcs = order[int(indptr[start]) : int(indptr[stop])]
         for _, _, owner, offset in tri.expand(g.degree[g.dst[arcs]], 1 << 62):
             arc = arcs[owner]
             y = neighbours[indptr[g.dst[arc]] + offset]

@@ -192,7 +192,6 @@ def _non_induced(g: Local) -> list[torch.Tensor]:
     du, dv = d[src], d[dst]
     walks2 = _mm(a, a)
     common = _off_diagonal(walks2)
-    common_on_arcs = _at(common, src, dst)  # = t on edges
     walks3 = _off_diagonal(_mm(walks2, a))
     s = torch.zeros(n, dtype=torch.float64, device=d.device).index_add_(0, src, dv - 1)
     path3 = walks3 - on_arcs(du + dv - 1)  # paths u - b - c - v with distinct nodes
@@ -211,7 +210,7 @@ def _non_induced(g: Local) -> list[torch.Tensor]:
         (1, 1, 2): on_arcs(dv - 1),
         (1, 2, 1): on_arcs(du - 1),
         (2, 1, 1): common,
-        (1, 3, 3): on_arcs(common_on_arcs),
+        (1, 3, 3): on_arcs(t),  # an edge's triangles: its ends' common neighbours
         (1, 4, 5): on_arcs(s[dst] - (du - 1) - t),
         (1, 5, 4): on_arcs(s[src] - (dv - 1) - t),
         (1, 5, 5): on_arcs((du - 1) * (dv - 1) - t),

@@ -166,6 +166,17 @@ def non_induced(g: Local, size: int) -> tuple[list[torch.Tensor], list[torch.Ten
     return three, four
 
 
+def orbit_columns(g: Local, size: int, *, induced: bool) -> list[torch.Tensor]:
+    """Per node, one count per orbit ``0..3`` (``size`` 3) or ``0..14`` (``size`` 4):
+    the induced graphlet counts, or the non-induced pattern counts they are solved from
+    (orbit 0, the degree, is both)."""
+    three, four = non_induced(g, size)
+    if induced:
+        three = solve(_SOLVE3, three)
+        four = solve(_SOLVE4, four) if four else four
+    return [g.degree, *three, *four]
+
+
 def graphlet_orbits(graph: Graph, *, graphlet_size: int = 4) -> torch.Tensor:
     """Per node, the number of induced graphlets of 2 to ``graphlet_size`` nodes in which it is
     on each orbit (its graphlet degree vector), on the undirected simple view of ``graph``.
@@ -208,8 +219,4 @@ def graphlet_orbits(graph: Graph, *, graphlet_size: int = 4) -> torch.Tensor:
     g = local(graph)
     if g.n == 0:
         return torch.zeros((0, width), dtype=torch.long, device=graph.device)
-    three, four = non_induced(g, graphlet_size)
-    columns = [g.degree, *solve(_SOLVE3, three)]
-    if graphlet_size == 4:
-        columns += solve(_SOLVE4, four)
-    return torch.stack(columns, dim=1)
+    return torch.stack(orbit_columns(g, graphlet_size, induced=True), dim=1)

@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import torch
 
-from neo4j_gml.algorithms.graphlets import edge_orbits as eo
-from neo4j_gml.algorithms.graphlets import orbits as no
-from neo4j_gml.algorithms.graphlets.local import Local, four_cliques, local, solve, wedges
+from neo4j_gml.algorithms.graphlets.edge_orbits import edge_columns
+from neo4j_gml.algorithms.graphlets.local import Local, four_cliques, local, wedges
+from neo4j_gml.algorithms.graphlets.orbits import orbit_columns
 from neo4j_gml.core.errors import ParameterError
 from neo4j_gml.core.graph import Graph
 
@@ -130,11 +130,7 @@ def subgraph_counts(graph: Graph, pattern: str, count_type: str = "SUBGRAPH") ->
     if count_type == "HOMOMORPHISM":
         return _homomorphisms(g, pattern)
     orbits, _, size, _ = PATTERNS[pattern]
-    three, four = no.non_induced(g, size)
-    if count_type == "INDUCED":
-        three = solve(no._SOLVE3, three)
-        four = solve(no._SOLVE4, four) if four else four
-    columns = [g.degree, *three, *four]  # orbit 0 is the degree
+    columns = orbit_columns(g, size, induced=count_type == "INDUCED")
     total = torch.zeros(g.n, dtype=torch.long, device=g.u.device)
     for orbit in orbits:
         total = total + columns[orbit]
@@ -183,14 +179,7 @@ def relationship_subgraph_counts(
     if g.m == 0:
         return g.u, g.v, torch.zeros(0, dtype=torch.long, device=g.u.device)
     _, orbits, size, _ = PATTERNS[pattern]
-    if size == 3:
-        three = [g.degree[g.u] - 1 + g.degree[g.v] - 1, g.t_edge]
-        columns = [g.u, *(solve(eo._SOLVE3, three) if count_type == "INDUCED" else three)]
-    else:
-        three, four = eo.non_induced_edges(g)
-        if count_type == "INDUCED":
-            three, four = solve(eo._SOLVE3, three), solve(eo._SOLVE4, four)
-        columns = [g.u, *three, *four]  # edge orbit 0 never asked for
+    columns = edge_columns(g, size, induced=count_type == "INDUCED")
     total = torch.zeros(g.m, dtype=torch.long, device=g.u.device)
     for orbit in orbits:
         total = total + columns[orbit]
