@@ -129,3 +129,27 @@ def test_empty_and_edgeless_graphs() -> None:
     assert graphlet_orbits(Graph.from_edges([], [], num_nodes=0)).shape == (0, 15)
     lonely = graphlet_orbits(Graph.from_edges([], [], num_nodes=3))
     assert lonely.shape == (3, 15) and int(lonely.abs().sum()) == 0
+
+
+def test_a_cancelled_call_stops_the_counting_loops() -> None:
+    """The chunked loops every count shares (triangle listing, neighbourhood blocks, the
+    critical-node row blocks) stop at the next chunk once the call is cancelled."""
+    from neo4j_gml.algorithms.centrality.critical import critical_nodes
+    from neo4j_gml.algorithms.graphlets.orbit_adjacency import orbit_adjacency
+    from neo4j_gml.algorithms.graphlets.subgraphs import subgraph_counts
+    from neo4j_gml.core.cancellation import Cancelled, CancelToken, active
+
+    oracle = nx.gnp_random_graph(30, 0.3, seed=2)
+    edges = np.array(oracle.edges(), dtype=np.int64)
+    graph = _graph(edges, 30)
+    token = CancelToken()
+    token.cancel("test")
+    for run in (
+        lambda: graphlet_orbits(graph),
+        lambda: subgraph_counts(graph, "CLIQUE4"),
+        lambda: orbit_adjacency(graph, [(2, 12, 12)]),
+        lambda: critical_nodes(graph, 3),
+        lambda: critical_nodes(graph, 3, method="RWCS"),
+    ):
+        with active(token), pytest.raises(Cancelled):
+            run()

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import torch
 
 from neo4j_gml.algorithms.community.triangles import simple_edges
+from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.errors import ParameterError
 from neo4j_gml.core.graph import Graph
 
@@ -132,6 +133,7 @@ def critical_nodes(
     if method == "RWCS":
         column = torch.ones(n, 1, dtype=torch.float32, device=dev)
         for _ in range(steps):  # 1^T P^L, one product per step: (P^T)^L 1
+            checkpoint()
             column = torch.sparse.mm(pt, column)
         scores = column.reshape(-1).to(torch.float64)
         best = torch.topk(scores, budget)
@@ -141,6 +143,7 @@ def critical_nodes(
     tops = torch.empty((n, width), dtype=torch.long, device=dev)
     rows = max(1, _BLOCK // n)
     for lo in range(0, n, rows):
+        checkpoint()  # a cancelled call stops between row blocks
         hi = min(lo + rows, n)
         block = torch.zeros((n, hi - lo), dtype=torch.float32, device=dev)
         block[torch.arange(lo, hi, device=dev), torch.arange(hi - lo, device=dev)] = 1.0
@@ -153,6 +156,7 @@ def critical_nodes(
     chosen, gains = [], []
     taken = torch.zeros(n, dtype=torch.bool, device=dev)
     for _ in range(budget):
+        checkpoint()
         masked = count.masked_fill(taken, -1.0)
         j = int(torch.argmax(masked).item())
         chosen.append(j)

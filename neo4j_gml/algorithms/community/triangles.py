@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import torch
 
+from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.graph import Graph
 
 # ``oriented``, ``has_arcs``, ``expand`` and ``triangle_chunks`` are building blocks that other
@@ -82,6 +83,7 @@ def expand(
     ends = torch.cumsum(lengths, 0)
     start, total = 0, lengths.numel()
     while start < total:
+        checkpoint()  # a cancelled call stops between chunks
         base = int(ends[start - 1].item()) if start else 0
         stop = int(torch.searchsorted(ends, base + chunk, right=True).item())
         stop = max(stop, start + 1)

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from neo4j_gml.algorithms.community import triangles as tri
+from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.graph import Graph
 
 __all__: list[str] = []
@@ -114,6 +115,7 @@ def neighbourhood_blocks(
         step = max(1, BLOCK_ENTRIES // (d * d))
         span = torch.arange(d, device=dev)
         for lo in range(0, group.numel(), step):
+            checkpoint()  # a cancelled call stops between batches
             chunk = group[lo : lo + step]
             s = neighbours[indptr[chunk][:, None] + span]
             b = tri.has_arcs(arc_keys, s[:, :, None] * n + s[:, None, :]).to(torch.float32)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import torch
 
+from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.errors import ParameterError
 from neo4j_gml.core.graph import Graph
 
@@ -118,6 +119,7 @@ def random_walk_matrix(graph: Graph, window: int) -> torch.Tensor:
     total = torch.zeros_like(a)
     power = torch.eye(n, dtype=torch.float64, device=u.device)
     for _ in range(window):
+        checkpoint()
         power = power @ p
         total = total + power
     return total / d[None, :]
