@@ -32,4 +32,31 @@ YIELD relationshipsWritten RETURN relationshipsWritten;
 MATCH (x:GmlFriend)-[s:GML_SUGGESTED]->(y:GmlFriend)
 RETURN x.name AS person, y.name AS suggested, s.score AS score ORDER BY score DESC, person;
 
+// ---- learned link predictors: NCNC (NCN with common-neighbour completion) and SEAL
+// (a GNN over each pair's enclosing subgraph), trained on a split of the relationships
+MATCH (n:GmlClique) DETACH DELETE n;
+UNWIND range(0, 23) AS i
+CREATE (:GmlClique {id: i, f: [toFloat(i / 8 = 0), toFloat(i / 8 = 1), toFloat(i / 8 = 2)]});
+MATCH (a:GmlClique), (b:GmlClique)
+WHERE a.id < b.id AND (a.id / 8 = b.id / 8 OR (a.id % 8 = 0 AND b.id = (a.id + 8) % 24))
+CREATE (a)-[:TIE]->(b);
+CALL gml.linkPrediction.gnn.train.stats({nodeLabels: ['GmlClique'], orientation: 'UNDIRECTED',
+    featureProperties: ['f'], modelName: 'cliques-ncnc', model: 'NCNC', hiddenDimension: 16,
+    epochs: 10, batchSize: 16, inputDropout: 0.0, hitsK: 5, randomSeed: 1})
+YIELD modelInfo, testMetrics
+RETURN modelInfo.modelName AS model, testMetrics.aucRoc AS aucRoc;
+CALL gml.linkPrediction.gnn.train.stats({nodeLabels: ['GmlClique'], orientation: 'UNDIRECTED',
+    featureProperties: ['f'], modelName: 'cliques-seal', model: 'SEAL', hops: 1,
+    hiddenDimension: 16, epochs: 10, batchSize: 16, hitsK: 5, randomSeed: 1})
+YIELD modelInfo, testMetrics
+RETURN modelInfo.modelName AS model, testMetrics.aucRoc AS aucRoc;
+CALL gml.linkPrediction.predict.stream({nodeLabels: ['GmlClique'], orientation: 'UNDIRECTED',
+    modelName: 'cliques-seal', topN: 1})
+YIELD node1, node2, probability
+RETURN gml.util.asNode(node1).id AS a, gml.util.asNode(node2).id AS b, probability
+ORDER BY probability DESC LIMIT 5;
+CALL gml.model.drop({modelName: 'cliques-ncnc'}) YIELD modelName RETURN modelName;
+CALL gml.model.drop({modelName: 'cliques-seal'}) YIELD modelName RETURN modelName;
+MATCH (n:GmlClique) DETACH DELETE n;
+
 MATCH (n:GmlFriend) DETACH DELETE n;

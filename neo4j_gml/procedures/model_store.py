@@ -29,7 +29,7 @@ import torch
 
 from neo4j_gml import models
 from neo4j_gml.algorithms.embedding.graphsage import GraphSageNet, build_model
-from neo4j_gml.algorithms.linkpred.gnn import LinkModel
+from neo4j_gml.algorithms.linkpred.gnn import LinkPredictor, build_link_model
 from neo4j_gml.algorithms.linkpred.pipeline import ForestPairClassifier, PairClassifier
 from neo4j_gml.core.errors import ConfigError
 
@@ -160,17 +160,19 @@ def rebuild_graphsage(meta: dict[str, Any], state: dict[str, torch.Tensor]) -> G
 
 def rebuild_link_model(
     meta: dict[str, Any], state: dict[str, torch.Tensor], device: torch.device
-) -> LinkModel:
-    """The encoder and decoder of a stored ``linkPrediction.gnn`` model, on ``device``, in
-    evaluation mode."""
-    model = LinkModel(
-        meta["inputDimension"],
-        hidden=meta["hiddenDimension"],
-        layers=meta["layers"],
-        encoder=meta["encoder"],
-        decoder=meta["decoder"],
-        mlp_layers=meta["mlpLayers"],
-    ).to(device)
+) -> LinkPredictor:
+    """The network of a stored ``linkPrediction.gnn`` model, on ``device``, in evaluation mode.
+
+    Models stored before the ``model`` key existed name a ``decoder`` (``NCN`` or ``DOT``)."""
+    name = meta.get("model") or ("GAE" if meta.get("decoder") == "DOT" else "NCN")
+    params: dict[str, Any] = {
+        "hidden": meta["hiddenDimension"],
+        "layers": meta["layers"],
+        "encoder": meta["encoder"],
+        "mlp_layers": meta["mlpLayers"],
+        **meta.get("modelOptions", {}),
+    }
+    model = build_link_model(name, meta["inputDimension"], **params).to(device)
     model.load_state_dict(state)
     return model.eval()
 

@@ -133,8 +133,59 @@ def test_ncn_decoder_sums_common_neighbours() -> None:
     torch.testing.assert_close(got, torch.stack(expected), atol=1e-6, rtol=1e-6)
 
 
-@pytest.mark.parametrize("decoder", ["NCN", "DOT"])
-def test_training_learns_planted_communities(decoder: str) -> None:
+def test_ncnc_adds_residual_neighbours_weighted_by_completed_links() -> None:
+    g = nx.karate_club_graph()
+    adj = _adj(g)
+    torch.manual_seed(2)
+    model = LinkModel(3, hidden=6, decoder="NCNC", pt=0.6, scale=2.0, offset=0.5, alpha=0.8)
+    model = model.eval()
+    dec = model.decoder
+    h = torch.randn(34, 6)
+    a, b = torch.tensor([0, 5, 33, 2, 0]), torch.tensor([1, 6, 32, 20, 33])
+    got = model.score(h, adj, a, b)
+
+    def ncn(u: int, v: int) -> torch.Tensor:  # the decoder without completion
+        cn = sum((h[k] for k in nx.common_neighbors(g, u, v)), torch.zeros(6))
+        return dec.mlp(torch.cat([h[u] * h[v], cn])[None])[0, 0]
+
+    def weight(logit: torch.Tensor) -> torch.Tensor:
+        p0 = torch.sigmoid(2.0 * (logit - 0.5))
+        return 0.8 * 0.6 * p0 / (0.6 * p0 + 1 - p0)
+
+    expected = []
+    for u, v in zip(a.tolist(), b.tolist(), strict=True):
+        cn = sum((h[k] for k in nx.common_neighbors(g, u, v)), torch.zeros(6))
+        for near, far in ((u, v), (v, u)):
+            for k in g[near]:
+                if k != far and not g.has_edge(far, k):
+                    cn = cn + weight(ncn(far, k)) * h[k]
+        expected.append(dec.mlp(torch.cat([h[u] * h[v], cn])[None])[0, 0])
+    torch.testing.assert_close(got, torch.stack(expected).detach(), atol=1e-5, rtol=1e-5)
+
+
+def test_ncnc_samples_at_most_the_residual_limit_per_end() -> None:
+    from neo4j_gml.algorithms.linkpred.gnn import _sample_per_pair
+
+    pair = torch.tensor([0] * 10 + [1] * 3 + [3] * 7)
+    torch.manual_seed(0)
+    picks = torch.zeros(10)
+    for _ in range(300):
+        keep = _sample_per_pair(pair, 4, None)
+        assert torch.bincount(pair[keep], minlength=4).tolist() == [4, 3, 0, 4]
+        picks += keep[:10].float()
+    # uniform among pair 0's ten entries: each kept with probability 0.4 (300 draws: +-0.15)
+    assert ((picks / 300) - 0.4).abs().max() < 0.15, picks
+    # in evaluation the model samples with a fixed seed: the same logits twice
+    g = nx.barabasi_albert_graph(60, 6, seed=1)
+    adj = _adj(g)
+    model = LinkModel(4, hidden=8, decoder="NCNC", test_residuals=2).eval()
+    h = torch.randn(60, 8)
+    a, b = torch.arange(0, 20), torch.arange(20, 40)
+    torch.testing.assert_close(model.score(h, adj, a, b), model.score(h, adj, a, b))
+
+
+@pytest.mark.parametrize("model_name", ["NCN", "NCNC", "GAE"])
+def test_training_learns_planted_communities(model_name: str) -> None:
     # 4 dense communities, sparse between them; features: a noisy community indicator
     g = nx.planted_partition_graph(4, 20, 0.35, 0.01, seed=2)
     adj = _adj(g)
@@ -142,7 +193,7 @@ def test_training_learns_planted_communities(decoder: str) -> None:
     torch.manual_seed(0)
     x = torch.eye(4).repeat_interleave(20, 0) + 0.1 * torch.randn(80, 4)
     model, report = train_link_model(
-        x, s, hidden=16, decoder=decoder, epochs=15, batch_size=128, learning_rate=0.02, k=20
+        x, s, model=model_name, hidden=16, epochs=15, batch_size=128, learning_rate=0.02, k=20
     )
     assert report.epochs == 15 and 1 <= report.best_epoch <= 15
     assert report.test["aucRoc"] > 0.85, report.test

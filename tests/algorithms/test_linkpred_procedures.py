@@ -108,6 +108,63 @@ def test_gnn_train_stores_model_and_predict_round_trips() -> None:
     assert high["predictedLinks"] == int((frame["probability"] >= 0.9).sum())
 
 
+@pytest.mark.parametrize(
+    ("model", "extra"),
+    [
+        ("NCNC", {"completionPt": 0.6, "residualSamples": 4}),
+        ("SEAL", {"hops": 1, "layers": 2, "epochs": 40, "batchSize": 32}),
+        ("GAE", {}),
+    ],
+)
+def test_each_model_trains_stores_and_predicts_through_the_runner(model: str, extra: dict) -> None:
+    g, graph = _planted()
+    config = GNN | {"modelName": f"m-{model}", "model": model} | extra
+    row = neo4j_gml.run("linkPrediction.gnn.train", "stats", config, graph=graph)
+    assert row["testMetrics"]["aucRoc"] > 0.8, row["testMetrics"]
+    state, meta = models.load(f"m-{model}")
+    assert meta["model"] == model
+    stored = meta["trainConfig"]
+    assert stored["model"] == model and stored["hiddenDimension"] == 16
+    frame = neo4j_gml.run(
+        "linkPrediction.predict", "stream", {"modelName": f"m-{model}", "topN": 2}, graph=graph
+    )
+    assert len(frame) > 0 and frame["probability"].between(0, 1).all()
+    # the stored probabilities are the rebuilt model's
+    from neo4j_gml.algorithms.linkpred.gnn import build_link_model
+
+    params = {"hidden": 16, "layers": meta["layers"], "encoder": "GCN", "mlp_layers": 3}
+    net = build_link_model(model, 4, **params, **meta["modelOptions"]).eval()
+    net.load_state_dict(state)
+    adj = adjacency.from_graph(graph)
+    x = graph.node_properties["f"].to(torch.float32)
+    a = torch.tensor((frame["node1"] - 1000).tolist())
+    b = torch.tensor((frame["node2"] - 1000).tolist())
+    with torch.no_grad():
+        expected = torch.sigmoid(net.score(net.encode(x, adj), adj, a, b))
+    np.testing.assert_allclose(frame["probability"], expected.double().numpy(), atol=1e-6)
+
+
+def test_model_keys_are_checked_before_any_read() -> None:
+    _, graph = _planted()
+    bad = [
+        ({"model": "NOPE"}, "'model'"),
+        ({"model": "NCN", "decoder": "DOT"}, "'model' and 'decoder' disagree"),
+        ({"model": "SEAL", "completionPt": 0.5}, "'completionPt' applies to model 'NCNC' only"),
+        ({"hops": 2}, "'hops' applies to model 'SEAL' only, not to 'NCN'"),
+        ({"model": "SEAL", "hops": 9}, "'hops'"),
+        ({"model": "NCNC", "residualSamples": 0}, "'residualSamples'"),
+    ]
+    for extra, message in bad:
+        with pytest.raises(ConfigError, match=message):
+            neo4j_gml.run("linkPrediction.gnn.train", "stats", GNN | extra, graph=graph)
+    assert models.list_models() == []
+    # the older decoder key still names a model
+    neo4j_gml.run(
+        "linkPrediction.gnn.train", "stats", GNN | {"decoder": "DOT", "epochs": 1}, graph=graph
+    )
+    assert models.load("ncn")[1]["model"] == "GAE"
+
+
 def test_bad_input_is_reported() -> None:
     _, graph = _planted()
     neo4j_gml.run("linkPrediction.gnn.train", "stats", GNN | {"epochs": 1}, graph=graph)

@@ -1,16 +1,24 @@
-"""GNN link prediction: a GCN or GraphSAGE encoder with a Neural Common Neighbor decoder.
+"""GNN link prediction: the models, their training and scoring.
 
-The encoder maps node features to ``h`` by message passing (GCN or GraphSAGE-mean layers, the
-functions of PyTorch Geometric's ``GCNConv`` and ``SAGEConv``, on sparse products). The decoder scores a pair ``(i, j)``:
+Every model is a :class:`~neo4j_gml.algorithms.linkpred.layers.LinkPredictor` (``encode`` the
+nodes once, then ``score`` pairs), built by name with :func:`build_link_model`:
 
-- ``NCN`` (Wang, Yang and Zhang 2023, "Neural Common Neighbor with Completion for Link
-  Prediction", ICLR 2024): ``MLP([h_i * h_j  ||  sum over k in N(i) & N(j) of h_k])``: the
-  element-wise product of the ends next to the sum of the common neighbours' representations;
-- ``DOT``: ``h_i . h_j`` (the plain GAE decoder, the baseline).
+- ``NCN`` (Wang, Yang and Zhang, "Neural Common Neighbor with Completion for Link Prediction",
+  ICLR 2024): a GCN or GraphSAGE encoder, then ``MLP([h_i * h_j || sum over k in N(i) & N(j) of
+  h_k])``: the element-wise product of the ends next to the sum of the common neighbours'
+  representations;
+- ``NCNC`` (same paper): NCN whose common-neighbour sum also counts the *probable* common
+  neighbours: each ``k`` in ``N(i) - N(j)`` weighted by NCN's own predicted probability of the
+  missing link ``j -- k``, and each ``k`` in ``N(j) - N(i)`` by that of ``i -- k``
+  (:class:`NCNCDecoder`);
+- ``GAE``: the same encoder and ``h_i . h_j`` (the plain graph auto-encoder, the baseline);
+- ``SEAL`` (:mod:`~neo4j_gml.algorithms.linkpred.seal`) and ``PSGNN``
+  (:mod:`~neo4j_gml.algorithms.linkpred.psgnn`).
 
-Training follows the NCN recipe: binary cross-entropy on the training edges against uniformly
-sampled pairs, and the batch's own edges removed from the message-passing graph while they are
-its targets ("target link removal"), so the model never sees an edge while predicting it.
+Training follows the NCN recipe for all of them: binary cross-entropy on the training edges
+against uniformly sampled pairs, and the batch's own edges removed from the message-passing
+graph while they are its targets ("target link removal"), so the model never sees an edge while
+predicting it.
 """
 
 from __future__ import annotations
@@ -18,159 +26,69 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
 from neo4j_gml.algorithms.linkpred import adjacency
-from neo4j_gml.algorithms.linkpred.adjacency import Adjacency, common_neighbors
+from neo4j_gml.algorithms.linkpred.adjacency import (
+    Adjacency,
+    common_neighbors,
+    residual_neighbors,
+)
+from neo4j_gml.algorithms.linkpred.layers import Encoder, LinkPredictor, propagation_matrix
 from neo4j_gml.algorithms.linkpred.metrics import evaluate, hits_at_k
+from neo4j_gml.algorithms.linkpred.seal import SealModel
 from neo4j_gml.algorithms.linkpred.split import EdgeSplit
 from neo4j_gml.core.cancellation import checkpoint
 
 __all__ = [
     "DECODERS",
+    "DEFAULTS",
     "ENCODERS",
+    "MODELS",
+    "MODEL_DEFAULTS",
     "DotDecoder",
     "Encoder",
     "LinkModel",
+    "LinkPredictor",
+    "NCNCDecoder",
     "NCNDecoder",
     "TrainReport",
+    "build_link_model",
     "predict_logits",
     "propagation_matrix",
     "train_link_model",
 ]
 
 ENCODERS = ("GCN", "SAGE")
-DECODERS = ("NCN", "DOT")
-
-
-def propagation_matrix(adj: Adjacency, conv: str) -> torch.Tensor:
-    """The sparse ``[n, n]`` operator of one message-passing layer.
-
-    ``GCN``: ``D^-1/2 (A + I) D^-1/2``; ``SAGE``: ``D^-1 A`` (mean over neighbours).
-
-    Parameters
-    ----------
-    adj : Adjacency
-        The simple undirected adjacency messages pass over.
-    conv : str
-        ``'GCN'`` or ``'SAGE'``.
-
-    Returns
-    -------
-    torch.Tensor
-        A coalesced ``float32`` sparse COO ``[n, n]`` tensor.
-
-    References
-    ----------
-    T. N. Kipf and M. Welling, "Semi-supervised classification with graph convolutional
-    networks", ICLR 2017; W. L. Hamilton, R. Ying, J. Leskovec, "Inductive representation learning
-    on large graphs", NeurIPS 2017.
-
-    Examples
-    --------
-    >>> from neo4j_gml.algorithms.linkpred.adjacency import from_edges
-    >>> adj = from_edges(torch.tensor([0, 0, 1, 2]), torch.tensor([1, 2, 2, 3]), 4)
-    >>> propagation_matrix(adj, "SAGE").to_dense()[3].tolist()  # node 3 averages its neighbour 2
-    [0.0, 0.0, 1.0, 0.0]
-    >>> propagation_matrix(adj, "GCN").shape
-    torch.Size([4, 4])
-    """
-    n, device = adj.num_nodes, adj.device
-    rows = torch.repeat_interleave(torch.arange(n, device=device), adj.degree)
-    cols = adj.indices
-    if conv == "GCN":
-        loops = torch.arange(n, device=device)
-        rows, cols = torch.cat([rows, loops]), torch.cat([cols, loops])
-        inv = (adj.degree.to(torch.float32) + 1.0).rsqrt()
-        vals = inv[rows] * inv[cols]
-    else:
-        vals = 1.0 / adj.degree.to(torch.float32)[rows]
-    return torch.sparse_coo_tensor(
-        torch.stack([rows, cols]), vals, (n, n), check_invariants=False
-    ).coalesce()
-
-
-def _linear(x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-    """``x @ weight.T`` for a dense or sparse COO ``x``."""
-    if x.is_sparse:
-        return cast(torch.Tensor, torch.sparse.mm(x, weight.t()))
-    return x @ weight.t()
-
-
-def _dropout(x: torch.Tensor, p: float, training: bool) -> torch.Tensor:
-    if not training or p == 0.0:
-        return x
-    if x.is_sparse:
-        x = x.coalesce()
-        return torch.sparse_coo_tensor(
-            x.indices(), F.dropout(x.values(), p, True), x.shape, check_invariants=False
-        )
-    return F.dropout(x, p, True)
-
-
-class Encoder(nn.Module):
-    """``layers`` GCN or GraphSAGE (mean) layers; LayerNorm, ReLU and dropout between them.
-
-    A GCN layer is ``P (x W) + b`` and a SAGE layer ``P x W_l + b + x W_r`` with ``P`` from
-    :func:`propagation_matrix`: the same functions as PyTorch Geometric's ``GCNConv`` and
-    ``SAGEConv`` (the tests compare them), computed here with sparse products so that sparse
-    bag-of-words features (``x`` as a sparse COO tensor) stay cheap.
-
-    Parameters
-    ----------
-    in_dim : int
-        Number of input features.
-    hidden : int
-        Width of every layer.
-    layers : int
-        Number of layers.
-    conv : str
-        ``'GCN'`` or ``'SAGE'``.
-    dropout : float
-        Dropout between layers.
-    input_dropout : float
-        Dropout on the input features.
-    """
-
-    def __init__(
-        self, in_dim: int, hidden: int, layers: int, conv: str, dropout: float, input_dropout: float
-    ) -> None:
-        super().__init__()
-        dims = [in_dim] + [hidden] * layers
-        self.conv = conv
-        self.weights = nn.ModuleList(
-            [nn.Linear(dims[i], dims[i + 1], bias=False) for i in range(layers)]
-        )
-        self.roots = nn.ModuleList(
-            [nn.Linear(dims[i], dims[i + 1], bias=False) for i in range(layers)]
-            if conv == "SAGE"
-            else []
-        )
-        self.biases = nn.ParameterList([nn.Parameter(torch.zeros(hidden)) for _ in range(layers)])
-        self.norms = nn.ModuleList([nn.LayerNorm(hidden) for _ in range(layers - 1)])
-        self.dropout = dropout
-        self.input_dropout = input_dropout
-
-    def forward(self, x: torch.Tensor, prop: torch.Tensor) -> torch.Tensor:
-        """Node representations ``float32[n, hidden]`` of the features ``x`` (dense or sparse COO)
-        with messages passed by ``prop`` (:func:`propagation_matrix`).
-        """
-        x = _dropout(x, self.input_dropout, self.training)
-        for i, lin in enumerate(self.weights):
-            weight = cast(torch.Tensor, lin.weight)
-            if self.conv == "GCN":
-                out = torch.sparse.mm(prop, _linear(x, weight)) + self.biases[i]
-            else:
-                agg = torch.sparse.mm(prop, _linear(x, weight))
-                out = agg + self.biases[i] + _linear(x, cast(torch.Tensor, self.roots[i].weight))
-            x = out
-            if i < len(self.norms):
-                x = F.dropout(F.relu(self.norms[i](x)), self.dropout, self.training)
-        return x
+DECODERS = ("NCN", "NCNC", "DOT")
+MODELS = ("NCN", "NCNC", "GAE", "SEAL", "PSGNN")
+# The training settings of linkPrediction.gnn.train when not given (keys: the config's
+# attribute names), and where a model's own defaults differ: SEAL's GNN reads small subgraphs
+# (the authors' 32-64 wide, 3 layers) in small batches.
+DEFAULTS: dict[str, Any] = {
+    "hidden_dimension": 256,
+    "layers": 1,
+    "dropout": 0.05,
+    "input_dropout": 0.7,
+    "epochs": 100,
+    "batch_size": 1152,
+    "learning_rate": 0.003,
+}
+MODEL_DEFAULTS: dict[str, dict[str, Any]] = {
+    "SEAL": {
+        "hidden_dimension": 64,
+        "layers": 3,
+        "dropout": 0.5,
+        "input_dropout": 0.5,
+        "epochs": 50,
+        "batch_size": 128,
+        "learning_rate": 0.002,
+    },
+}
 
 
 class NCNDecoder(nn.Module):
@@ -200,16 +118,124 @@ class NCNDecoder(nn.Module):
         blocks.append(nn.Linear(dims[-1], 1))
         self.mlp = nn.Sequential(*blocks)
 
+    def common_sum(
+        self, h: torch.Tensor, adj: Adjacency, a: torch.Tensor, b: torch.Tensor
+    ) -> torch.Tensor:
+        """``float32[p, hidden]``: the sum of ``h`` over the common neighbours of each pair."""
+        pair, node = common_neighbors(adj, a, b)
+        cn = torch.zeros(a.numel(), h.shape[1], dtype=h.dtype, device=h.device)
+        return cn.index_add(0, pair, h[node])
+
+    def head(
+        self, h: torch.Tensor, a: torch.Tensor, b: torch.Tensor, cn: torch.Tensor
+    ) -> torch.Tensor:
+        """``float32[p]``: the MLP's logit of ``[h_a * h_b || cn]``."""
+        return cast(torch.Tensor, self.mlp(torch.cat([h[a] * h[b], cn], dim=1))).squeeze(-1)
+
     def forward(
         self, h: torch.Tensor, adj: Adjacency, a: torch.Tensor, b: torch.Tensor
     ) -> torch.Tensor:
         """``float32[p]``: the logit of each pair ``(a[i], b[i])`` from the representations ``h``;
         common neighbours are taken in ``adj``.
         """
-        pair, node = common_neighbors(adj, a, b)
-        cn = torch.zeros(a.numel(), h.shape[1], dtype=h.dtype, device=h.device)
-        cn = cn.index_add(0, pair, h[node])
-        return cast(torch.Tensor, self.mlp(torch.cat([h[a] * h[b], cn], dim=1))).squeeze(-1)
+        return self.head(h, a, b, self.common_sum(h, adj, a, b))
+
+
+def _sample_per_pair(
+    pair: torch.Tensor, limit: int, generator: torch.Generator | None
+) -> torch.Tensor:
+    """``bool`` mask keeping at most ``limit`` uniformly chosen entries of each ``pair`` value."""
+    if pair.numel() == 0:
+        return torch.ones(0, dtype=torch.bool, device=pair.device)
+    counts = torch.bincount(pair)
+    if int(counts.max()) <= limit:
+        return torch.ones(pair.numel(), dtype=torch.bool, device=pair.device)
+    noise = torch.rand(pair.numel(), generator=generator, device=pair.device, dtype=torch.float64)
+    order = torch.argsort(pair.to(torch.float64) + noise)
+    sorted_pair = pair[order]
+    starts = torch.cumsum(counts, 0) - counts
+    rank = torch.arange(pair.numel(), device=pair.device) - starts[sorted_pair]
+    keep = torch.zeros(pair.numel(), dtype=torch.bool, device=pair.device)
+    keep[order[rank < limit]] = True
+    return keep
+
+
+class NCNCDecoder(NCNDecoder):
+    """NCN with common-neighbour completion (NCNC).
+
+    A pair's common-neighbour sum gets, besides the common neighbours, each residual neighbour
+    ``k`` of one end (``k`` in ``N(i) - N(j)`` or ``N(j) - N(i)``) weighted by ``w`` of the
+    probability that the missing link from ``k`` to the other end exists, as NCN (this decoder
+    without completion, under ``torch.no_grad``) predicts it from the same representations:
+    ``p0 = sigmoid(scale * (logit - offset))``, ``w = alpha * pt * p0 / (pt * p0 + 1 - p0)``.
+    On large graphs at most ``train_residuals`` (training) or ``test_residuals`` (evaluation)
+    residual neighbours per end can be sampled, uniformly (``None``: all, the paper's setting
+    for the Planetoid graphs). ``completing = False`` turns the completion off (NCN with this
+    decoder's weights): training uses it to start NCNC from a trained NCN, as the authors do on
+    their larger data sets.
+
+    Parameters
+    ----------
+    hidden, mlp_layers, dropout
+        As :class:`NCNDecoder`.
+    pt, scale, offset, alpha : float
+        The completion weight above (the paper's ``pt``, ``probscale``, ``proboffset``,
+        ``alpha``).
+    train_residuals, test_residuals : int or None
+        Residual neighbours sampled per end of a pair in training and in evaluation (``None``:
+        all).
+
+    References
+    ----------
+    X. Wang, H. Yang, M. Zhang, "Neural common neighbor with completion for link prediction",
+    ICLR 2024, section 5 (equation 8).
+    """
+
+    def __init__(
+        self,
+        hidden: int,
+        mlp_layers: int,
+        dropout: float,
+        *,
+        pt: float = 0.75,
+        scale: float = 4.3,
+        offset: float = 2.8,
+        alpha: float = 1.0,
+        train_residuals: int | None = None,
+        test_residuals: int | None = None,
+    ) -> None:
+        super().__init__(hidden, mlp_layers, dropout)
+        self.completing = True
+        self.pt, self.scale, self.offset, self.alpha = pt, scale, offset, alpha
+        self.train_residuals, self.test_residuals = train_residuals, test_residuals
+
+    def completion_weight(self, logit: torch.Tensor) -> torch.Tensor:
+        """``w`` of the predicted logits of the missing links (see the class docstring)."""
+        p0 = torch.sigmoid(self.scale * (logit - self.offset))
+        return self.alpha * self.pt * p0 / (self.pt * p0 + 1.0 - p0)
+
+    def forward(
+        self, h: torch.Tensor, adj: Adjacency, a: torch.Tensor, b: torch.Tensor
+    ) -> torch.Tensor:
+        """``float32[p]``: the NCNC logit of each pair ``(a[i], b[i])`` (the NCN logit while
+        :attr:`completing` is off, as in the first epochs of training)."""
+        cn = self.common_sum(h, adj, a, b)
+        if not self.completing:
+            return self.head(h, a, b, cn)
+        limit = self.train_residuals if self.training else self.test_residuals
+        # evaluation samples with a fixed seed, so that a prediction is reproducible
+        gen = None
+        if not self.training and limit is not None:
+            gen = torch.Generator(device=h.device).manual_seed(0)
+        for near, far in ((a, b), (b, a)):
+            pair, node = residual_neighbors(adj, near, far)
+            if limit is not None:
+                keep = _sample_per_pair(pair, limit, gen)
+                pair, node = pair[keep], node[keep]
+            with torch.no_grad():
+                w = self.completion_weight(super().forward(h, adj, far[pair], node))
+            cn = cn.index_add(0, pair, w.unsqueeze(1) * h[node])
+        return self.head(h, a, b, cn)
 
 
 class DotDecoder(nn.Module):
@@ -222,7 +248,7 @@ class DotDecoder(nn.Module):
         return (h[a] * h[b]).sum(-1)
 
 
-class LinkModel(nn.Module):
+class LinkModel(LinkPredictor):
     """Encoder plus decoder: :meth:`encode` then :meth:`score` give a logit per pair.
 
     Parameters
@@ -243,6 +269,9 @@ class LinkModel(nn.Module):
         Dropout between layers.
     input_dropout : float
         Dropout on the input features.
+    **completion
+        Keyword arguments of :class:`NCNCDecoder` (``pt``, ``scale``, ``offset``, ``alpha``,
+        ``train_residuals``, ``test_residuals``) for the ``NCNC`` decoder.
 
     Raises
     ------
@@ -270,12 +299,19 @@ class LinkModel(nn.Module):
         mlp_layers: int = 3,
         dropout: float = 0.05,
         input_dropout: float = 0.7,
+        **completion: Any,
     ) -> None:
         super().__init__()
         if encoder not in ENCODERS or decoder not in DECODERS:
             raise ValueError(f"encoder must be one of {ENCODERS}, decoder one of {DECODERS}")
         self.encoder = Encoder(in_dim, hidden, layers, encoder, dropout, input_dropout)
-        self.decoder = NCNDecoder(hidden, mlp_layers, dropout) if decoder == "NCN" else DotDecoder()
+        self.decoder: nn.Module
+        if decoder == "NCNC":
+            self.decoder = NCNCDecoder(hidden, mlp_layers, dropout, **completion)
+        elif decoder == "NCN":
+            self.decoder = NCNDecoder(hidden, mlp_layers, dropout)
+        else:
+            self.decoder = DotDecoder()
 
     def encode(self, x: torch.Tensor, adj: Adjacency) -> torch.Tensor:
         """Node representations ``float32[n, hidden]``: the encoder applied to the features ``x``
@@ -297,9 +333,51 @@ class LinkModel(nn.Module):
         return cast(torch.Tensor, self.decoder(h, adj, a, b))
 
 
+def build_link_model(model: str, in_dim: int, **params: Any) -> LinkPredictor:
+    """The untrained link model named ``model`` (one of :data:`MODELS`).
+
+    Parameters
+    ----------
+    model : str
+        ``NCN``, ``NCNC`` or ``GAE`` (a :class:`LinkModel` with that decoder, ``GAE`` meaning the
+        dot product), ``SEAL`` (:class:`~neo4j_gml.algorithms.linkpred.seal.SealModel`) or
+        ``PSGNN`` (:class:`~neo4j_gml.algorithms.linkpred.psgnn.PsgnnModel`).
+    in_dim : int
+        Number of input features.
+    **params
+        The model's keyword arguments (``hidden``, ``layers``, ``dropout``, ...); ``encoder`` and
+        ``mlp_layers`` are dropped for the models without them (SEAL, PSGNN).
+
+    Returns
+    -------
+    LinkPredictor
+        The model, in training mode.
+
+    Raises
+    ------
+    ValueError
+        An unknown model.
+
+    Examples
+    --------
+    >>> type(build_link_model("GAE", 4, hidden=8)).__name__
+    'LinkModel'
+    """
+    if model in ("NCN", "NCNC", "GAE"):
+        return LinkModel(in_dim, decoder="DOT" if model == "GAE" else model, **params)
+    params = {k: v for k, v in params.items() if k not in ("encoder", "mlp_layers")}
+    if model == "SEAL":
+        return SealModel(in_dim, **params)
+    if model == "PSGNN":
+        from neo4j_gml.algorithms.linkpred.psgnn import PsgnnModel
+
+        return PsgnnModel(in_dim, **params)
+    raise ValueError(f"model must be one of {MODELS}, not {model!r}")
+
+
 @torch.no_grad()
 def predict_logits(
-    model: LinkModel,
+    model: LinkPredictor,
     x: torch.Tensor,
     adj: Adjacency,
     a: torch.Tensor,
@@ -312,7 +390,7 @@ def predict_logits(
 
     Parameters
     ----------
-    model : LinkModel
+    model : LinkPredictor
         A trained model; it is put in eval mode.
     x : torch.Tensor
         ``float[n, in_dim]`` node features.
@@ -323,7 +401,7 @@ def predict_logits(
     batch_size : int
         Pairs scored at once.
     h : torch.Tensor or None
-        Node representations from :meth:`LinkModel.encode`, to skip encoding again.
+        Node representations from the model's ``encode``, to skip encoding again.
 
     Returns
     -------
@@ -386,21 +464,23 @@ def train_link_model(
     x: torch.Tensor,
     split: EdgeSplit,
     *,
+    model: str = "NCN",
     hidden: int = 256,
     layers: int = 1,
     encoder: str = "GCN",
-    decoder: str = "NCN",
     mlp_layers: int = 3,
     dropout: float = 0.05,
     input_dropout: float = 0.7,
+    options: dict[str, Any] | None = None,
     epochs: int = 100,
+    warmup_epochs: int | None = None,
     batch_size: int = 1152,
     learning_rate: float = 0.003,
     eval_every: int = 5,
     k: int = 100,
     seed: int = 0,
-) -> tuple[LinkModel, TrainReport]:
-    """Train a :class:`LinkModel` on ``split.train`` and report validation and test metrics.
+) -> tuple[LinkPredictor, TrainReport]:
+    """Train a link model on ``split.train`` and report validation and test metrics.
 
     Each epoch shuffles the training edges into batches; a batch's loss is the binary
     cross-entropy of its edges (positives, removed from the message-passing graph for that step)
@@ -415,10 +495,17 @@ def train_link_model(
         ``float[n, f]`` node features (dense or sparse COO), on the device to train on.
     split : EdgeSplit
         Train, validation and test edges with their negatives.
-    hidden, layers, encoder, decoder, mlp_layers, dropout, input_dropout
-        The :class:`LinkModel`'s architecture.
+    model : str
+        One of :data:`MODELS` (see :func:`build_link_model`).
+    hidden, layers, encoder, mlp_layers, dropout, input_dropout
+        The architecture (``encoder`` and ``mlp_layers`` where the model has them).
+    options : dict or None
+        The model's own keyword arguments (e.g. NCNC's ``pt``, SEAL's ``hops``).
     epochs : int
         Passes over the training edges.
+    warmup_epochs : int or None
+        NCNC only: the first epochs train without completion (as NCN), and the kept model is
+        chosen among the later ones; ``None``: half of ``epochs``. Other models ignore it.
     batch_size : int
         Training edges per step.
     learning_rate : float
@@ -433,7 +520,7 @@ def train_link_model(
     Returns
     -------
     tuple
-        ``(model, report)``: the kept :class:`LinkModel` (eval mode) and a :class:`TrainReport`.
+        ``(model, report)``: the kept model (eval mode) and a :class:`TrainReport`.
 
     Notes
     -----
@@ -463,25 +550,30 @@ def train_link_model(
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed + 1)
     n = split.num_nodes
-    model = LinkModel(
-        x.shape[1],
-        hidden=hidden,
-        layers=layers,
-        encoder=encoder,
-        decoder=decoder,
-        mlp_layers=mlp_layers,
-        dropout=dropout,
-        input_dropout=input_dropout,
-    ).to(device)
-    opt = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    params: dict[str, Any] = {
+        "hidden": hidden,
+        "layers": layers,
+        "dropout": dropout,
+        "input_dropout": input_dropout,
+        "encoder": encoder,
+        "mlp_layers": mlp_layers,
+        **(options or {}),
+    }
+    net = build_link_model(model, x.shape[1], **params).to(device)
+    opt = torch.optim.Adam(net.parameters(), lr=learning_rate)
     train = split.train.to(device)
     m = train.shape[1]
     full_adj = adjacency.from_edges(train[0], train[1], n)
     report = TrainReport()
     best_hits, best_state = -1.0, None
+    warmup = 0
+    if isinstance(net, LinkModel) and isinstance(net.decoder, NCNCDecoder):
+        warmup = epochs // 2 if warmup_epochs is None else min(warmup_epochs, epochs - 1)
     for epoch in range(1, epochs + 1):
         checkpoint()
-        model.train()
+        if warmup:
+            cast(NCNCDecoder, cast(LinkModel, net).decoder).completing = epoch > warmup
+        net.train()
         perm = torch.randperm(m, generator=gen).to(device)
         total = 0.0
         for lo in range(0, m, batch_size):
@@ -489,11 +581,11 @@ def train_link_model(
             keep = torch.ones(m, dtype=torch.bool, device=device)
             keep[batch] = False
             adj = adjacency.from_edges(train[0, keep], train[1, keep], n)
-            h = model.encode(x, adj)
-            pos = model.score(h, adj, train[0, batch], train[1, batch])
+            h = net.encode(x, adj)
+            pos = net.score(h, adj, train[0, batch], train[1, batch])
             neg_a = torch.randint(0, n, (batch.numel(),), generator=gen).to(device)
             neg_b = torch.randint(0, n, (batch.numel(),), generator=gen).to(device)
-            neg = model.score(h, adj, neg_a, neg_b)
+            neg = net.score(h, adj, neg_a, neg_b)
             loss = F.softplus(-pos).mean() + F.softplus(neg).mean()
             opt.zero_grad()
             loss.backward()
@@ -501,28 +593,29 @@ def train_link_model(
             total += loss.item() * batch.numel()
         report.loss = total / max(m, 1)
         report.epochs = epoch
-        if split.valid.shape[1] and (epoch % eval_every == 0 or epoch == epochs):
-            v_pos = predict_logits(model, x, full_adj, *split.valid.to(device))
-            v_neg = predict_logits(model, x, full_adj, *split.valid_neg.to(device))
+        due = epoch % eval_every == 0 or epoch == epochs
+        if split.valid.shape[1] and due and epoch > warmup:
+            v_pos = predict_logits(net, x, full_adj, *split.valid.to(device))
+            v_neg = predict_logits(net, x, full_adj, *split.valid_neg.to(device))
             hits = hits_at_k(v_pos.cpu(), v_neg.cpu(), k)
             if hits > best_hits:
                 best_hits, report.best_epoch = hits, epoch
-                best_state = copy.deepcopy(model.state_dict())
+                best_state = copy.deepcopy(net.state_dict())
     if best_state is not None:
-        model.load_state_dict(best_state)
+        net.load_state_dict(best_state)
     else:
         report.best_epoch = report.epochs
-    model.eval()
+    net.eval()
     if split.valid.shape[1]:
         report.validation = evaluate(
-            predict_logits(model, x, full_adj, *split.valid.to(device)),
-            predict_logits(model, x, full_adj, *split.valid_neg.to(device)),
+            predict_logits(net, x, full_adj, *split.valid.to(device)),
+            predict_logits(net, x, full_adj, *split.valid_neg.to(device)),
             k,
         )
     report.test = evaluate(
-        predict_logits(model, x, full_adj, *split.test.to(device)),
-        predict_logits(model, x, full_adj, *split.test_neg.to(device)),
+        predict_logits(net, x, full_adj, *split.test.to(device)),
+        predict_logits(net, x, full_adj, *split.test_neg.to(device)),
         k,
     )
     report.train_millis = int((time.perf_counter() - started) * 1000)
-    return model, report
+    return net, report

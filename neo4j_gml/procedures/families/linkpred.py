@@ -57,7 +57,15 @@ from neo4j_gml.algorithms.linkpred.concentration import (
     approximate_concentration,
     topological_concentration,
 )
-from neo4j_gml.algorithms.linkpred.gnn import DECODERS, ENCODERS, TrainReport, train_link_model
+from neo4j_gml.algorithms.linkpred.gnn import (
+    DECODERS,
+    DEFAULTS,
+    ENCODERS,
+    MODEL_DEFAULTS,
+    MODELS,
+    TrainReport,
+    train_link_model,
+)
 from neo4j_gml.algorithms.linkpred.pipeline import (
     CLASSIFIERS,
     LINK_FEATURES,
@@ -82,7 +90,6 @@ from neo4j_gml.procedures.families._steps import (
 from neo4j_gml.procedures.families._training import (
     BuiltPipelineConfig,
     TrainConfig,
-    batch_size_option,
     epochs_option,
     learning_rate_option,
 )
@@ -403,27 +410,139 @@ def _stored(cfg: SplitTrainConfig, seed: int, state: dict, meta: dict, report: T
     )
 
 
+# Keys that only one model reads: config attribute -> (model, keyword argument of the model).
+_MODEL_OPTIONS: dict[str, tuple[str, str]] = {
+    "completion_pt": ("NCNC", "pt"),
+    "completion_scale": ("NCNC", "scale"),
+    "completion_offset": ("NCNC", "offset"),
+    "completion_alpha": ("NCNC", "alpha"),
+    "residual_samples": ("NCNC", "train_residuals"),
+    "residual_samples_predict": ("NCNC", "test_residuals"),
+    "hops": ("SEAL", "hops"),
+}
+_LEGACY_DECODERS = {"NCN": "NCN", "NCNC": "NCNC", "DOT": "GAE"}
+
+
 @spec
 class GnnTrainConfig(SplitTrainConfig):
-    encoder: str = option("encoder", "GCN", "GCN or SAGE", choices=ENCODERS)
-    decoder: str = option(
-        "decoder", "NCN", "NCN (neural common neighbours) or DOT (baseline)", choices=DECODERS
+    model: str | None = option(
+        "model",
+        None,
+        "NCN (default), NCNC (NCN with common-neighbour completion), GAE (dot-product "
+        "baseline), SEAL (enclosing subgraphs) or PSGNN (learned anchors)",
+        choices=MODELS,
     )
-    hidden_dimension: int = option(
-        "hiddenDimension", 256, "width of the encoder and decoder", min=1
+    encoder: str = option("encoder", "GCN", "GCN or SAGE (NCN, NCNC, GAE)", choices=ENCODERS)
+    decoder: str | None = option(
+        "decoder",
+        None,
+        "older name of the model: NCN, NCNC or DOT (= model GAE)",
+        choices=DECODERS,
     )
-    layers: int = option("layers", 1, "message-passing layers", min=1)
-    mlp_layers: int = option("mlpLayers", 3, "layers of the NCN decoder's MLP", min=1)
-    dropout: float = option("dropout", 0.05, "dropout between layers", min=0.0, max=1.0)
-    input_dropout: float = option(
-        "inputDropout", 0.7, "dropout on the input features", min=0.0, max=1.0
+    hidden_dimension: int | None = option(
+        "hiddenDimension", None, "width of the layers (default 256; SEAL 64)", min=1
     )
-    epochs: int = epochs_option(100, "passes over the training relationships")
-    batch_size: int = batch_size_option(1152, "training relationships per step")
-    learning_rate: float = learning_rate_option(0.003)
+    layers: int | None = option("layers", None, "message-passing layers (default 1; SEAL 3)", min=1)
+    mlp_layers: int = option("mlpLayers", 3, "layers of the NCN/NCNC decoder's MLP", min=1)
+    dropout: float | None = option(
+        "dropout", None, "dropout between layers (default 0.05; SEAL 0.5)", min=0.0, max=1.0
+    )
+    input_dropout: float | None = option(
+        "inputDropout",
+        None,
+        "dropout on the input features (default 0.7; SEAL 0.5)",
+        min=0.0,
+        max=1.0,
+    )
+    hops: int | None = option(
+        "hops", None, "SEAL: radius of the enclosing subgraphs (default 2)", min=1, max=4
+    )
+    completion_pt: float | None = option(
+        "completionPt", None, "NCNC: pt of the completion weight (default 0.75)", min=0.0, max=1.0
+    )
+    completion_scale: float | None = option(
+        "completionScale", None, "NCNC: scale of the completion logit (default 4.3)", min=0.0
+    )
+    completion_offset: float | None = option(
+        "completionOffset", None, "NCNC: offset of the completion logit (default 2.8)"
+    )
+    completion_alpha: float | None = option(
+        "completionAlpha", None, "NCNC: weight of the completed neighbours (default 1.0)", min=0.0
+    )
+    residual_samples: int | None = option(
+        "residualSamples",
+        None,
+        "NCNC: residual neighbours sampled per end in training (default: all)",
+        min=1,
+    )
+    residual_samples_predict: int | None = option(
+        "residualSamplesPredict",
+        None,
+        "NCNC: residual neighbours per end when evaluating and predicting (default: all)",
+        min=1,
+    )
+    epochs: int | None = option(
+        "epochs", None, "passes over the training relationships (default 100; SEAL 50)", min=1
+    )
+    # a training batch whose default depends on the model (the base's is the write batch size)
+    batch_size: int | None = option(  # type: ignore[assignment]
+        "batchSize", None, "training relationships per step (default 1152; SEAL 128)", min=1
+    )
+    learning_rate: float | None = option(
+        "learningRate",
+        None,
+        "Adam learning rate (default 0.003; SEAL 0.002)",
+        min=0.0,
+        min_exclusive=True,
+    )
     evaluation_interval: int = option(
         "evaluationInterval", 5, "epochs between validation checks", min=1
     )
+
+    def check(self, mode: str) -> None:
+        super().check(mode)
+        legacy = _LEGACY_DECODERS.get(self.decoder or "")
+        if legacy is not None and self.model is not None and legacy != self.model:
+            raise ConfigError(
+                f"config keys 'model' and 'decoder' disagree ('{self.model}' and "
+                f"'{self.decoder}'); give only 'model'"
+            )
+        chosen = self.link_model()
+        for attr, (owner, _) in _MODEL_OPTIONS.items():
+            if getattr(self, attr) is not None and owner != chosen:
+                key = {name: k for k, name in self._names().items()}[attr]
+                raise ConfigError(
+                    f"config key '{key}' applies to model '{owner}' only, not to '{chosen}'"
+                )
+
+    def link_model(self) -> str:
+        """The model to train: ``model``, else the one the older ``decoder`` key names."""
+        if self.model is not None:
+            return self.model
+        return _LEGACY_DECODERS[self.decoder] if self.decoder is not None else "NCN"
+
+    def train_config(self, seed: int) -> dict[str, Any]:
+        """The stored ``trainConfig``, with the model and the defaults it trained with."""
+        out = super().train_config(seed)
+        keys = {name: key for key, name in self._names().items()}
+        resolved = {keys[attr]: self.setting(attr) for attr in DEFAULTS}
+        return out | resolved | {"model": self.link_model()}
+
+    def setting(self, attr: str) -> Any:
+        """A shared training key: as given, else the chosen model's default
+        (:data:`~neo4j_gml.algorithms.linkpred.gnn.MODEL_DEFAULTS`)."""
+        value = getattr(self, attr)
+        if value is not None:
+            return value
+        return MODEL_DEFAULTS.get(self.link_model(), {}).get(attr, DEFAULTS[attr])
+
+    def model_options(self) -> dict[str, Any]:
+        """The chosen model's own keyword arguments that were given."""
+        return {
+            kwarg: getattr(self, attr)
+            for attr, (owner, kwarg) in _MODEL_OPTIONS.items()
+            if owner == self.link_model() and getattr(self, attr) is not None
+        }
 
 
 def _gnn_train(graph: Graph, cfg: GnnTrainConfig) -> Rows:
@@ -434,16 +553,17 @@ def _gnn_train(graph: Graph, cfg: GnnTrainConfig) -> Rows:
     model, report = train_link_model(
         x,
         cfg.split(graph, seed),
-        hidden=cfg.hidden_dimension,
-        layers=cfg.layers,
+        model=cfg.link_model(),
+        hidden=cfg.setting("hidden_dimension"),
+        layers=cfg.setting("layers"),
         encoder=cfg.encoder,
-        decoder=cfg.decoder,
         mlp_layers=cfg.mlp_layers,
-        dropout=cfg.dropout,
-        input_dropout=cfg.input_dropout,
-        epochs=cfg.epochs,
-        batch_size=cfg.batch_size,
-        learning_rate=cfg.learning_rate,
+        dropout=cfg.setting("dropout"),
+        input_dropout=cfg.setting("input_dropout"),
+        options=cfg.model_options(),
+        epochs=cfg.setting("epochs"),
+        batch_size=cfg.setting("batch_size"),
+        learning_rate=cfg.setting("learning_rate"),
         eval_every=cfg.evaluation_interval,
         k=cfg.hits_k,
         seed=seed,
@@ -452,11 +572,12 @@ def _gnn_train(graph: Graph, cfg: GnnTrainConfig) -> Rows:
         "modelType": model_store.GNN_MODEL,
         "featureProperties": list(cfg.feature_properties),
         "inputDimension": int(x.shape[1]),
+        "model": cfg.link_model(),
         "encoder": cfg.encoder,
-        "decoder": cfg.decoder,
-        "hiddenDimension": cfg.hidden_dimension,
-        "layers": cfg.layers,
+        "hiddenDimension": cfg.setting("hidden_dimension"),
+        "layers": cfg.setting("layers"),
         "mlpLayers": cfg.mlp_layers,
+        "modelOptions": cfg.model_options(),
     }
     return _stored(cfg, seed, model.state_dict(), meta, report)
 
