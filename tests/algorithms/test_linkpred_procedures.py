@@ -114,13 +114,16 @@ def test_gnn_train_stores_model_and_predict_round_trips() -> None:
         ("NCNC", {"completionPt": 0.6, "residualSamples": 4}),
         ("SEAL", {"hops": 1, "layers": 2, "epochs": 40, "batchSize": 32}),
         ("GAE", {}),
+        ("PSGNN", {"anchors": 20, "maxDistance": 4, "epochs": 40, "batchSize": 32}),
     ],
 )
 def test_each_model_trains_stores_and_predicts_through_the_runner(model: str, extra: dict) -> None:
     g, graph = _planted()
     config = GNN | {"modelName": f"m-{model}", "model": model} | extra
     row = neo4j_gml.run("linkPrediction.gnn.train", "stats", config, graph=graph)
-    assert row["testMetrics"]["aucRoc"] > 0.8, row["testMetrics"]
+    # PSGNN scores pairs from positions only, and the communities here are nearly disconnected
+    # (its quality is tested where position matters, in test_linkpred_psgnn.py)
+    assert row["testMetrics"]["aucRoc"] > (0.6 if model == "PSGNN" else 0.8), row["testMetrics"]
     state, meta = models.load(f"m-{model}")
     assert meta["model"] == model
     stored = meta["trainConfig"]
@@ -151,6 +154,8 @@ def test_model_keys_are_checked_before_any_read() -> None:
         ({"model": "NCN", "decoder": "DOT"}, "'model' and 'decoder' disagree"),
         ({"model": "SEAL", "completionPt": 0.5}, "'completionPt' applies to model 'NCNC' only"),
         ({"hops": 2}, "'hops' applies to model 'SEAL' only, not to 'NCN'"),
+        ({"model": "SEAL", "anchors": 4}, "'anchors' applies to model 'PSGNN' only"),
+        ({"model": "PSGNN", "maxDistance": 0}, "'maxDistance'"),
         ({"model": "SEAL", "hops": 9}, "'hops'"),
         ({"model": "NCNC", "residualSamples": 0}, "'residualSamples'"),
     ]

@@ -97,6 +97,8 @@ def test_train_config_keys_are_the_trainers_own() -> None:
             "tolerance",
         },
         "linkPrediction.gnn.train": {
+            "anchorTemperature",
+            "anchors",
             "batchSize",
             "completionAlpha",
             "completionOffset",
@@ -117,6 +119,7 @@ def test_train_config_keys_are_the_trainers_own() -> None:
             "inputDropout",
             "layers",
             "learningRate",
+            "maxDistance",
             "mlpLayers",
             "modelName",
             "negativeSamplingRatio",

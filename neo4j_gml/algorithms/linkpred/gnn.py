@@ -40,6 +40,7 @@ from neo4j_gml.algorithms.linkpred.adjacency import (
 )
 from neo4j_gml.algorithms.linkpred.layers import Encoder, LinkPredictor, propagation_matrix
 from neo4j_gml.algorithms.linkpred.metrics import evaluate, hits_at_k
+from neo4j_gml.algorithms.linkpred.psgnn import PsgnnModel
 from neo4j_gml.algorithms.linkpred.seal import SealModel
 from neo4j_gml.algorithms.linkpred.split import EdgeSplit
 from neo4j_gml.core.cancellation import checkpoint
@@ -345,8 +346,8 @@ def build_link_model(model: str, in_dim: int, **params: Any) -> LinkPredictor:
     in_dim : int
         Number of input features.
     **params
-        The model's keyword arguments (``hidden``, ``layers``, ``dropout``, ...); ``encoder`` and
-        ``mlp_layers`` are dropped for the models without them (SEAL, PSGNN).
+        The model's keyword arguments (``hidden``, ``layers``, ``dropout``, ...); ``encoder`` is
+        PSGNN's backbone, and SEAL has neither it nor ``mlp_layers``.
 
     Returns
     -------
@@ -365,13 +366,12 @@ def build_link_model(model: str, in_dim: int, **params: Any) -> LinkPredictor:
     """
     if model in ("NCN", "NCNC", "GAE"):
         return LinkModel(in_dim, decoder="DOT" if model == "GAE" else model, **params)
-    params = {k: v for k, v in params.items() if k not in ("encoder", "mlp_layers")}
+    encoder = params.pop("encoder", "GCN")
+    params.pop("mlp_layers", None)
     if model == "SEAL":
         return SealModel(in_dim, **params)
     if model == "PSGNN":
-        from neo4j_gml.algorithms.linkpred.psgnn import PsgnnModel
-
-        return PsgnnModel(in_dim, **params)
+        return PsgnnModel(in_dim, backbone=encoder, **params)
     raise ValueError(f"model must be one of {MODELS}, not {model!r}")
 
 

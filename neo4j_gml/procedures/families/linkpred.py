@@ -419,6 +419,9 @@ _MODEL_OPTIONS: dict[str, tuple[str, str]] = {
     "residual_samples": ("NCNC", "train_residuals"),
     "residual_samples_predict": ("NCNC", "test_residuals"),
     "hops": ("SEAL", "hops"),
+    "anchors": ("PSGNN", "anchors"),
+    "max_distance": ("PSGNN", "max_distance"),
+    "anchor_temperature": ("PSGNN", "temperature"),
 }
 _LEGACY_DECODERS = {"NCN": "NCN", "NCNC": "NCNC", "DOT": "GAE"}
 
@@ -456,6 +459,23 @@ class GnnTrainConfig(SplitTrainConfig):
     )
     hops: int | None = option(
         "hops", None, "SEAL: radius of the enclosing subgraphs (default 2)", min=1, max=4
+    )
+    anchors: int | None = option(
+        "anchors", None, "PSGNN: number of learned anchors (default floor(log2 n)^2)", min=1
+    )
+    max_distance: int | None = option(
+        "maxDistance",
+        None,
+        "PSGNN: hop distances to anchors are capped here (default 8)",
+        min=1,
+        max=64,
+    )
+    anchor_temperature: float | None = option(
+        "anchorTemperature",
+        None,
+        "PSGNN: 0 picks the top-scoring anchors (default); above 0 "
+        "samples them with Gumbel noise of this scale",
+        min=0.0,
     )
     completion_pt: float | None = option(
         "completionPt", None, "NCNC: pt of the completion weight (default 0.75)", min=0.0, max=1.0
