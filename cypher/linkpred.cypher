@@ -36,7 +36,7 @@ RETURN x.name AS person, y.name AS suggested, s.score AS score ORDER BY score DE
 // (a GNN over each pair's enclosing subgraph), trained on a split of the relationships
 MATCH (n:GmlClique) DETACH DELETE n;
 UNWIND range(0, 23) AS i
-CREATE (:GmlClique {id: i, f: [toFloat(i / 8 = 0), toFloat(i / 8 = 1), toFloat(i / 8 = 2)]});
+CREATE (:GmlClique {id: i, f: [c IN range(0, 2) | CASE WHEN i / 8 = c THEN 1.0 ELSE 0.0 END]});
 MATCH (a:GmlClique), (b:GmlClique)
 WHERE a.id < b.id AND (a.id / 8 = b.id / 8 OR (a.id % 8 = 0 AND b.id = (a.id + 8) % 24))
 CREATE (a)-[:TIE]->(b);
