@@ -146,7 +146,7 @@ def test_ncnc_adds_residual_neighbours_weighted_by_completed_links() -> None:
 
     def ncn(u: int, v: int) -> torch.Tensor:  # the decoder without completion
         cn = sum((h[k] for k in nx.common_neighbors(g, u, v)), torch.zeros(6))
-        return dec.mlp(torch.cat([h[u] * h[v], cn])[None])[0, 0]
+        return dec.head(h, torch.tensor([u]), torch.tensor([v]), cn[None])[0]
 
     def weight(logit: torch.Tensor) -> torch.Tensor:
         p0 = torch.sigmoid(2.0 * (logit - 0.5))
@@ -159,8 +159,12 @@ def test_ncnc_adds_residual_neighbours_weighted_by_completed_links() -> None:
             for k in g[near]:
                 if k != far and not g.has_edge(far, k):
                     cn = cn + weight(ncn(far, k)) * h[k]
-        expected.append(dec.mlp(torch.cat([h[u] * h[v], cn])[None])[0, 0])
+        expected.append(dec.head(h, torch.tensor([u]), torch.tensor([v]), cn[None])[0])
     torch.testing.assert_close(got, torch.stack(expected).detach(), atol=1e-5, rtol=1e-5)
+    # the head: MLP(MLP(h_a * h_b) + MLP(cn)) of the decoder's three MLPs
+    cn = torch.randn(1, 6)
+    direct = dec.mlp(dec.pair_mlp(h[0] * h[1]) + dec.neighbor_mlp(cn[0]))
+    torch.testing.assert_close(dec.head(h, a[:1], b[:1], cn), direct)
 
 
 def test_ncnc_samples_at_most_the_residual_limit_per_end() -> None:
