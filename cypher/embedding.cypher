@@ -52,6 +52,21 @@ CALL gml.graphSage.write({nodeLabels: ['GmlPaper'], orientation: 'UNDIRECTED',
 YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
 CALL gml.model.drop({modelName: 'gml-example-sage'}) YIELD modelName RETURN modelName;
 
+// ---- IRWE: identity (structural role) and position embeddings from the topology alone; a
+// model trained on one graph embeds the nodes of another (here: the same papers)
+CALL gml.irwe.train.stats({nodeLabels: ['GmlPaper'], orientation: 'UNDIRECTED',
+                           modelName: 'gml-example-irwe', embeddingDimension: 8, epochs: 2,
+                           walksPerNode: 20, randomSeed: 42})
+YIELD modelInfo, loss RETURN modelInfo.modelName AS model, loss;
+CALL gml.irwe.stream({nodeLabels: ['GmlPaper'], orientation: 'UNDIRECTED',
+                      modelName: 'gml-example-irwe', embeddingType: 'IDENTITY'})
+YIELD node, embedding
+RETURN node.title AS title, embedding ORDER BY title;
+CALL gml.irwe.write({nodeLabels: ['GmlPaper'], orientation: 'UNDIRECTED',
+                     modelName: 'gml-example-irwe', embeddingType: 'BOTH', writeProperty: 'irwe'})
+YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
+CALL gml.model.drop({modelName: 'gml-example-irwe'}) YIELD modelName RETURN modelName;
+
 MATCH (p:GmlPaper) RETURN p.title AS title, size(p.fastrp) AS fastrp, size(p.node2vec) AS node2vec,
                           size(p.sage) AS sage ORDER BY title;
 

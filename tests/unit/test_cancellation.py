@@ -119,6 +119,7 @@ EXTRA = {
     "graphSage.train": {"modelName": "cancel-sage", "featureProperties": ["v"], "epochs": 50},
     "linkPrediction.train": {"modelName": "cancel-lp", "epochs": 200},
     "linkPrediction.gnn.train": {"modelName": "cancel-gnn", "epochs": 200},
+    "irwe.train": {"modelName": "cancel-irwe", "epochs": 1000},
     "node2vec": {"walksPerNode": 20},
     "nodeClassification.train": {
         "modelName": "cancel-nc",
@@ -135,6 +136,7 @@ EXTRA = {
 }
 NEEDS_A_MODEL = {
     "graphSage",
+    "irwe",
     "linkPrediction.predict",
     "model.list",
     "model.drop",
