@@ -53,6 +53,8 @@ RANDOMISED = {
     "nodeClassification.train",
     "nodeRegression.train",
     "influenceMaximization.celf",
+    "irwe.train",
+    "irwe",
 }
 
 #: procedures whose cost grows faster than the graph (all pairs, all sources): run only on
@@ -65,6 +67,8 @@ QUADRATIC = {
     "knn": 200_000,
     "linkPrediction.gnn.train": 200_000,
     "graphSage.train": 2_000_000,
+    "irwe.train": 2_000_000,
+    "irwe": 2_000_000,
     # wedge and common-neighbour passes: sum of squared degrees, large on power-law hubs
     "graphletOrbits": 60_000,
     "subgraphCount": 60_000,
@@ -87,6 +91,7 @@ def algorithms() -> list[registry.Procedure]:
 #: procedure -> the trainer whose model it uses
 USES_MODEL = {
     "graphSage": "graphSage.train",
+    "irwe": "irwe.train",
     "linkPrediction.predict": "linkPrediction.train",
     "nodeClassification.predict": "nodeClassification.train",
     "nodeRegression.predict": "nodeRegression.train",
@@ -182,6 +187,7 @@ def _overrides(graph: Graph) -> dict[str, dict[str, Any]]:
         "fastRP": {"embeddingDimension": 64, **seeded},
         "graphSage.train": {"epochs": 1, "maxIterations": 2, **seeded},
         "influenceMaximization.celf": {"monteCarloSimulations": 10, **seeded},
+        "irwe.train": {"epochs": 1, "walksPerNode": 10, "embeddingDimension": 16, **seeded},
         "kSpanningTree": {"k": 5},
         "kmeans": {"k": 4, **seeded},
         "knn": {"nodeProperties": ["feat"], "topK": 5, **seeded},
