@@ -397,6 +397,13 @@ def build_link_model(model: str, in_dim: int, **params: Any) -> LinkPredictor:
     ValueError
         An unknown model.
 
+    References
+    ----------
+    X. Wang, H. Yang, M. Zhang, "Neural common neighbor with completion for link prediction",
+    ICLR 2024; M. Zhang and Y. Chen, "Link prediction based on graph neural networks", NeurIPS
+    2018; Z. Qin et al., "Position-sensing graph neural networks: proactively learning nodes
+    relative positions", arXiv 2105.11346 (2021).
+
     Examples
     --------
     >>> type(build_link_model("GAE", 4, hidden=8)).__name__

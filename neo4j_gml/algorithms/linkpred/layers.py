@@ -82,13 +82,61 @@ def propagation_matrix(adj: Adjacency, conv: str) -> torch.Tensor:
 
 
 def linear(x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-    """``x @ weight.T`` for a dense or sparse COO ``x``."""
+    """``x @ weight.T`` for a dense or sparse COO ``x``.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        ``float[n, in]``, dense or sparse COO (bag-of-words features stay sparse).
+    weight : torch.Tensor
+        ``float[out, in]``, as ``nn.Linear`` stores it.
+
+    Returns
+    -------
+    torch.Tensor
+        Dense ``float[n, out]``.
+
+    References
+    ----------
+    PyTorch, ``torch.sparse.mm``.
+
+    Examples
+    --------
+    >>> linear(torch.eye(2).to_sparse(), torch.ones(3, 2)).tolist()
+    [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]
+    """
     if x.is_sparse:
         return cast(torch.Tensor, torch.sparse.mm(x, weight.t()))
     return x @ weight.t()
 
 
 def feature_dropout(x: torch.Tensor, p: float, training: bool) -> torch.Tensor:
+    """Dropout of a dense or sparse COO ``x`` (a sparse one drops stored values only).
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        Features, dense or sparse COO.
+    p : float
+        Probability of zeroing each (stored) value; the others are scaled by ``1 / (1 - p)``.
+    training : bool
+        Without training, ``x`` is returned as it is.
+
+    Returns
+    -------
+    torch.Tensor
+        Of the layout of ``x``.
+
+    References
+    ----------
+    N. Srivastava et al., "Dropout: a simple way to prevent neural networks from overfitting",
+    JMLR 15 (2014).
+
+    Examples
+    --------
+    >>> feature_dropout(torch.ones(2, 2), 0.5, training=False).tolist()
+    [[1.0, 1.0], [1.0, 1.0]]
+    """
     if not training or p == 0.0:
         return x
     if x.is_sparse:
