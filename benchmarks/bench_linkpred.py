@@ -13,9 +13,9 @@ Measured 2026-11-26 on the shared 2-core CPU (torch 1 thread, 100 epochs), seeds
 NCN HR@100 88.95 +- 0.32 (paper: 89.05 +- 0.96), GCN dot-product baseline 82.58 +- 0.66,
 Adamic-Adar AUC 66.15 +- 0.61 (HR@100 32.83 +- 1.25), logistic regression on five topological
 scores HR@100 53.16 +- 0.93 (AUC 73.38 +- 0.21). NCN train + predict 147-191 s per seed.
-Measured 2026-12-02 (busy CPU, 1 thread), seeds 0-2, test HR@100: Cora NCNC 86.84 +- 1.54
+Measured 2026-12-02 (busy CPU, 1 thread), seeds 0-2, test HR@100: Cora NCNC 88.23 +- 0.50
 (paper 89.65), SEAL 81.53 +- 0.74 (NCN paper's table: 81.71); CiteSeer (``--dataset citeseer``)
-NCN 85.31 +- 1.07 (paper 91.56), NCNC 85.82 +- 1.33 (paper 93.47), Adamic-Adar 25.93 +- 0.63.
+NCN 85.31 +- 1.07 (paper 91.56), NCNC 85.20 +- 0.76 (paper 93.47), Adamic-Adar 25.93 +- 0.63.
 linkCandidates (adamicAdar, topK 10, 100k nodes, 1M relationships): 31 s with power-law exponent
 3.0 (62M two-hop paths), 118 s with exponent 2.5 (212M paths).
 """
