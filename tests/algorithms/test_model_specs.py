@@ -16,7 +16,7 @@ import neo4j_gml
 from neo4j_gml import models
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.procedures import model_store, registry
-from neo4j_gml.procedures.families._training import TrainConfig
+from neo4j_gml.procedures.families._training import ModelTrainConfig, TrainConfig
 from neo4j_gml.procedures.registry import Procedure
 from neo4j_gml.procedures.spec import ProcedureConfig, RunConfig
 
@@ -67,10 +67,11 @@ def test_every_procedure_is_a_plain_procedure_with_a_typed_config() -> None:
 
 
 def test_trainers_share_one_base() -> None:
-    trainers = ["graphSage.train", "linkPrediction.train", "linkPrediction.gnn.train"]
+    trainers = ["graphSage.train", "linkPrediction.train", "linkPrediction.gnn.train", "irwe.train"]
     for name in trainers:
         config = registry.get(name).config
-        assert config is not None and issubclass(config, TrainConfig), name
+        base = ModelTrainConfig if name == "irwe.train" else TrainConfig  # IRWE reads no property
+        assert config is not None and issubclass(config, base), name
         keys = {k.name: k for k in config.keys_of()}
         assert keys["modelName"].check is model_store.model_name_check
         assert keys["randomSeed"].kind == "int?"

@@ -1,5 +1,6 @@
 """What the model-training procedures share (``graphSage.train``, ``linkPrediction.train``,
-``linkPrediction.gnn.train``): the config base :class:`TrainConfig` and the definitions of the
+``linkPrediction.gnn.train``, ``irwe.train``...): the config bases :class:`ModelTrainConfig` and
+:class:`TrainConfig` and the definitions of the
 keys they all take with defaults of their own (``epochs``, ``learningRate``, ``batchSize``).
 
 No procedure is registered here.
@@ -42,12 +43,13 @@ def batch_size_option(default: int, doc: str) -> Any:
 
 
 @spec
-class TrainConfig(NodeConfig):
+class ModelTrainConfig(NodeConfig):
     """A procedure that trains a model and stores it under ``modelName``.
 
     :meth:`check` refuses a name already in the store before anything is read. Every key a
     subclass declares (or redeclares, like ``batchSize``) is part of the stored model's
-    ``trainConfig`` (:meth:`train_config`).
+    ``trainConfig`` (:meth:`train_config`). :class:`TrainConfig` adds the input
+    ``featureProperties``; a trainer that reads no node property (``irwe.train``) uses this one.
     """
 
     model_name: str = option(
@@ -55,9 +57,6 @@ class TrainConfig(NodeConfig):
         REQUIRED,
         "name the model is stored under",
         check=model_store.model_name_check,
-    )
-    feature_properties: list[str] = option(
-        "featureProperties", REQUIRED, "node properties used as input features", check=non_empty
     )
     random_seed: int | None = option(
         "randomSeed", None, "seed of initialisation and sampling (and of the split, if any)"
@@ -74,11 +73,11 @@ class TrainConfig(NodeConfig):
 
     @classmethod
     def training_keys(cls) -> list[str]:
-        """The keys declared by :class:`TrainConfig` and its subclasses (not the projection and
-        run keys, unless redeclared), in declaration order."""
+        """The keys declared by :class:`ModelTrainConfig` and its subclasses (not the projection
+        and run keys, unless redeclared), in declaration order."""
         own: set[str] = set()
         for klass in cls.__mro__:
-            if isinstance(klass, type) and issubclass(klass, TrainConfig):
+            if isinstance(klass, type) and issubclass(klass, ModelTrainConfig):
                 own |= set(vars(klass).get("__annotations__", {}))
         return [f.metadata["key"] for f in fields(cls) if f.name in own]
 
@@ -87,6 +86,15 @@ class TrainConfig(NodeConfig):
         orientation."""
         out = {key: self[key] for key in self.training_keys()}
         return out | {"randomSeed": seed, "orientation": self.orientation}
+
+
+@spec
+class TrainConfig(ModelTrainConfig):
+    """A trainer whose model reads node properties (``featureProperties``, at least one)."""
+
+    feature_properties: list[str] = option(
+        "featureProperties", REQUIRED, "node properties used as input features", check=non_empty
+    )
 
 
 @spec

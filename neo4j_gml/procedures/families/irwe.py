@@ -9,8 +9,7 @@ one graph embeds the nodes of any graph, new nodes included, with an identity em
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -28,12 +27,13 @@ from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures import model_store
 from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.families._training import (
+    ModelTrainConfig,
     batch_size_option,
     epochs_option,
     learning_rate_option,
 )
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
-from neo4j_gml.procedures.spec import EmbeddingConfig, NodeConfig, option
+from neo4j_gml.procedures.spec import EmbeddingConfig, option
 
 spec = dataclass(frozen=True, kw_only=True, eq=False)
 
@@ -74,17 +74,10 @@ def rebuild_irwe(meta: dict[str, Any], state: dict[str, torch.Tensor]) -> IrweNe
 
 # ---------------------------------------------------------------------------- train
 @spec
-class IrweTrainConfig(NodeConfig):
-    """The keys of ``irwe.train``. Like the other trainers' (:class:`~neo4j_gml.procedures.
-    families._training.TrainConfig`), but without ``featureProperties``: IRWE reads none.
+class IrweTrainConfig(ModelTrainConfig):
+    """The keys of ``irwe.train``: a trainer without ``featureProperties`` (IRWE reads none).
     A name already in the store is refused before anything is read."""
 
-    model_name: str = option(
-        "modelName",
-        REQUIRED,
-        "name the model is stored under",
-        check=model_store.model_name_check,
-    )
     embedding_dimension: int = option(
         "embeddingDimension", 64, "length of each of the two embeddings", min=1
     )
@@ -117,32 +110,16 @@ class IrweTrainConfig(NodeConfig):
         "randomSeed", None, "seed of the weights, walks and projections"
     )
 
-    def check(self, mode: str) -> None:
-        super().check(mode)
-        if not model_store.store_checks_deferred():
-            model_store.require_absent(self.model_name)
-
-    @classmethod
-    def training_keys(cls) -> list[str]:
-        """The keys this class declares (not the projection and run keys), in order."""
-        own = set(vars(IrweTrainConfig).get("__annotations__", {}))
-        return [f.metadata["key"] for f in fields(cls) if f.name in own]
-
     def train_config(self, seed: int) -> dict[str, Any]:
-        """The ``trainConfig`` stored with the model: the training keys, the seed used, the
-        orientation and the weight property."""
-        out = {key: self[key] for key in self.training_keys()}
-        return out | {
-            "randomSeed": seed,
-            "orientation": self.orientation,
-            "relationshipWeightProperty": self.relationship_weight_property,
-        }
+        """The stored ``trainConfig`` (:class:`ModelTrainConfig`'s) and the weight property."""
+        weight = self.relationship_weight_property
+        return super().train_config(seed) | {"relationshipWeightProperty": weight}
 
 
 def _irwe_train(graph: Graph, cfg: IrweTrainConfig) -> Rows:
     if graph.num_arcs == 0:
         raise ConfigError("irwe.train needs a graph with relationships: the projection has none")
-    seed = cfg.random_seed if cfg.random_seed is not None else secrets.randbits(62)
+    seed = cfg.seed(62)
     try:
         model, report = train_irwe(
             graph,
