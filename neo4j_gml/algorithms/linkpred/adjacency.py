@@ -12,6 +12,7 @@ __all__ = [
     "Adjacency",
     "common_neighbors",
     "expand",
+    "find_sorted",
     "from_edges",
     "from_graph",
     "residual_neighbors",
@@ -52,11 +53,43 @@ class Adjacency:
 
     def has_arc(self, u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
         """``bool[p]``: whether ``u[i]`` and ``v[i]`` are neighbours."""
-        if self.keys.numel() == 0 or u.numel() == 0:
-            return torch.zeros(u.shape, dtype=torch.bool, device=u.device)
-        key = u * self.num_nodes + v
-        pos = torch.searchsorted(self.keys, key).clamp_(max=self.keys.numel() - 1)
-        return self.keys[pos] == key
+        return find_sorted(self.keys, u * self.num_nodes + v)[0]
+
+
+def find_sorted(keys: torch.Tensor, query: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Where each ``query`` value sits in the sorted ``keys``, and whether it is there.
+
+    Parameters
+    ----------
+    keys : torch.Tensor
+        ``int64[k]``, sorted ascending.
+    query : torch.Tensor
+        ``int64[q]`` values to look up.
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        ``(found, position)``: ``bool[q]``, and ``int64[q]`` indices into ``keys`` (meaningful
+        where ``found``).
+
+    Notes
+    -----
+    ``O(q log k)``.
+
+    References
+    ----------
+    PyTorch, ``torch.searchsorted``.
+
+    Examples
+    --------
+    >>> found, pos = find_sorted(torch.tensor([2, 5, 9]), torch.tensor([5, 3, 9]))
+    >>> found.tolist(), pos[found].tolist()
+    ([True, False, True], [1, 2])
+    """
+    if keys.numel() == 0 or query.numel() == 0:
+        return torch.zeros_like(query, dtype=torch.bool), torch.zeros_like(query)
+    pos = torch.searchsorted(keys, query).clamp_(max=keys.numel() - 1)
+    return keys[pos] == query, pos
 
 
 def from_edges(src: torch.Tensor, dst: torch.Tensor, num_nodes: int) -> Adjacency:

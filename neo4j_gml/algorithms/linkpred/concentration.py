@@ -21,7 +21,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from neo4j_gml.algorithms.linkpred.adjacency import Adjacency, expand
+from neo4j_gml.algorithms.linkpred.adjacency import Adjacency, expand, find_sorted
 
 __all__ = ["approximate_concentration", "topological_concentration"]
 
@@ -38,9 +38,7 @@ def _layers(adj: Adjacency, hops: int) -> list[Adjacency]:
         src = rows[owner]
         key = torch.unique(src * n + far)
         key = key[(key // n) != (key % n)]
-        if reach.numel():
-            pos = torch.searchsorted(reach, key).clamp_(max=reach.numel() - 1)
-            key = key[reach[pos] != key]
+        key = key[~find_sorted(reach, key)[0]]
         s = torch.div(key, n, rounding_mode="floor")
         layer = _pattern(s, key - s * n, n)
         layers.append(layer)

@@ -32,7 +32,7 @@ from typing import cast
 import torch
 from torch import nn
 
-from neo4j_gml.algorithms.linkpred.adjacency import Adjacency, expand
+from neo4j_gml.algorithms.linkpred.adjacency import Adjacency, expand, find_sorted
 from neo4j_gml.algorithms.linkpred.layers import LinkPredictor, feature_dropout, linear
 from neo4j_gml.core.cancellation import checkpoint
 
@@ -66,15 +66,6 @@ class EnclosingSubgraphs:
     second: torch.Tensor
     dist_first: torch.Tensor
     dist_second: torch.Tensor
-
-
-def _members(keys: torch.Tensor, query: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``(found, position)`` of each ``query`` key in the sorted ``keys``."""
-    if keys.numel() == 0:
-        zero = torch.zeros_like(query)
-        return zero.bool(), zero
-    pos = torch.searchsorted(keys, query).clamp_(max=keys.numel() - 1)
-    return keys[pos] == query, pos
 
 
 def _distances(
@@ -147,7 +138,7 @@ def enclosing_subgraphs(
         checkpoint()
         owner, nb = expand(adj, frontier_node)
         new = torch.unique(frontier_pair[owner] * n + nb)
-        seen, _ = _members(keys, new)
+        seen, _ = find_sorted(keys, new)
         new = new[~seen]
         if new.numel() == 0:
             break
@@ -157,10 +148,10 @@ def enclosing_subgraphs(
     sub_pair = torch.div(keys, n, rounding_mode="floor")
     sub_node = keys - sub_pair * n
     owner, nb = expand(adj, sub_node)
-    found, pos = _members(keys, sub_pair[owner] * n + nb)
+    found, pos = find_sorted(keys, sub_pair[owner] * n + nb)
     src, dst = owner[found], pos[found]
-    _, first = _members(keys, torch.arange(p, device=device) * n + a)
-    _, second = _members(keys, torch.arange(p, device=device) * n + b)
+    _, first = find_sorted(keys, torch.arange(p, device=device) * n + a)
+    _, second = find_sorted(keys, torch.arange(p, device=device) * n + b)
     is_first = torch.zeros(keys.numel(), dtype=torch.bool, device=device)
     is_second = torch.zeros_like(is_first)
     is_first[first], is_second[second] = True, True

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import torch
 
-from neo4j_gml.algorithms.linkpred.adjacency import Adjacency
+from neo4j_gml.algorithms.linkpred.adjacency import Adjacency, find_sorted
 
 __all__ = ["EdgeSplit", "SplitError", "sample_non_edges", "split_edges", "undirected_edges"]
 
@@ -128,9 +128,7 @@ def sample_non_edges(
         a, b = torch.minimum(u, v), torch.maximum(u, v)
         ok = (a != b) & ~adj.has_arc(a, b)
         key = a[ok] * n + b[ok]
-        if taken.numel():
-            pos = torch.searchsorted(taken, key).clamp_(max=taken.numel() - 1)
-            key = key[taken[pos] != key]
+        key = key[~find_sorted(taken, key)[0]]
         # keep first occurrences, in sampling order
         uniq, inverse = torch.unique(key, return_inverse=True)
         first = torch.full((uniq.numel(),), key.numel(), dtype=torch.int64, device=device)
