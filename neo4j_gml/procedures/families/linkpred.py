@@ -11,9 +11,9 @@ their number as ``missingPairs``.
 ``linkCandidates`` gives, for every node (or ``sourceNodes``), its ``topK`` best non-adjacent
 nodes within two hops.
 
-``linkPrediction.gnn.train`` (GCN/GraphSAGE encoder with the Neural Common Neighbor decoder, or
-the dot-product baseline) and ``linkPrediction.train`` (Hadamard / cosine / L2 pair features
-and topological scores into a logistic regression or MLP) split the relationships into
+``linkPrediction.gnn.train`` (``model``: NCN, NCNC, GAE, SEAL or PSGNN; see
+:mod:`neo4j_gml.algorithms.linkpred.gnn`) and ``linkPrediction.train`` (Hadamard / cosine / L2
+pair features and topological scores into a logistic regression or MLP) split the relationships into
 train / validation / test, report AUC-ROC, AUC-PR, HR@K and MRR on the test relationships and
 store the model (``neo4j_gml.models`` through :mod:`neo4j_gml.procedures.model_store`; metadata
 holds the feature properties).
@@ -328,7 +328,7 @@ register(
 
 
 # ---------------------------------------------------------------------------- learned models
-# ``linkPrediction.gnn.train`` (GCN/SAGE encoder with the NCN or dot decoder) and
+# ``linkPrediction.gnn.train`` (NCN, NCNC, GAE, SEAL or PSGNN) and
 # ``linkPrediction.train`` (pair features + logistic regression / MLP) both split the
 # relationships, train, report test metrics and store the model; ``linkPrediction.predict`` uses
 # either kind of model to write each node's most probable new links.
@@ -410,18 +410,18 @@ def _stored(cfg: SplitTrainConfig, seed: int, state: dict, meta: dict, report: T
     )
 
 
-# Keys that only one model reads: config attribute -> (model, keyword argument of the model).
+# Keys that only one model reads: config key -> (model, keyword argument of the model).
 _MODEL_OPTIONS: dict[str, tuple[str, str]] = {
-    "completion_pt": ("NCNC", "pt"),
-    "completion_scale": ("NCNC", "scale"),
-    "completion_offset": ("NCNC", "offset"),
-    "completion_alpha": ("NCNC", "alpha"),
-    "residual_samples": ("NCNC", "train_residuals"),
-    "residual_samples_predict": ("NCNC", "test_residuals"),
+    "completionPt": ("NCNC", "pt"),
+    "completionScale": ("NCNC", "scale"),
+    "completionOffset": ("NCNC", "offset"),
+    "completionAlpha": ("NCNC", "alpha"),
+    "residualSamples": ("NCNC", "train_residuals"),
+    "residualSamplesPredict": ("NCNC", "test_residuals"),
     "hops": ("SEAL", "hops"),
     "anchors": ("PSGNN", "anchors"),
-    "max_distance": ("PSGNN", "max_distance"),
-    "anchor_temperature": ("PSGNN", "temperature"),
+    "maxDistance": ("PSGNN", "max_distance"),
+    "anchorTemperature": ("PSGNN", "temperature"),
 }
 _LEGACY_DECODERS = {"NCN": "NCN", "NCNC": "NCNC", "DOT": "GAE"}
 
@@ -528,9 +528,8 @@ class GnnTrainConfig(SplitTrainConfig):
                 f"'{self.decoder}'); give only 'model'"
             )
         chosen = self.link_model()
-        for attr, (owner, _) in _MODEL_OPTIONS.items():
-            if getattr(self, attr) is not None and owner != chosen:
-                key = {name: k for k, name in self._names().items()}[attr]
+        for key, (owner, _) in _MODEL_OPTIONS.items():
+            if self[key] is not None and owner != chosen:
                 raise ConfigError(
                     f"config key '{key}' applies to model '{owner}' only, not to '{chosen}'"
                 )
@@ -558,10 +557,11 @@ class GnnTrainConfig(SplitTrainConfig):
 
     def model_options(self) -> dict[str, Any]:
         """The chosen model's own keyword arguments that were given."""
+        chosen = self.link_model()
         return {
-            kwarg: getattr(self, attr)
-            for attr, (owner, kwarg) in _MODEL_OPTIONS.items()
-            if owner == self.link_model() and getattr(self, attr) is not None
+            kwarg: self[key]
+            for key, (owner, kwarg) in _MODEL_OPTIONS.items()
+            if owner == chosen and self[key] is not None
         }
 
 
@@ -570,17 +570,19 @@ def _gnn_train(graph: Graph, cfg: GnnTrainConfig) -> Rows:
     if x is None:  # not reached: the key check refuses an empty featureProperties
         raise ConfigError("config key 'featureProperties' must name at least one property")
     seed = cfg.seed(31)
+    name, options = cfg.link_model(), cfg.model_options()
+    hidden, layers = cfg.setting("hidden_dimension"), cfg.setting("layers")
     model, report = train_link_model(
         x,
         cfg.split(graph, seed),
-        model=cfg.link_model(),
-        hidden=cfg.setting("hidden_dimension"),
-        layers=cfg.setting("layers"),
+        model=name,
+        hidden=hidden,
+        layers=layers,
         encoder=cfg.encoder,
         mlp_layers=cfg.mlp_layers,
         dropout=cfg.setting("dropout"),
         input_dropout=cfg.setting("input_dropout"),
-        options=cfg.model_options(),
+        options=options,
         epochs=cfg.setting("epochs"),
         batch_size=cfg.setting("batch_size"),
         learning_rate=cfg.setting("learning_rate"),
@@ -592,12 +594,12 @@ def _gnn_train(graph: Graph, cfg: GnnTrainConfig) -> Rows:
         "modelType": model_store.GNN_MODEL,
         "featureProperties": list(cfg.feature_properties),
         "inputDimension": int(x.shape[1]),
-        "model": cfg.link_model(),
+        "model": name,
         "encoder": cfg.encoder,
-        "hiddenDimension": cfg.setting("hidden_dimension"),
-        "layers": cfg.setting("layers"),
+        "hiddenDimension": hidden,
+        "layers": layers,
         "mlpLayers": cfg.mlp_layers,
-        "modelOptions": cfg.model_options(),
+        "modelOptions": options,
     }
     return _stored(cfg, seed, model.state_dict(), meta, report)
 
@@ -608,9 +610,8 @@ _PIPELINE_STATS = {**_TRAIN_STATS, "modelSelectionStats": "map"}
 register(
     Procedure(
         name="linkPrediction.gnn.train",
-        description="Train a GNN link predictor (GCN or GraphSAGE encoder over featureProperties "
-        "with the Neural Common Neighbor decoder, or the dot-product baseline) on a random "
-        "train/validation/test split of the relationships; reports AUC-ROC, AUC-PR, HR@K and MRR "
+        description="Train a GNN link predictor over featureProperties (model: NCN, NCNC, GAE, "
+        "SEAL or PSGNN) on a random train/validation/test split of the relationships; reports AUC-ROC, AUC-PR, HR@K and MRR "
         "on the test relationships and stores the model under modelName.",
         category="linkpred",
         result="rows",
