@@ -225,3 +225,39 @@ def test_registry_empty_graph():
     empty = Graph.from_edges([], [], num_nodes=0, orientation="UNDIRECTED")
     for name in ("louvain", "leiden"):
         assert len(neo4j_gml.run(name, "stream", {}, graph=empty)) == 0
+
+
+@pytest.mark.parametrize("weighted", [True, False])
+@pytest.mark.parametrize("gamma", [1.0, 0.6])
+def test_igraph_levels_report_the_partitions_real_modularity(weighted, gamma):
+    """The igraph back end reports igraph's per-level modularity (no recomputation); it must be
+    the modularity of the returned partition as NetworkX computes it (1e-9), self-loops and
+    parallel relationships included, and the unweighted run (igraph without a weight list)
+    gives the same partition as the run with every weight 1."""
+    rng = np.random.default_rng(3)
+    n, m = 120, 500
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    dst[:15] = src[:15]  # self-loops
+    w = rng.uniform(0.5, 3.0, m)
+    graph = Graph.from_edges(src, dst, w, num_nodes=n, orientation="UNDIRECTED")
+    g = nx.MultiGraph()
+    g.add_nodes_from(range(n))
+    for u, v, x in zip(src.tolist(), dst.tolist(), w.tolist(), strict=True):
+        g.add_edge(u, v, weight=x if weighted else 1.0)
+    r = louvain(graph, weighted=weighted, gamma=gamma, backend="igraph", random_seed=2)
+    assert r.backend == "igraph" and len(r.levels) >= 1
+    for level, q in zip(r.levels, r.modularities, strict=True):
+        groups: dict[int, set] = {}
+        for node, c in enumerate(level.tolist()):
+            groups.setdefault(c, set()).add(node)
+        oracle = nx.community.modularity(
+            g, list(groups.values()), weight="weight", resolution=gamma
+        )
+        assert q == pytest.approx(oracle, abs=1e-9)
+    if not weighted:  # without self-loops every weight is 1: igraph's unweighted path
+        s, d = src[15:], dst[15:]
+        plain = Graph.from_edges(s, d, w[15:], num_nodes=n, orientation="UNDIRECTED")
+        ones = Graph.from_edges(s, d, np.ones(m - 15), num_nodes=n, orientation="UNDIRECTED")
+        a = louvain(plain, weighted=False, gamma=gamma, backend="igraph", random_seed=2)
+        b = louvain(ones, weighted=True, gamma=gamma, backend="igraph", random_seed=2)
+        assert torch.equal(a.communities, b.communities) and a.modularities == b.modularities

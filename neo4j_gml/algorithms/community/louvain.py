@@ -374,14 +374,14 @@ def _louvain_igraph(
     edges, weights = _igraph_input(src, dst, w)
     args = (edges, weights, n, gamma, random_seed)
     if len(edges) > ISOLATE_ABOVE_EDGES:  # the child is killed on a cancel
-        levels = call_isolated(_igraph_calls.multilevel_levels, *args)
+        levels, mods = call_isolated(_igraph_calls.multilevel_levels, *args)
     else:
-        levels = _igraph_calls.multilevel_levels(*args)
-    cut = levels[:max_levels] if levels else []
-    tensors = [torch.as_tensor(membership, dtype=torch.long) for membership in cut]
+        levels, mods = _igraph_calls.multilevel_levels(*args)
+    tensors = [torch.from_numpy(membership) for membership in levels[:max_levels]]
+    mods = mods[:max_levels]
     if not tensors:  # no edges: everybody alone
         tensors = [torch.arange(n)]
-    mods = [modularity(src, dst, w, t, gamma=gamma) for t in tensors]
+        mods = [modularity(src, dst, w, tensors[0], gamma=gamma)]
     return Communities(
         tensors[-1],
         tensors,
