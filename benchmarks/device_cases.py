@@ -165,6 +165,8 @@ def _required(name: str, graph: Graph, model: str) -> dict[str, Any]:
         "orbit1": 4,
         "orbit2": 5,
         "budget": 5,
+        "iterations": 2,
+        "embeddingDensity": 16,
     }
     out = {}
     for key in registry.get(name).all_keys():
@@ -185,6 +187,7 @@ def _overrides(graph: Graph) -> dict[str, dict[str, Any]]:
         "orbitAdjacency": {"hop": 2},
         "orbitEmbedding": {"embeddingDimension": 16, "randomSeed": 7},
         "fastRP": {"embeddingDimension": 64, **seeded},
+        "hashgnn": {"featureProperties": ["feat"], "binarizeFeatures": {"dimension": 64}, **seeded},
         "graphSage.train": {"epochs": 1, "maxIterations": 2, **seeded},
         "influenceMaximization.celf": {"monteCarloSimulations": 10, **seeded},
         "irwe.train": {"epochs": 1, "walksPerNode": 10, "embeddingDimension": 16, **seeded},

@@ -23,6 +23,17 @@ CALL gml.fastRP.write({nodeLabels: ['GmlPaper'], orientation: 'UNDIRECTED', embe
                        randomSeed: 42, writeProperty: 'fastrp'})
 YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
 
+// ---- HashGNN: min-hash message passing over binary features (deterministic with randomSeed)
+CALL gml.hashgnn.stream({nodeLabels: ['GmlPaper'], orientation: 'UNDIRECTED', iterations: 2,
+                         embeddingDensity: 4, featureProperties: ['year', 'pages'],
+                         binarizeFeatures: {dimension: 8, threshold: 0}, randomSeed: 42})
+YIELD node, embedding
+RETURN node.title AS title, size(embedding) AS dimension, embedding ORDER BY title;
+CALL gml.hashgnn.write({nodeLabels: ['GmlPaper'], orientation: 'UNDIRECTED', iterations: 2,
+                        embeddingDensity: 4, generateFeatures: {dimension: 16, densityLevel: 2},
+                        outputDimension: 4, randomSeed: 42, writeProperty: 'hashgnn'})
+YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
+
 // ---- node2vec: biased random walks + skip-gram
 CALL gml.node2vec.stream({nodeLabels: ['GmlPaper'], orientation: 'UNDIRECTED',
                           embeddingDimension: 8, walkLength: 10, walksPerNode: 5, randomSeed: 42})

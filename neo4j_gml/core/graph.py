@@ -77,6 +77,12 @@ class Graph:
         ``'NATURAL'``, ``'REVERSE'`` or ``'UNDIRECTED'``.
     node_properties : Mapping[str, torch.Tensor]
         name -> ``float64[n]`` or ``float64[n, d]`` (lists of fixed length).
+    arc_types : torch.Tensor or None
+        ``int64[m]``, each arc's relationship type as an index into ``arc_type_names``, where
+        the graph holds several types told apart (a named graph's view); ``None`` otherwise.
+    arc_type_names : tuple of str
+        The relationship types of the arcs, where known (a named graph's view); ``()`` when
+        not known (a projection read from Neo4j merges its types).
 
     Examples
     --------
@@ -93,6 +99,8 @@ class Graph:
     node_ids: torch.Tensor
     orientation: str = "NATURAL"
     node_properties: Mapping[str, torch.Tensor] = field(default_factory=dict)
+    arc_types: torch.Tensor | None = None
+    arc_type_names: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -365,6 +373,8 @@ class Graph:
             self.node_ids.to(dev),
             self.orientation,
             {k: v.to(dev) for k, v in self.node_properties.items()},
+            None if self.arc_types is None else self.arc_types.to(dev),
+            self.arc_type_names,
         )
 
     def to_networkx(self, weight: str = "weight") -> nx.DiGraph | nx.Graph:

@@ -250,8 +250,9 @@ class GraphStore:
         orientation; of mixed ones, a ``NATURAL`` graph of the arcs as stored. Raises
         :class:`ConfigError` naming the config key for an unknown label, type or property, a
         weight property some chosen type lacks, and a node property without a value on a
-        chosen node (unless in ``missing_allowed``: then NaN). One type and every node: the
-        store's own tensors."""
+        chosen node (unless in ``missing_allowed``: then NaN). The graph names its types
+        (``arc_type_names``) and, for several, gives each arc's (``arc_types``). One type and
+        every node: the store's own tensors."""
         mask = self.node_mask(node_labels)
         types = self.relationship_types(relationship_types)
         orientations = {self.relationships[t].orientation for t in types}
@@ -272,11 +273,13 @@ class GraphStore:
         }
         ids = self.node_ids if kept is None else self.node_ids[kept]
         n = ids.numel()
+        names = tuple(types)
         if len(types) == 1 and kept is None:
             rel = self.relationships[types[0]]
             weights = None if weight_property is None else rel.properties[weight_property]
-            return Graph(rel.indptr, rel.indices, weights, ids, orientation, props)
+            return Graph(rel.indptr, rel.indices, weights, ids, orientation, props, None, names)
         srcs, dsts, ws = [], [], []
+        kinds: list[torch.Tensor] = []
         remap = None
         if kept is not None:
             remap = torch.full((self.num_nodes,), -1, dtype=torch.long, device=self.device)
@@ -292,14 +295,18 @@ class GraphStore:
                 w = None if w is None else w[inside]
             srcs.append(src)
             dsts.append(dst)
+            kinds.append(torch.full_like(src, len(kinds)))
             if w is not None:
                 ws.append(w)
         src = torch.cat(srcs) if srcs else torch.empty(0, dtype=torch.long, device=self.device)
         dst = torch.cat(dsts) if dsts else torch.empty(0, dtype=torch.long, device=self.device)
         merged = {"w": torch.cat(ws)} if ws else {}
+        if len(types) > 1:  # each arc's type (as an index into names), sorted with the arcs
+            merged["type"] = torch.cat(kinds)
         # one type stays sorted under a monotone renumbering; several need a merge
-        indptr, indices, sorted_w = _csr(src, dst, n, merged, is_sorted=len(types) == 1)
-        return Graph(indptr, indices, sorted_w.get("w"), ids, orientation, props)
+        indptr, indices, arcs = _csr(src, dst, n, merged, is_sorted=len(types) == 1)
+        w = arcs.get("w")
+        return Graph(indptr, indices, w, ids, orientation, props, arcs.get("type"), names)
 
     def _view_property(self, name: str, kept: torch.Tensor | None, nan_ok: bool) -> torch.Tensor:
         if name not in self.node_properties:

@@ -94,6 +94,11 @@ EXTRA = {
     "conductance": {"communityProperty": "c"},
     "modularity": {"communityProperty": "c"},
     "fastRP": {"embeddingDimension": 128, "iterationWeights": [0.0, 1.0, 1.0, 1.0]},
+    "hashgnn": {
+        "iterations": 50,
+        "embeddingDensity": 512,
+        "generateFeatures": {"dimension": 1024, "densityLevel": 16},
+    },
     "influenceMaximization.celf": {"seedSetSize": 20},
     "kmeans": {"nodeProperty": "v", "k": 20},
     "knn": {"nodeProperties": ["v"]},
