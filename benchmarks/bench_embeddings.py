@@ -6,15 +6,14 @@ graphSage (with the bag-of-words features) and the raw features alone.
 Speed: node2vec against a PyPI CPU implementation (PecanPy, when installed) on a ~1M
 relationship graph, and fastRP on a generated 5M relationship graph.
 
-Run: ``python benchmarks/bench_embeddings.py [--quick] [--only quality|fastrp|node2vec]
-[--device cpu|cuda]``; ``PECANPY_PYTHON`` names a python that has PecanPy (it needs numpy < 2).
+Run: ``python benchmarks/bench_embeddings.py [--quick] [--only quality|graphsage-quality|
+node2vec-quality|fastrp|node2vec] [--device cpu|cuda]``; ``PECANPY_PYTHON`` names a python that has PecanPy (it needs numpy < 2).
 
 Measured 2026-11-26 on the shared 2-core CPU box (load average 8-15 from other users, so the
 times are pessimistic; torch with 1 thread):
   Cora accuracy: fastRP 0.803 (GDS defaults, d=256; 0.78 with [0,1,1,1] and strength -0.5),
   node2vec 0.826, graphSage 0.834 (d=128, lr 0.005, 30 full-batch epochs, Q=1, 75 s; with
-  lr 0.01 0.808; GDS's defaults 0.64),
-  raw features 0.701.
+  lr 0.01 0.808), raw features 0.701.
   Speed, measured again at load average ~4-6:
   fastRP, 500k nodes / 5M relationships, d=128, 3 iterations: 5.9 s.
   Walks on 50k nodes / 1M relationships, one of 80 per node: ours 0.8 s (p=q=1) and 8.3 s
@@ -22,6 +21,15 @@ times are pessimistic; torch with 1 thread):
   numba compilation, which PecanPy repeats on every call. End-to-end (1 walk of 20 per node,
   d=64, window 10): ours 46.6 s, PecanPy (gensim's C word2vec, 1 worker) 13.9 s: on a CPU
   our batched torch skip-gram is ~3x slower than gensim; it is meant for the GPU.
+Measured 2026-12-02, same box at load average 8-10 (so wall times are 2-4x the above; CPU
+seconds are the fair comparison), node2vec end to end, 1 worker each, one run:
+  ours with the gensim skip-gram 47.4 s (18.2 CPU s), ours with the torch skip-gram 114.2 s
+  (44.9 CPU s), PecanPy 106.9 s (23.1 CPU s): ours is 1.27x PecanPy in CPU time (2.26x wall,
+  load-dependent); both spend most of it in the same gensim C loop.
+Measured 2026-12-02, same box at load average ~9, ``--only graphsage-quality`` (one run):
+  graphSage at our defaults 0.807 (mean of training seeds 1 and 2; 33-44 s each), at GDS's
+  defaults set explicitly 0.448 (105 s), tuned (d=128, lr 0.005, 30 full-batch epochs, Q=1)
+  0.834 (122 s), the untrained network 0.620, raw features 0.701.
 """
 
 from __future__ import annotations
@@ -29,6 +37,9 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -102,58 +113,174 @@ def logreg_accuracy(x: np.ndarray | torch.Tensor, y: np.ndarray, seeds=(0, 1, 2)
 
 
 # ---------------------------------------------------------------------------- quality
-GRAPHSAGE = {"dim": 128, "lr": 0.005}
+#: graphSage settings compared on Cora (algorithm keywords; the rest at the defaults)
+GRAPHSAGE: dict[str, dict] = {
+    "defaults": {},
+    "GDS's defaults (explicit keys)": {
+        "epochs": 1,
+        "batch_size": 100,
+        "learning_rate": 0.1,
+        "negative_sample_weight": 20.0,
+    },
+    "tuned (d=128, lr 0.005, 30 full-batch epochs, Q=1)": {
+        "embedding_dimension": 128,
+        "learning_rate": 0.005,
+        "epochs": 30,
+        "batch_size": None,
+        "negative_sample_weight": 1.0,
+    },
+    "untrained network (0 epochs)": {"epochs": 0},
+}
+GRAPHSAGE_SEEDS = (1, 2)  # training seeds of the default run
 
 
-def quality(device: str, quick: bool) -> dict[str, float]:
+def _graphsage_quality(
+    g: Graph,
+    x: np.ndarray,
+    y: np.ndarray,
+    device: str,
+    out: dict[str, float],
+    timings: dict[str, float],
+    report: bool = True,
+) -> dict[str, float]:
+    """graphSage on Cora's bag-of-words features, beside the raw features, in one run."""
+    from neo4j_gml.algorithms.embedding.graphsage import graphsage_embed, train_graphsage
+
+    feats = torch.as_tensor(x)
+    for name, kw in GRAPHSAGE.items():
+        accs = []
+        for seed in GRAPHSAGE_SEEDS if not kw else GRAPHSAGE_SEEDS[:1]:
+            t = time.perf_counter()
+            model, _ = train_graphsage(g, feats, random_seed=seed, **kw)
+            emb = graphsage_embed(model, g, feats, [25, 10], seed)
+            timings[f"graphSage {name.split(' (')[0]} seed {seed}"] = time.perf_counter() - t
+            accs.append(logreg_accuracy(emb.cpu(), y))
+        seeds = f"{len(accs)} training seed{'s' * (len(accs) > 1)}"
+        out[f"graphSage {name}, {seeds}"] = float(np.mean(accs))
+    out["raw features (1433 bag-of-words)"] = logreg_accuracy(x, y)
+    if report:
+        for name, acc in out.items():
+            print(f"  {name:70s} accuracy {acc:.3f}")
+        for name, sec in timings.items():
+            print(f"  time {name:40s} {sec:8.1f} s ({device})")
+    return out
+
+
+def quality(
+    device: str, quick: bool, node2vec_only: bool = False, graphsage_only: bool = False
+) -> dict[str, float]:
     """Cora node-classification accuracy of each embedding (mean of 3 split seeds)."""
     from neo4j_gml.algorithms.embedding.fastrp import fast_rp
-    from neo4j_gml.algorithms.embedding.graphsage import graphsage_embed, train_graphsage
-    from neo4j_gml.algorithms.embedding.random_walk import random_walks
-    from neo4j_gml.algorithms.embedding.skipgram import skipgram
 
     g, x, y = load_cora()
     g = g.to(device)
     out: dict[str, float] = {}
     timings: dict[str, float] = {}
 
+    if node2vec_only:
+        return _node2vec_quality(g, y, device, quick, out, timings)
+    if graphsage_only:
+        return _graphsage_quality(g, x, y, device, out, timings)
     t = time.perf_counter()
     emb = fast_rp(g, 256, random_seed=1)
     timings["fastRP"] = time.perf_counter() - t
     out["fastRP (GDS defaults, d=256)"] = logreg_accuracy(emb.cpu(), y)
 
-    t = time.perf_counter()
-    feats = torch.as_tensor(x)
-    # GDS's defaults (1 epoch of batches of 100, negativeSampleWeight 20, lr 0.1) reach ~0.64
-    # here; each step embeds the whole graph anyway, so one batch of all nodes costs the same
-    model, report = train_graphsage(
-        g,
-        feats,
-        embedding_dimension=GRAPHSAGE["dim"],
-        activation="SIGMOID",
-        learning_rate=GRAPHSAGE["lr"],
-        epochs=30,
-        batch_size=g.num_nodes,
-        negative_sample_weight=1.0,
-        random_seed=1,
-    )
-    emb = graphsage_embed(model, g, feats, [25, 10], 1)
-    timings["graphSage"] = time.perf_counter() - t
-    label = f"graphSage (features, d={GRAPHSAGE['dim']}, lr {GRAPHSAGE['lr']}, 30 full-batch epochs, Q=1)"
-    out[label] = logreg_accuracy(emb.cpu(), y)
-
-    t = time.perf_counter()
-    walks = random_walks(g, walk_length=40 if quick else 80, walks_per_node=10, random_seed=1)
-    emb = skipgram(walks, g.num_nodes, 128, random_seed=1)
-    timings["node2vec"] = time.perf_counter() - t
-    out["node2vec (GDS defaults, p=q=1)"] = logreg_accuracy(emb.cpu(), y)
-
-    out["raw features (1433 bag-of-words)"] = logreg_accuracy(x, y)
+    _graphsage_quality(g, x, y, device, out, timings, report=False)
+    _node2vec_quality(g, y, device, quick, out, timings, report=False)
     for name, acc in out.items():
         print(f"  {name:55s} accuracy {acc:.3f}")
     for name, sec in timings.items():
         print(f"  time {name:12s} {sec:8.1f} s ({device})")
     return out
+
+
+N2V_SEEDS = (1, 2)
+
+
+def _node2vec_quality(
+    g: Graph,
+    y: np.ndarray,
+    device: str,
+    quick: bool,
+    out: dict[str, float],
+    timings: dict[str, float],
+    report: bool = True,
+) -> dict[str, float]:
+    """node2vec on Cora: our gensim and torch skip-gram back ends, and PecanPy."""
+    from neo4j_gml.algorithms.embedding.random_walk import walk_chunks
+    from neo4j_gml.algorithms.embedding.skipgram import skipgram
+
+    length = 40 if quick else 80
+    backends = ["torch"] if device.startswith("cuda") else ["gensim", "torch"]
+    for backend in backends:
+        accs = []
+        for seed in N2V_SEEDS if backend == "gensim" else N2V_SEEDS[:1]:
+            t = time.perf_counter()
+            walks = walk_chunks(g, walk_length=length, walks_per_node=10, random_seed=seed)
+            emb = skipgram(walks, g.num_nodes, 128, random_seed=seed, backend=backend)
+            timings[f"node2vec {backend}"] = time.perf_counter() - t
+            accs.append(logreg_accuracy(emb.cpu(), y))
+        seeds = f"{len(accs)} seed{'s' * (len(accs) > 1)}"
+        out[f"node2vec {backend} (GDS defaults, p=q=1, {seeds})"] = float(np.mean(accs))
+    pecanpy = pecanpy_cora(g, length)
+    if pecanpy:
+        accs = [logreg_accuracy(e, y) for e in pecanpy]
+        out[f"node2vec PecanPy (gensim lr 0.025, window 5, {len(accs)} seeds)"] = float(
+            np.mean(accs)
+        )
+
+    if report:
+        for name, acc in out.items():
+            print(f"  {name:55s} accuracy {acc:.3f}")
+        for name, sec in timings.items():
+            print(f"  time {name:12s} {sec:8.1f} s ({device})")
+    return out
+
+
+def _run_pecanpy(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    python = os.environ.get("PECANPY_PYTHON", sys.executable)
+    return subprocess.run(
+        [python, "-c", script, *args], capture_output=True, text=True, check=False
+    )
+
+
+def pecanpy_cora(g: Graph, walk_length: int) -> list[np.ndarray]:
+    """PecanPy's node2vec (p = q = 1, 10 walks, d = 128, gensim window 5) on Cora, per seed."""
+    src = g.sources().cpu().numpy()
+    dst = g.indices.cpu().numpy()
+    keep = src < dst
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cora.edg"
+        np.savetxt(path, np.stack([src[keep], dst[keep]], 1), fmt="%d", delimiter="\t")
+        for seed in N2V_SEEDS:
+            emb_path = Path(tmp) / f"emb{seed}.npy"
+            done = _run_pecanpy(
+                _PECANPY_CORA, str(path), str(emb_path), str(seed), str(walk_length)
+            )
+            if done.returncode != 0:
+                print("  PecanPy did not run on Cora:", done.stderr.strip().splitlines()[-1:])
+                return []
+            data = np.load(emb_path)
+            ids, emb = data[:, 0].astype(np.int64), data[:, 1:]
+            full = np.zeros((g.num_nodes, emb.shape[1]))
+            full[ids] = emb
+            out.append(full)
+    return out
+
+
+_PECANPY_CORA = """
+import sys, numpy as np
+from pecanpy import pecanpy
+path, out, seed, length = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+model = pecanpy.FirstOrderUnweighted(p=1, q=1, workers=1, verbose=False, random_state=seed)
+model.read_edg(path, weighted=False, directed=False)
+model.preprocess_transition_probs()
+emb = model.embed(dim=128, num_walks=10, walk_length=length, window_size=5, epochs=1)
+ids = np.array([int(i) for i in model.nodes], dtype=float)
+np.save(out, np.column_stack([ids, emb]))
+"""
 
 
 # ---------------------------------------------------------------------------- speed
@@ -184,9 +311,9 @@ def speed_fastrp(device: str, n: int = 500_000, m: int = 5_000_000) -> None:
     print(f"  fastRP d=128, 3 iterations, {n:,} nodes, {len(s):,} relationships: {sec:.1f} s")
 
 
-def speed_node2vec(device: str, n: int = 50_000, m: int = 1_000_000) -> None:
-    """Walk generation (and a short end-to-end run) against PecanPy when it is importable."""
-    from neo4j_gml.algorithms.embedding.random_walk import random_walks
+def speed_node2vec(device: str, n: int = 50_000, m: int = 1_000_000, workers: int = 1) -> None:
+    """Walks, and walks + skip-gram end to end, beside PecanPy (same workers) in the same run."""
+    from neo4j_gml.algorithms.embedding.random_walk import random_walks, walk_chunks
     from neo4j_gml.algorithms.embedding.skipgram import skipgram
 
     s, t = random_graph(n, m, 1)
@@ -196,51 +323,60 @@ def speed_node2vec(device: str, n: int = 50_000, m: int = 1_000_000) -> None:
         started = time.perf_counter()
         random_walks(g, walk_length=80, walks_per_node=1, return_factor=p, in_out_factor=q)
         print(f"  ours  walks p={p} q={q}: {time.perf_counter() - started:.1f} s")
-    started = time.perf_counter()
-    walks = random_walks(g, walk_length=20, walks_per_node=1, random_seed=0)
-    skipgram(walks, n, 64, random_seed=0)
-    print(
-        f"  ours  end-to-end (1 walk of 20 per node, d=64): {time.perf_counter() - started:.1f} s"
-    )
-    import subprocess
-    import sys
-    import tempfile
-
-    python = os.environ.get("PECANPY_PYTHON", sys.executable)
+    # end to end: 1 walk of 20 per node, d=64, windowSize 10 (5 each side, fixed; PecanPy's
+    # window_size=10 is gensim's window=10 shrunk at random: 5.5 each side on average)
+    ours: dict[str, tuple[float, float]] = {}
+    backends = ["torch"] if device.startswith("cuda") else ["gensim", "torch"]
+    for backend in backends:
+        started, cpu = time.perf_counter(), time.process_time()
+        walks = walk_chunks(g, walk_length=20, walks_per_node=1, random_seed=0)
+        skipgram(walks, n, 64, random_seed=0, backend=backend, workers=workers)
+        ours[backend] = (time.perf_counter() - started, time.process_time() - cpu)
+        print(
+            f"  ours  end-to-end, {backend} skip-gram ({workers} worker(s)): "
+            f"{ours[backend][0]:.1f} s ({ours[backend][1]:.1f} CPU s)"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "g.edg"
         np.savetxt(path, np.stack([s, t], 1), fmt="%d", delimiter="\t")
-        done = subprocess.run(
-            [python, "-c", _PECANPY_SCRIPT, str(path)], capture_output=True, text=True, check=False
-        )
+        done = _run_pecanpy(_PECANPY_SCRIPT, str(path), str(workers))
     if done.returncode != 0:
         print("  PecanPy did not run (set PECANPY_PYTHON to a python that has it):")
         print("   ", done.stderr.strip().splitlines()[-1:] or done.stdout)
-    else:
-        print(done.stdout, end="")
+        return
+    print(done.stdout, end="")
+    # last line: "... : <wall> s (<cpu> CPU s)"
+    last = done.stdout.strip().splitlines()[-1].split(":")[-1].split()
+    pecan = (float(last[0]), float(last[2].lstrip("(")))
+    for backend, (wall, cpu) in ours.items():
+        print(
+            f"  PecanPy / ours ({backend}) end to end: {pecan[0] / wall:.2f}x wall, "
+            f"{pecan[1] / cpu:.2f}x CPU time"
+        )
 
 
 # Runs in PecanPy's own environment (it pins numpy < 2), timed the same way as ours.
 _PECANPY_SCRIPT = """
 import sys, time
 from pecanpy import pecanpy
-path = sys.argv[1]
+path, workers = sys.argv[1], int(sys.argv[2])
 for p, q in [(1.0, 1.0), (0.5, 2.0)]:
     mode = pecanpy.FirstOrderUnweighted if (p, q) == (1.0, 1.0) else pecanpy.SparseOTF
-    model = mode(p=p, q=q, workers=1, verbose=False, extend=False)
+    model = mode(p=p, q=q, workers=workers, verbose=False, extend=False)
     model.read_edg(path, weighted=False, directed=False)
     model.preprocess_transition_probs()
     model.simulate_walks(num_walks=1, walk_length=5)  # numba compilation
     t = time.perf_counter()
     model.simulate_walks(num_walks=1, walk_length=80)
     print(f"  PecanPy {mode.__name__} walks p={p} q={q}: {time.perf_counter() - t:.1f} s")
-model = pecanpy.FirstOrderUnweighted(p=1, q=1, workers=1, verbose=False, extend=False)
+model = pecanpy.FirstOrderUnweighted(p=1, q=1, workers=workers, verbose=False, extend=False)
 model.read_edg(path, weighted=False, directed=False)
 model.preprocess_transition_probs()
 model.simulate_walks(num_walks=1, walk_length=5)
-t = time.perf_counter()
+t, cpu = time.perf_counter(), time.process_time()
 model.embed(dim=64, num_walks=1, walk_length=20, window_size=10, epochs=1)
-print(f"  PecanPy end-to-end (gensim word2vec, 1 worker): {time.perf_counter() - t:.1f} s")
+sec, cpu = time.perf_counter() - t, time.process_time() - cpu
+print(f"  PecanPy end-to-end (gensim word2vec, {workers} worker(s)): {sec:.1f} s ({cpu:.1f} CPU s)")
 """
 
 
@@ -248,13 +384,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--quick", action="store_true", help="shorter node2vec walks")
-    parser.add_argument("--only", choices=["quality", "fastrp", "node2vec"], default=None)
+    parser.add_argument(
+        "--only",
+        choices=["quality", "node2vec-quality", "graphsage-quality", "fastrp", "node2vec"],
+        default=None,
+    )
+    parser.add_argument("--workers", type=int, default=1, help="skip-gram threads (both sides)")
     args = parser.parse_args()
     torch.set_num_threads(1)  # see the note in the report: OpenMP contention on shared cores
-    if args.only in (None, "quality"):
+    if args.only in (None, "quality", "node2vec-quality", "graphsage-quality"):
         if DATA.is_dir():
             print("Cora node classification (stratified 50/50, logistic regression, 3 seeds):")
-            quality(args.device, args.quick)
+            quality(
+                args.device,
+                args.quick,
+                node2vec_only=args.only == "node2vec-quality",
+                graphsage_only=args.only == "graphsage-quality",
+            )
         else:
             print(f"Cora not found at {DATA}; skipping the quality benchmark")
     if args.only in (None, "fastrp"):
@@ -262,7 +408,7 @@ def main() -> None:
         speed_fastrp(args.device)
     if args.only in (None, "node2vec"):
         print("node2vec speed:")
-        speed_node2vec(args.device)
+        speed_node2vec(args.device, workers=args.workers)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,13 @@
-"""GraphSAGE: neighbour sampling, a numpy forward-pass oracle, training, the model store."""
+"""GraphSAGE: neighbour sampling, a numpy forward-pass oracle, training, the model store.
+
+Training at the defaults is checked against planted labels: on planted-partition graphs whose
+features carry a weak class signal, a nearest-centroid classifier on the default embeddings
+must recover the planted classes (the oracle is the planted partition itself).
+"""
 
 from __future__ import annotations
+
+import inspect
 
 import numpy as np
 import pytest
@@ -16,11 +23,21 @@ from neo4j_gml.algorithms.embedding.graphsage import (
 )
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
+from neo4j_gml.procedures.families.embedding import GraphSageTrainConfig
 
 
 @pytest.fixture(autouse=True)
 def _store(tmp_path, monkeypatch):  # noqa: ANN001, ANN202
     monkeypatch.setenv("GML_MODEL_DIR", str(tmp_path / "models"))
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():  # noqa: ANN202
+    """Tiny tensors: one torch thread is much faster than several on a busy machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def _ring(n: int, feats_seed: int = 0) -> tuple[Graph, torch.Tensor]:
@@ -185,3 +202,71 @@ def test_bad_input() -> None:
             {"modelName": "a", "featureProperties": ["f"], "embeddingDimension": 0},
             graph=g,
         )
+
+
+def _planted(seed: int, k: int = 4, size: int = 50) -> tuple[Graph, np.ndarray, np.ndarray]:
+    """``k`` blocks of ``size`` nodes (edge probability 0.2 inside, 0.01 across) and 16
+    features: a class centre scaled by 0.3 plus standard normal noise, so that the features
+    alone classify only ~0.57 of the nodes."""
+    rng = np.random.default_rng(seed)
+    y = np.repeat(np.arange(k), size)
+    p = np.where(y[:, None] == y[None, :], 0.2, 0.01)
+    src, dst = np.nonzero(np.triu(rng.random((len(y), len(y))) < p, 1))
+    x = 0.3 * rng.normal(size=(k, 16))[y] + rng.normal(size=(len(y), 16))
+    g = Graph.from_edges(
+        src, dst, num_nodes=len(y), orientation="UNDIRECTED", node_properties={"f": x}
+    )
+    return g, x, y
+
+
+def _centroid_accuracy(z: np.ndarray, y: np.ndarray) -> float:
+    """Nearest class centroid (centroids from half of each class), accuracy on the other half."""
+    train = np.zeros(len(y), dtype=bool)
+    for c in np.unique(y):
+        train[np.flatnonzero(y == c)[::2]] = True
+    centres = np.stack([z[train & (y == c)].mean(0) for c in np.unique(y)])
+    dist = ((z[~train][:, None, :] - centres[None]) ** 2).sum(-1)
+    return float((dist.argmin(1) == y[~train]).mean())
+
+
+def _train_and_embed(g: Graph, name: str, seed: int, **keys: object) -> np.ndarray:
+    config = {"modelName": name, "featureProperties": ["f"], "randomSeed": seed, **keys}
+    neo4j_gml.run("graphSage.train", "stats", config, graph=g)
+    frame = neo4j_gml.run("graphSage", "stream", {"modelName": name}, graph=g)
+    return np.stack(frame["embedding"].to_list())
+
+
+def test_default_embeddings_separate_planted_classes() -> None:
+    # measured: features alone 0.50-0.61, defaults 0.99-1.0 on every seed; GDS's defaults set
+    # explicitly 0.47-0.93 (mean 0.65), so the bar is one that GDS's settings miss
+    gds = {"epochs": 1, "batchSize": 100, "learningRate": 0.1, "negativeSampleWeight": 20.0}
+    ours, theirs = [], []
+    for seed in range(3):
+        g, x, y = _planted(seed)
+        raw = _centroid_accuracy(x, y)
+        ours.append(_centroid_accuracy(_train_and_embed(g, f"d{seed}", seed), y))
+        theirs.append(_centroid_accuracy(_train_and_embed(g, f"g{seed}", seed, **gds), y))
+        assert raw < 0.7 and ours[-1] >= 0.95, (seed, raw, ours[-1])
+    assert np.mean(theirs) < 0.9, theirs
+    assert models.load("d0")[1]["trainConfig"]["batchSize"] is None  # default: all in one
+    assert models.load("g0")[1]["trainConfig"]["batchSize"] == 100  # an explicit key as given
+
+
+def test_procedure_defaults_are_the_functions() -> None:
+    params = inspect.signature(train_graphsage).parameters
+    keys = {k.name: k.default for k in GraphSageTrainConfig.keys_of()}
+    pairs = {
+        "embeddingDimension": "embedding_dimension",
+        "aggregator": "aggregator",
+        "activationFunction": "activation",
+        "epochs": "epochs",
+        "maxIterations": "max_iterations",
+        "batchSize": "batch_size",
+        "learningRate": "learning_rate",
+        "tolerance": "tolerance",
+        "negativeSampleWeight": "negative_sample_weight",
+        "searchDepth": "search_depth",
+    }
+    for key, param in pairs.items():
+        assert keys[key] == params[param].default, key
+    assert list(keys["sampleSizes"]) == list(params["sample_sizes"].default)

@@ -1,13 +1,25 @@
-"""node2vec: walk transition frequencies against the p/q formula, walk validity, training."""
+"""node2vec: walk transition frequencies against the p/q formula, walk validity, training.
+
+Oracles: the p/q transition formula (binomial tolerance); planted communities (two cliques, a
+four-block stochastic block model) that both skip-gram back ends (gensim on the CPU, torch)
+must separate; the shared initial vectors (a learning rate of ~0 leaves both back ends at the
+same ``±bound`` uniform draw); gensim's recorded constructor and ``train`` arguments for the
+key mapping; a child process with another ``PYTHONHASHSEED`` for reproducibility.
+"""
 
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from collections import Counter
 
+import numpy as np
 import pytest
 import torch
 
+from neo4j_gml.algorithms.embedding import _skipgram_gensim
 from neo4j_gml.algorithms.embedding.random_walk import random_walks, walk_chunks
 from neo4j_gml.algorithms.embedding.skipgram import skipgram
 from neo4j_gml.core.errors import ConfigError
@@ -108,7 +120,19 @@ def test_walk_determinism() -> None:
     assert not torch.equal(a, random_walks(g, random_seed=10, **kw))
 
 
-def test_skipgram_separates_two_cliques() -> None:
+BACKENDS = [
+    "torch",
+    pytest.param(
+        "gensim",
+        marks=pytest.mark.skipif(
+            not _skipgram_gensim.available(), reason="gensim is not installed"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_skipgram_separates_two_cliques(backend: str) -> None:
     # two 6-cliques joined by one edge: same-clique cosine > cross-clique cosine on average
     src, dst = [], []
     for base in (0, 6):
@@ -122,8 +146,8 @@ def test_skipgram_separates_two_cliques() -> None:
     walks = random_walks(g, walk_length=20, walks_per_node=20, random_seed=2)
     # 12 nodes are all "frequent words": positive_sampling_factor 1 turns subsampling off
     kw = dict(window_size=6, initial_learning_rate=0.05, positive_sampling_factor=1.0)
-    emb = skipgram(walks, 12, 16, random_seed=2, **kw)
-    emb2 = skipgram(walks, 12, 16, random_seed=2, **kw)
+    emb = skipgram(walks, 12, 16, random_seed=2, backend=backend, **kw)
+    emb2 = skipgram(walks, 12, 16, random_seed=2, backend=backend, **kw)
     assert torch.equal(emb, emb2)
     z = torch.nn.functional.normalize(emb, dim=1)
     cos = z @ z.T
@@ -161,6 +185,152 @@ def test_walk_chunks_equal_one_big_call() -> None:
     assert torch.equal(torch.cat(list(source())), full)
     assert torch.equal(torch.cat(list(source())), full)  # re-callable, same walks
     one = walk_chunks(g, walks_per_node=3, chunk_walks=100, **kw)
-    opts = dict(positive_sampling_factor=1.0, random_seed=1)
+    opts = dict(positive_sampling_factor=1.0, random_seed=1, backend="torch")
     assert torch.equal(skipgram(one, 5, 4, **opts), skipgram(full, 5, 4, **opts))
     assert torch.isfinite(skipgram(source, 5, 4, **opts)).all()
+
+
+def _sbm(blocks: int, size: int, p_in: float, p_out: float, seed: int) -> tuple[Graph, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    n = blocks * size
+    label = np.arange(n) // size
+    i, j = np.triu_indices(n, 1)
+    keep = rng.random(i.size) < np.where(label[i] == label[j], p_in, p_out)
+    return Graph.from_edges(i[keep], j[keep], num_nodes=n, orientation="UNDIRECTED"), label
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_both_backends_separate_planted_blocks(backend: str) -> None:
+    # 4 blocks of 30 nodes: each node's nearest other node (cosine) is in its own block
+    g, label = _sbm(4, 30, 0.3, 0.01, seed=3)
+    walks = walk_chunks(g, walks_per_node=10, walk_length=20, random_seed=1)
+    kw = dict(window_size=10, initial_learning_rate=0.025, positive_sampling_factor=1.0)
+    emb = skipgram(walks, g.num_nodes, 32, iterations=3, random_seed=1, backend=backend, **kw)
+    z = torch.nn.functional.normalize(emb, dim=1)
+    cos = z @ z.T
+    cos.fill_diagonal_(-2.0)
+    nearest = cos.argmax(1).numpy()
+    assert (label[nearest] == label).mean() >= 0.95
+    same = torch.as_tensor(label[:, None] == label[None, :]) & ~torch.eye(len(label), dtype=bool)
+    assert cos[same].mean() > cos[~same & (cos > -2)].mean() + 0.3
+
+
+@pytest.mark.skipif(not _skipgram_gensim.available(), reason="gensim is not installed")
+def test_gensim_backend_is_reproducible_and_seeded() -> None:
+    g, _ = _sbm(3, 20, 0.3, 0.02, seed=4)
+    walks = random_walks(g, walk_length=15, walks_per_node=5, random_seed=2)
+    a = skipgram(walks, g.num_nodes, 16, random_seed=7, backend="gensim")
+    assert torch.equal(a, skipgram(walks, g.num_nodes, 16, random_seed=7, backend="gensim"))
+    assert not torch.equal(a, skipgram(walks, g.num_nodes, 16, random_seed=8, backend="gensim"))
+    # chunked sources give the same result as the tensor of all their walks
+    chunks = walk_chunks(g, walks_per_node=5, chunk_walks=1000, walk_length=15, random_seed=2)
+    assert torch.equal(a, skipgram(chunks, g.num_nodes, 16, random_seed=7, backend="gensim"))
+
+
+@pytest.mark.skipif(not _skipgram_gensim.available(), reason="gensim is not installed")
+def test_gensim_backend_does_not_depend_on_python_hash_seed() -> None:
+    script = (
+        "import torch, sys\n"
+        "from neo4j_gml.core.graph import Graph\n"
+        "from neo4j_gml.algorithms.embedding.random_walk import random_walks\n"
+        "from neo4j_gml.algorithms.embedding.skipgram import skipgram\n"
+        "g = Graph.from_edges([0, 1, 1, 2, 3], [1, 2, 3, 3, 4], orientation='UNDIRECTED')\n"
+        "w = random_walks(g, walk_length=10, walks_per_node=20, random_seed=1)\n"
+        "e = skipgram(w, 5, 8, random_seed=3, positive_sampling_factor=1.0, backend='gensim')\n"
+        "print(repr(e.flatten().tolist()))\n"
+    )
+    outs = []
+    for hash_seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+        )
+        outs.append(done.stdout)
+    assert outs[0] == outs[1] and outs[0].startswith("[")
+
+
+@pytest.mark.skipif(not _skipgram_gensim.available(), reason="gensim is not installed")
+@pytest.mark.parametrize(("initializer", "bound"), [("NORMALIZED", 0.5 / 12), ("UNIFORM", 1.0)])
+def test_initializer_is_shared_by_both_backends(initializer: str, bound: float) -> None:
+    # a learning rate of ~0 leaves the initial vectors: the same draw on both back ends
+    proc = get("node2vec")
+    g = Graph.from_edges(*EDGES, orientation="UNDIRECTED")
+    cfg = proc.validate(
+        {
+            "embeddingDimension": 12,
+            "embeddingInitializer": initializer,
+            "initialLearningRate": 1e-12,
+            "minLearningRate": 1e-12,
+            "randomSeed": 5,
+        },
+        "stream",
+    )
+    gensim_emb = proc.compute(g, cfg).values
+    assert gensim_emb.shape == (5, 12)
+    assert gensim_emb.abs().max() <= bound and gensim_emb.abs().max() > 0.8 * bound
+    walks = walk_chunks(g, walks_per_node=10, walk_length=80, random_seed=5)
+    init = None if initializer == "NORMALIZED" else 1.0
+    opts = dict(initial_learning_rate=1e-12, min_learning_rate=1e-12, random_seed=5)
+    torch_emb = skipgram(walks, 5, 12, init_bound=init, backend="torch", **opts)
+    assert torch.allclose(gensim_emb, torch_emb, atol=1e-6 * bound)
+
+
+@pytest.mark.skipif(not _skipgram_gensim.available(), reason="gensim is not installed")
+def test_procedure_keys_reach_gensim(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gensim.models
+
+    made: list[dict] = []
+    trained: list[dict] = []
+
+    class Recording(gensim.models.Word2Vec):
+        def __init__(self, **kwargs: object) -> None:
+            made.append(kwargs)
+            super().__init__(**kwargs)
+
+        def train(self, **kwargs: object) -> object:
+            trained.append(kwargs)
+            return super().train(**kwargs)
+
+    monkeypatch.setattr(gensim.models, "Word2Vec", Recording)
+    monkeypatch.setattr(_skipgram_gensim, "_FILE_TOKENS", 200)
+    proc = get("node2vec")
+    g, _ = _sbm(2, 15, 0.4, 0.05, seed=5)
+    cfg = proc.validate(
+        {
+            "embeddingDimension": 6,
+            "walkLength": 12,
+            "walksPerNode": 4,
+            "windowSize": 7,
+            "negativeSamplingRate": 3,
+            "negativeSamplingExponent": 0.5,
+            "positiveSamplingFactor": 0.01,
+            "iterations": 2,
+            "initialLearningRate": 0.05,
+            "minLearningRate": 0.002,
+            "randomSeed": 11,
+        },
+        "stream",
+    )
+    assert proc.compute(g, cfg).values.shape == (30, 6)
+    (kw,) = made
+    expected = dict(vector_size=6, window=3, shrink_windows=False, sg=1, hs=0, negative=3)
+    expected |= dict(ns_exponent=0.5, sample=0.01, workers=1)
+    assert {k: kw[k] for k in expected} == expected
+    # several files per pass, two passes: one linear schedule from 0.05 to 0.002
+    assert len(trained) >= 4 and len(trained) % 2 == 0
+    starts = [t["start_alpha"] for t in trained]
+    ends = [t["end_alpha"] for t in trained]
+    assert starts[0] == pytest.approx(0.05) and ends[-1] == pytest.approx(0.002)
+    assert starts[1:] == pytest.approx(ends[:-1])
+    words = np.cumsum([0] + [t["total_words"] for t in trained])
+    assert ends == pytest.approx(list(0.05 - 0.048 * words[1:] / words[-1]))
+    assert sum(t["total_words"] for t in trained) == 2 * 30 * 4 * 12
+
+
+def test_backend_choice() -> None:
+    walks = torch.tensor([[0, 1, 2], [2, 1, 0]])
+    with pytest.raises(ValueError, match="backend"):
+        skipgram(walks, 3, 4, backend="word2vec")
+    if not _skipgram_gensim.available():
+        with pytest.raises(ValueError, match="gensim"):
+            skipgram(walks, 3, 4, backend="gensim")

@@ -224,12 +224,12 @@ def train_graphsage(
     aggregator: str = "MEAN",
     activation: str = "SIGMOID",
     sample_sizes: Sequence[int] = (25, 10),
-    epochs: int = 1,
+    epochs: int = 10,
     max_iterations: int = 10,
-    batch_size: int = 100,
-    learning_rate: float = 0.1,
+    batch_size: int | None = None,
+    learning_rate: float = 0.01,
     tolerance: float = 1e-4,
-    negative_sample_weight: float = 20.0,
+    negative_sample_weight: float = 1.0,
     search_depth: int = 5,
     random_seed: int = 0,
 ) -> tuple[GraphSageNet, TrainReport]:
@@ -238,11 +238,24 @@ def train_graphsage(
     Loss for each node ``u`` of a batch: ``-log σ(z_u · z_v) - Q log σ(-z_u · z_w)`` with ``v``
     the end of a random walk of 1..``search_depth`` steps from ``u`` (a nearby node), ``w`` a
     node drawn with probability ``∝ degree^0.75`` and ``Q = negative_sample_weight``. Each
-    epoch shuffles the nodes into batches of ``batch_size``; each batch gets up to
+    epoch draws new positives and negatives and shuffles the nodes into batches of
+    ``batch_size`` (all nodes in one batch when ``None``); each batch gets up to
     ``max_iterations`` Adam steps (``learning_rate``), stopping early when the loss changes by
     less than ``tolerance``. Neighbourhoods are resampled (``sample_sizes[i]`` per node for
-    layer ``i``) for every batch. Training stops after ``epochs`` epochs or when an epoch's mean
-    loss improves by less than ``tolerance``.
+    layer ``i``) for every step. Training stops after ``epochs`` epochs or when an epoch's mean
+    loss changes by less than ``tolerance``.
+
+    The defaults are not GDS's (1 epoch, batches of 100, learning rate 0.1, ``Q = 20``), which
+    give embeddings worse than an untrained network's here (Cora, logistic regression on the
+    embeddings: 0.45 accuracy; untrained network 0.62, raw features 0.70): each batch of 100
+    nodes gets 10 Adam steps of size 0.1 on the weights all nodes share, so the model is dragged
+    from batch to batch. Full batches alone do not fix it: 30 full-batch epochs reach 0.76 at
+    learning rate 0.1 (``Q = 1``) and 0.77 with ``Q = 20`` (learning rate 0.005), against 0.82
+    with both changed. As every step here embeds the whole graph anyway (see Notes), a batch of
+    all nodes costs no more than a batch of 100 and gives each step the gradient of every node.
+    The defaults, ``batch_size=None`` (all nodes), learning rate 0.01, ``Q = 1`` and 10 epochs
+    (at most 100 steps), reach 0.81 on Cora in 15 s on an idle CPU thread (35-45 s on a busy
+    shared one). Each of these, set explicitly, is used as given.
 
     Parameters
     ----------
@@ -259,17 +272,17 @@ def train_graphsage(
     sample_sizes : sequence of int
         Neighbours sampled per node, one entry per layer.
     epochs : int
-        Most epochs.
+        Most epochs (GDS: 1).
     max_iterations : int
         Most Adam steps per batch.
-    batch_size : int
-        Nodes per batch.
+    batch_size : int or None
+        Nodes per batch; ``None``: all nodes in one batch (GDS: 100).
     learning_rate : float
-        Adam's learning rate.
+        Adam's learning rate (GDS: 0.1).
     tolerance : float
         Loss change below which a batch or the training stops.
     negative_sample_weight : float
-        ``Q``, the weight of the negative term.
+        ``Q``, the weight of the negative term (GDS: 20).
     search_depth : int
         Longest random walk to a positive example.
     random_seed : int
@@ -330,10 +343,12 @@ def train_graphsage(
         neg = torch.searchsorted(neg_cum, uniform(es ^ 2, ids, 1)[:, 0]).clamp(max=n - 1)
         order = torch.argsort(uniform(es ^ 3, ids, 1)[:, 0])
         losses = []
-        for b0 in range(0, n, batch_size):
-            batch = order[b0 : b0 + batch_size]
+        size = n if batch_size is None else batch_size
+        for b0 in range(0, n, size):
+            batch = order[b0 : b0 + size]
             last = math.inf
             for _ in range(max_iterations):
+                checkpoint()
                 step += 1
                 edges = _layer_edges(graph, sample_sizes, mix_seed(es ^ (step * 31)))
                 z = model(x, edges)

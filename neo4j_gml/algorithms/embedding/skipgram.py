@@ -1,15 +1,26 @@
-"""Skip-gram with negative sampling over walks (word2vec), batched in torch."""
+"""Skip-gram with negative sampling over walks (word2vec): gensim's C code on the CPU, batched
+torch on a GPU.
+
+``backend='auto'`` trains with gensim (:mod:`._skipgram_gensim`) when the walks are on the CPU
+and gensim is installed (~2.5x faster there than the torch path), and with torch otherwise; a
+CUDA run never falls back to the CPU. ``backend='torch'`` or ``'gensim'`` forces one (the tests
+check both on the CPU).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 
 import torch
 
+from neo4j_gml.algorithms.embedding import _skipgram_gensim
 from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
 from neo4j_gml.core.cancellation import checkpoint
 
-__all__ = ["skipgram"]
+__all__ = ["BACKENDS", "skipgram"]
+
+BACKENDS = ("auto", "torch", "gensim")
 
 _BATCH_PAIRS = 1 << 14
 _ROW_CAP = 8.0  # occurrences of one row per batch whose gradients are summed in full
@@ -44,6 +55,9 @@ def skipgram(
     min_learning_rate: float = 0.0001,
     walk_buffer_size: int = 1000,
     random_seed: int = 0,
+    init_bound: float | None = None,
+    backend: str = "auto",
+    workers: int = 1,
 ) -> torch.Tensor:
     """Train word2vec's skip-gram with negative sampling on ``walks``; ``float32[n, d]``.
 
@@ -88,17 +102,48 @@ def skipgram(
         Walks consumed at a time.
     random_seed : int
         Seed of the counter-based random numbers.
+    init_bound : float or None
+        Center vectors start uniform in ``±init_bound``; default ``0.5 / d`` (GDS's
+        ``NORMALIZED`` initializer; its ``UNIFORM`` is ``1.0``).
+    backend : str
+        ``'auto'``, ``'torch'`` or ``'gensim'`` (module docstring).
+    workers : int
+        gensim's training threads; more than 1 is faster but not reproducible (torch uses its
+        own thread setting).
 
     Returns
     -------
     torch.Tensor
-        ``float32[n, d]``: the center vectors.
+        ``float32[n, d]`` on the walks' device: the center vectors.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``backend``, ``'gensim'`` for walks that are not on the CPU, or gensim
+        missing.
 
     Notes
     -----
-    Center vectors start uniform in ``±0.5 / d``, context vectors at 0. Randomness is
-    counter-based (device independent), but on CUDA the scattered updates are atomic adds, so
-    the last bits can differ between runs there.
+    Center vectors start uniform in ``±init_bound``, context vectors at 0, on both back ends
+    (the same vectors for the same seed). Randomness is counter-based (device independent), but on
+    CUDA the scattered updates are atomic adds, so the last bits can differ between runs there.
+
+    The gensim back end (``Word2Vec(sg=1, hs=0)``, fed a text file of walks per chunk) maps the
+    parameters as: ``embedding_dimension`` -> ``vector_size``; ``window_size // 2`` ->
+    ``window`` with ``shrink_windows=False`` (a fixed window, as GDS's; GDS takes
+    ``ceil((w - 1) / 2)`` before and ``(w - 1) // 2`` after the center, we take ``w // 2`` on
+    both sides, as the torch path); ``negative_sampling_rate`` -> ``negative``;
+    ``negative_sampling_exponent`` -> ``ns_exponent``; ``positive_sampling_factor`` ->
+    ``sample`` (the same keep probability; ``0``, i.e. off, for a factor of 1; gensim drops
+    subsampled *occurrences* from the walk before windowing, as GDS and word2vec do, where the
+    torch path drops the pairs that touch them); ``initial_learning_rate`` / ``min_learning_rate`` -> ``alpha`` / ``min_alpha``,
+    decayed linearly over all ``iterations`` on both back ends (GDS instead keeps one rate per
+    iteration, stepping down by ``(initial - min) / iterations``); ``iterations`` -> passes
+    over the walk files; ``random_seed`` -> ``seed`` (negatives, subsampling; the initial
+    vectors are ours). ``walk_buffer_size`` has no gensim equivalent (gensim trains jobs of
+    10,000 walk positions) and is ignored there. Results are reproducible with ``workers=1``,
+    independent of ``PYTHONHASHSEED``. Walks are shuffled per chunk on both back ends; gensim
+    reads them in that order on every pass.
 
     Time ``O(iterations * pairs * (1 + negatives) * d)``, memory
     ``O(n d + chunk + buffer pairs)``.
@@ -114,10 +159,35 @@ def skipgram(
     >>> e = skipgram(walks, num_nodes=4, embedding_dimension=8, window_size=4, iterations=2)
     >>> e.shape, e.dtype
     (torch.Size([4, 8]), torch.float32)
+    >>> t = skipgram(walks, num_nodes=4, embedding_dimension=8, window_size=4, backend="torch")
+    >>> t.shape
+    torch.Size([4, 8])
     """
-    chunks = (lambda: [walks]) if isinstance(walks, torch.Tensor) else walks
-    d = embedding_dimension
+    chunks: Callable[[], Iterable[torch.Tensor]]
+    first: torch.Tensor | None
+    if isinstance(walks, torch.Tensor):
+        chunks, first = (lambda: [walks]), walks
+    else:
+        chunks = replay = _Replay(walks)
+        first = None if backend == "torch" else replay.peek()
     seed = mix_seed(random_seed)
+    cpu = torch.device("cpu")
+    if _pick_backend(first, backend) == "gensim":
+        initial = _initial_vectors(seed, num_nodes, embedding_dimension, init_bound, cpu)
+        return _skipgram_gensim.skipgram_gensim(
+            chunks,
+            initial,
+            window_size=window_size,
+            negative_sampling_rate=negative_sampling_rate,
+            positive_sampling_factor=positive_sampling_factor,
+            negative_sampling_exponent=negative_sampling_exponent,
+            iterations=iterations,
+            initial_learning_rate=initial_learning_rate,
+            min_learning_rate=min_learning_rate,
+            random_seed=random_seed,
+            workers=workers,
+        )
+    d = embedding_dimension
     # pass 1: corpus frequencies (a callable source regenerates the same walks later)
     freq = None
     n_walks = 0
@@ -128,7 +198,7 @@ def skipgram(
         freq = counts if freq is None else freq + counts
         n_walks += chunk.shape[0]
     device = device or torch.device("cpu")
-    center = ((uniform(seed, torch.arange(num_nodes, device=device), d) - 0.5) / d).float()
+    center = _initial_vectors(seed, num_nodes, d, init_bound, device)
     context = torch.zeros(num_nodes, d, dtype=torch.float32, device=device)
     if freq is None or num_nodes == 0 or freq.sum() == 0:
         return center
@@ -175,6 +245,52 @@ def skipgram(
                     _sgd_step(center, context, c[b0 : b0 + batch], o[b0 : b0 + batch], neg, lr)
                 done += chunk.shape[0]
     return center
+
+
+def _initial_vectors(
+    seed: int, num_nodes: int, d: int, init_bound: float | None, device: torch.device
+) -> torch.Tensor:
+    """``float32[n, d]`` uniform in ``±init_bound`` (``±0.5 / d`` by default)."""
+    u = uniform(seed, torch.arange(num_nodes, device=device), d) - 0.5
+    return (u / d if init_bound is None else u * (2.0 * init_bound)).float()
+
+
+class _Replay:
+    """A chunk source whose first chunk can be looked at without computing it twice."""
+
+    def __init__(self, source: Callable[[], Iterable[torch.Tensor]]) -> None:
+        self.source = source
+        self.started: Iterator[torch.Tensor] | None = None
+        self.first: list[torch.Tensor] = []
+
+    def peek(self) -> torch.Tensor | None:
+        """The first chunk (``None`` for an empty source)."""
+        if self.started is None:
+            self.started = iter(self.source())
+            self.first = list(itertools.islice(self.started, 1))
+        return self.first[0] if self.first else None
+
+    def __call__(self) -> Iterable[torch.Tensor]:
+        if self.started is not None:  # the peeked pass goes on where peek() stopped
+            started, self.started = self.started, None
+            return itertools.chain(self.first, started)
+        return self.source()
+
+
+def _pick_backend(first: torch.Tensor | None, backend: str) -> str:
+    """``'gensim'`` or ``'torch'`` for ``backend`` and the device of the (first) walks."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend == "torch":
+        return backend
+    on_cpu = first is None or first.device.type == "cpu"
+    if backend == "gensim":
+        if not on_cpu:
+            raise ValueError("backend 'gensim' needs the walks on the CPU")
+        if not _skipgram_gensim.available():
+            raise ValueError("backend 'gensim' needs the gensim package")
+        return backend
+    return "gensim" if on_cpu and _skipgram_gensim.available() else "torch"
 
 
 def _crowding(index: torch.Tensor, num_nodes: int) -> torch.Tensor:

@@ -8,6 +8,7 @@ trainers (:mod:`neo4j_gml.procedures.families._training`); the stored models are
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 
@@ -28,7 +29,6 @@ from neo4j_gml.procedures import model_store
 from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.families._training import (
     TrainConfig,
-    batch_size_option,
     epochs_option,
     learning_rate_option,
     non_empty,
@@ -175,9 +175,20 @@ class Node2VecConfig(EmbeddingConfig):
     min_learning_rate: float = option(
         "minLearningRate", 0.0001, "SGD rate at the end", min=0.0, min_exclusive=True
     )
-    walk_buffer_size: int = option("walkBufferSize", 1000, "walks trained on at a time", min=1)
+    walk_buffer_size: int = option(
+        "walkBufferSize", 1000, "walks trained on at a time (torch path; gensim: no effect)", min=1
+    )
+    embedding_initializer: str = option(
+        "embeddingInitializer",
+        "NORMALIZED",
+        "initial vectors: NORMALIZED (uniform in +-0.5/d) or UNIFORM (uniform in +-1)",
+        choices=("NORMALIZED", "UNIFORM"),
+    )
     random_seed: int | None = option(
-        "randomSeed", None, "seed; same seed => same walks on any device"
+        "randomSeed",
+        None,
+        "seed; same seed => same walks on any device and the same embeddings on the CPU "
+        "(trained in one thread)",
     )
 
 
@@ -211,6 +222,9 @@ def _node2vec(graph: Graph, cfg: Node2VecConfig) -> NodeValues:
         min_learning_rate=cfg.min_learning_rate,
         walk_buffer_size=cfg.walk_buffer_size,
         random_seed=seed,
+        init_bound=1.0 if cfg.embedding_initializer == "UNIFORM" else None,
+        # gensim on the CPU (several threads only when no seed asks for reproducible output)
+        workers=1 if cfg.random_seed is not None else min(cfg.concurrency, os.cpu_count() or 1),
     )
     return NodeValues(emb, stats={"nodeCount": graph.num_nodes})
 
@@ -219,7 +233,8 @@ register(
     Procedure(
         name="node2vec",
         description="node2vec embeddings: second-order biased random walks (DeepWalk when "
-        "returnFactor = inOutFactor = 1) and skip-gram with negative sampling.",
+        "returnFactor = inOutFactor = 1) and skip-gram with negative sampling (gensim's "
+        "word2vec on the CPU, batched torch on a GPU).",
         category="embedding",
         column="embedding",
         column_type="floatList",
@@ -239,6 +254,12 @@ def _sample_sizes_check(v: list[int]) -> str | None:
 
 @spec
 class GraphSageTrainConfig(TrainConfig):
+    """GDS's ``gds.beta.graphSage.train`` keys. Four defaults depart from GDS's, which give
+    Cora embeddings worse than the raw features (see
+    :func:`~neo4j_gml.algorithms.embedding.graphsage.train_graphsage`): ``batchSize`` all nodes
+    (GDS 100), ``epochs`` 10 (GDS 1), ``learningRate`` 0.01 (GDS 0.1) and
+    ``negativeSampleWeight`` 1 (GDS 20). A key set explicitly is used as given."""
+
     embedding_dimension: int = option(
         "embeddingDimension", 64, "length of each embedding", check=_positive_dimension
     )
@@ -252,13 +273,16 @@ class GraphSageTrainConfig(TrainConfig):
         "neighbours sampled per node, one per layer",
         check=_sample_sizes_check,
     )
-    epochs: int = epochs_option(1, "passes over the nodes")
+    epochs: int = epochs_option(10, "passes over the nodes (GDS: 1)")
     max_iterations: int = option("maxIterations", 10, "Adam steps per batch at most", min=1)
-    batch_size: int = batch_size_option(100, "nodes per training batch")
-    learning_rate: float = learning_rate_option(0.1)
+    # a training batch, all nodes by default (the base's is the write batch size)
+    batch_size: int | None = option(  # type: ignore[assignment]
+        "batchSize", None, "nodes per training batch (default: all; GDS: 100)", min=1
+    )
+    learning_rate: float = learning_rate_option(0.01)
     tolerance: float = option("tolerance", 1e-4, "loss change below which training stops", min=0.0)
     negative_sample_weight: float = option(
-        "negativeSampleWeight", 20.0, "weight of the negative term", min=0.0
+        "negativeSampleWeight", 1.0, "weight of the negative term (GDS: 20)", min=0.0
     )
     search_depth: int = option("searchDepth", 5, "longest walk to a positive example", min=1)
 
