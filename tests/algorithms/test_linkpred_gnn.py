@@ -144,8 +144,10 @@ def test_ncnc_adds_residual_neighbours_weighted_by_completed_links() -> None:
     a, b = torch.tensor([0, 5, 33, 2, 0]), torch.tensor([1, 6, 32, 20, 33])
     got = model.score(h, adj, a, b)
 
+    gh = dec.neighbor_features(h)  # what a neighbour adds: h + MLP(h)
+
     def ncn(u: int, v: int) -> torch.Tensor:  # the decoder without completion
-        cn = sum((h[k] for k in nx.common_neighbors(g, u, v)), torch.zeros(6))
+        cn = sum((gh[k] for k in nx.common_neighbors(g, u, v)), torch.zeros(6))
         return dec.head(h, torch.tensor([u]), torch.tensor([v]), cn[None])[0]
 
     def weight(logit: torch.Tensor) -> torch.Tensor:
@@ -154,17 +156,21 @@ def test_ncnc_adds_residual_neighbours_weighted_by_completed_links() -> None:
 
     expected = []
     for u, v in zip(a.tolist(), b.tolist(), strict=True):
-        cn = sum((h[k] for k in nx.common_neighbors(g, u, v)), torch.zeros(6))
+        cn = sum((gh[k] for k in nx.common_neighbors(g, u, v)), torch.zeros(6))
         for near, far in ((u, v), (v, u)):
             for k in g[near]:
                 if k != far and not g.has_edge(far, k):
-                    cn = cn + weight(ncn(far, k)) * h[k]
+                    cn = cn + weight(ncn(far, k)) * gh[k]
         expected.append(dec.head(h, torch.tensor([u]), torch.tensor([v]), cn[None])[0])
     torch.testing.assert_close(got, torch.stack(expected).detach(), atol=1e-5, rtol=1e-5)
-    # the head: MLP(MLP(h_a * h_b) + MLP(cn)) of the decoder's three MLPs
+    # the head: MLP(beta * MLP_cn(cn) + MLP_ij(h_a * h_b)), the branches ending in ReLU
     cn = torch.randn(1, 6)
-    direct = dec.mlp(dec.pair_mlp(h[0] * h[1]) + dec.neighbor_mlp(cn[0]))
+    direct = dec.mlp(dec.neighbor_mlp(cn[0]) * dec.beta + dec.pair_mlp(h[0] * h[1]))
     torch.testing.assert_close(dec.head(h, a[:1], b[:1], cn), direct)
+    assert isinstance(dec.pair_mlp[-1], torch.nn.ReLU) and isinstance(
+        dec.neighbor_mlp[-1], torch.nn.ReLU
+    )
+    assert dec.neighbor_lin(h).ne(0).any() and not torch.equal(gh, h)
 
 
 def test_ncnc_samples_at_most_the_residual_limit_per_end() -> None:

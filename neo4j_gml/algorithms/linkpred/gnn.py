@@ -79,8 +79,11 @@ DEFAULTS: dict[str, Any] = {
     "epochs": 100,
     "batch_size": 1152,
     "learning_rate": 0.003,
+    "output_dropout": 0.0,
 }
 MODEL_DEFAULTS: dict[str, dict[str, Any]] = {
+    # the NCNC authors' Cora setting (their tdp)
+    "NCNC": {"output_dropout": 0.3},
     "SEAL": {
         "hidden_dimension": 64,
         "layers": 3,
@@ -89,6 +92,7 @@ MODEL_DEFAULTS: dict[str, dict[str, Any]] = {
         "epochs": 50,
         "batch_size": 128,
         "learning_rate": 0.002,
+        "output_dropout": 0.0,
     },
 }
 
@@ -104,6 +108,18 @@ def _mlp(dims: list[int], dropout: float) -> nn.Sequential:
             nn.Dropout(dropout),
         ]
     blocks.append(nn.Linear(dims[-2], dims[-1]))
+    return nn.Sequential(*blocks)
+
+
+def _tail_relu_mlp(hidden: int, layers: int, dropout: float) -> nn.Sequential:
+    """``layers`` square linear layers, each followed by dropout and ReLU (LayerNorm before the
+    last ReLU): the branch MLPs of the NCNC authors' predictor (``tailact``)."""
+    blocks: list[nn.Module] = []
+    for i in range(layers):
+        blocks.append(nn.Linear(hidden, hidden))
+        if i == layers - 1:
+            blocks.append(nn.LayerNorm(hidden))
+        blocks += [nn.Dropout(dropout), nn.ReLU()]
     return nn.Sequential(*blocks)
 
 
@@ -180,31 +196,30 @@ def _sample_per_pair(
 
 
 class NCNCDecoder(CommonNeighborDecoder):
-    """NCN with common-neighbour completion (NCNC).
+    """NCN with common-neighbour completion (NCNC), with the authors' predictor.
 
-    A pair's common-neighbour sum gets, besides the common neighbours, each residual neighbour
-    ``k`` of one end (``k`` in ``N(i) - N(j)`` or ``N(j) - N(i)``) weighted by ``w`` of the
-    probability that the missing link from ``k`` to the other end exists, as NCN (this decoder
-    without completion, under ``torch.no_grad``) predicts it from the same representations:
+    A pair's neighbour sum adds, over its common neighbours ``k``, ``g(h_k)`` with
+    ``g(h) = h + MLP(h)`` (the authors' ``xlin``), and over each residual neighbour ``k`` of one
+    end (``k`` in ``N(i) - N(j)`` or ``N(j) - N(i)``) ``w * g(h_k)``, ``w`` of the probability
+    that the missing link from ``k`` to the other end exists, as this decoder without
+    completion predicts it from the same representations (under ``torch.no_grad``):
     ``p0 = sigmoid(scale * (logit - offset))``, ``w = alpha * pt * p0 / (pt * p0 + 1 - p0)``.
-    On large graphs at most ``train_residuals`` (training) or ``test_residuals`` (evaluation)
-    residual neighbours per end can be sampled, uniformly (``None``: all, the paper's setting
-    for the Planetoid graphs). ``completing = False`` turns the completion off (NCN with this
-    decoder's weights): training uses it to start NCNC from a trained NCN, as the authors do on
-    their larger data sets.
-
-    The pair's logit is ``MLP(MLP(h_i * h_j) + MLP(completed neighbour sum))``, as the
-    authors' predictor combines the two (on Cora it ranks 1.4 HR@100 points above the single
-    MLP over their concatenation that :class:`NCNDecoder` uses).
+    The pair's logit is ``MLP(beta * MLP_cn(sum) + MLP_ij(h_i * h_j))``, the two branch MLPs
+    ending in ReLU and ``beta`` learned (the authors' ``incn1cn1`` predictor with ``use_xlin``
+    and ``tailact``). On large graphs at most ``train_residuals`` (training) or
+    ``test_residuals`` (evaluation) residual neighbours per end can be sampled, uniformly
+    (``None``: all, the paper's setting for the Planetoid graphs). ``completing = False`` turns
+    the completion off (NCN with this decoder's weights), for a warm start.
 
     Parameters
     ----------
     hidden : int
         Width of the node representations.
     mlp_layers : int
-        Linear layers of the final MLP (the two branch MLPs have two).
+        Linear layers from ``h_i * h_j`` to the logit: one in the pair branch, the rest in the
+        final MLP (at least one).
     dropout : float
-        Dropout between the MLPs' layers.
+        Dropout in the MLPs.
     pt, scale, offset, alpha : float
         The completion weight above (the paper's ``pt``, ``probscale``, ``proboffset``,
         ``alpha``).
@@ -232,19 +247,25 @@ class NCNCDecoder(CommonNeighborDecoder):
         test_residuals: int | None = None,
     ) -> None:
         super().__init__()
-        self.pair_mlp = _mlp([hidden, hidden, hidden], dropout)
-        self.neighbor_mlp = _mlp([hidden, hidden, hidden], dropout)
+        self.neighbor_lin = _tail_relu_mlp(hidden, 2, dropout)
+        self.neighbor_mlp = _tail_relu_mlp(hidden, 2, dropout)
+        self.pair_mlp = _tail_relu_mlp(hidden, 1, dropout)
         self.mlp = _mlp([hidden] * max(mlp_layers - 1, 1) + [1], dropout)
+        self.beta = nn.Parameter(torch.ones(1))
         self.completing = True
         self.pt, self.scale, self.offset, self.alpha = pt, scale, offset, alpha
         self.train_residuals, self.test_residuals = train_residuals, test_residuals
 
+    def neighbor_features(self, h: torch.Tensor) -> torch.Tensor:
+        """``g(h) = h + MLP(h)``: what a neighbour contributes to a pair's sum."""
+        return h + cast(torch.Tensor, self.neighbor_lin(h))
+
     def head(
         self, h: torch.Tensor, a: torch.Tensor, b: torch.Tensor, cn: torch.Tensor
     ) -> torch.Tensor:
-        """``float32[p]``: ``MLP(MLP(h_a * h_b) + MLP(cn))``, the authors' predictor."""
-        out = self.mlp(self.pair_mlp(h[a] * h[b]) + self.neighbor_mlp(cn))
-        return cast(torch.Tensor, out).squeeze(-1)
+        """``float32[p]``: ``MLP(beta * MLP_cn(cn) + MLP_ij(h_a * h_b))``."""
+        mixed = self.neighbor_mlp(cn) * self.beta + self.pair_mlp(h[a] * h[b])
+        return cast(torch.Tensor, self.mlp(mixed)).squeeze(-1)
 
     def completion_weight(self, logit: torch.Tensor) -> torch.Tensor:
         """``w`` of the predicted logits of the missing links (see the class docstring)."""
@@ -254,9 +275,10 @@ class NCNCDecoder(CommonNeighborDecoder):
     def forward(
         self, h: torch.Tensor, adj: Adjacency, a: torch.Tensor, b: torch.Tensor
     ) -> torch.Tensor:
-        """``float32[p]``: the NCNC logit of each pair ``(a[i], b[i])`` (the NCN logit while
-        :attr:`completing` is off, as in the first epochs of training)."""
-        cn = self.common_sum(h, adj, a, b)
+        """``float32[p]``: the NCNC logit of each pair ``(a[i], b[i])`` (the logit without
+        completion while :attr:`completing` is off)."""
+        g = self.neighbor_features(h)
+        cn = self.common_sum(g, adj, a, b)
         if not self.completing:
             return self.head(h, a, b, cn)
         limit = self.train_residuals if self.training else self.test_residuals
@@ -269,11 +291,11 @@ class NCNCDecoder(CommonNeighborDecoder):
             if limit is not None:
                 keep = _sample_per_pair(pair, limit, gen)
                 pair, node = pair[keep], node[keep]
-            with torch.no_grad():
-                w = self.completion_weight(
-                    super().forward(h, adj, far[pair], node)
-                )  # no completion
-            cn = cn.index_add(0, pair, w.unsqueeze(1) * h[node])
+            with torch.no_grad():  # the missing link's logit without completion
+                other, known = far[pair], node
+                logit = self.head(h, other, known, self.common_sum(g, adj, other, known))
+                w = self.completion_weight(logit)
+            cn = cn.index_add(0, pair, w.unsqueeze(1) * g[node])
         return self.head(h, a, b, cn)
 
 
@@ -305,9 +327,14 @@ class LinkModel(LinkPredictor):
     mlp_layers : int
         Layers of the NCN decoder's MLP.
     dropout : float
-        Dropout between layers.
+        Dropout in the decoder's MLP, and in the encoder unless ``encoder_dropout`` is given.
     input_dropout : float
         Dropout on the input features.
+    encoder_dropout : float or None
+        Dropout on the encoder's transformed features before propagation
+        (:class:`~neo4j_gml.algorithms.linkpred.layers.Encoder`); ``None``: ``dropout``.
+    output_dropout : float
+        Dropout on the encoder's output (the authors' ``tdp``).
     **completion
         Keyword arguments of :class:`NCNCDecoder` (``pt``, ``scale``, ``offset``, ``alpha``,
         ``train_residuals``, ``test_residuals``) for the ``NCNC`` decoder.
@@ -338,12 +365,17 @@ class LinkModel(LinkPredictor):
         mlp_layers: int = 3,
         dropout: float = 0.05,
         input_dropout: float = 0.7,
+        encoder_dropout: float | None = None,
+        output_dropout: float = 0.0,
         **completion: Any,
     ) -> None:
         super().__init__()
         if encoder not in ENCODERS or decoder not in DECODERS:
             raise ValueError(f"encoder must be one of {ENCODERS}, decoder one of {DECODERS}")
-        self.encoder = Encoder(in_dim, hidden, layers, encoder, dropout, input_dropout)
+        enc_dropout = dropout if encoder_dropout is None else encoder_dropout
+        self.encoder = Encoder(
+            in_dim, hidden, layers, encoder, enc_dropout, input_dropout, output_dropout
+        )
         self.decoder: nn.Module
         if decoder == "NCNC":
             self.decoder = NCNCDecoder(hidden, mlp_layers, dropout, **completion)
@@ -413,7 +445,9 @@ def build_link_model(model: str, in_dim: int, **params: Any) -> LinkPredictor:
         return LinkModel(in_dim, decoder="DOT" if model == "GAE" else model, **params)
     encoder = params.pop("encoder", "GCN")
     params.pop("mlp_layers", None)
-    if model == "SEAL":
+    if model == "SEAL":  # SEAL's GNN has one dropout
+        params.pop("encoder_dropout", None)
+        params.pop("output_dropout", None)
         return SealModel(in_dim, **params)
     if model == "PSGNN":
         return PsgnnModel(in_dim, backbone=encoder, **params)
@@ -516,6 +550,8 @@ def train_link_model(
     mlp_layers: int = 3,
     dropout: float = 0.05,
     input_dropout: float = 0.7,
+    encoder_dropout: float | None = None,
+    output_dropout: float = 0.0,
     options: dict[str, Any] | None = None,
     epochs: int = 100,
     warmup_epochs: int | None = None,
@@ -542,15 +578,17 @@ def train_link_model(
         Train, validation and test edges with their negatives.
     model : str
         One of :data:`MODELS` (see :func:`build_link_model`).
-    hidden, layers, encoder, mlp_layers, dropout, input_dropout
-        The architecture (``encoder`` and ``mlp_layers`` where the model has them).
+    hidden, layers, encoder, mlp_layers, dropout, input_dropout, encoder_dropout, output_dropout
+        The architecture (``encoder``, ``mlp_layers`` and the encoder's dropouts where the
+        model has them; see :class:`LinkModel`).
     options : dict or None
         The model's own keyword arguments (e.g. NCNC's ``pt``, SEAL's ``hops``).
     epochs : int
         Passes over the training edges.
     warmup_epochs : int or None
-        NCNC only: the first epochs train without completion (as NCN), and the kept model is
-        chosen among the later ones; ``None``: half of ``epochs``. Other models ignore it.
+        NCNC only: the first epochs train without completion (as NCN, a warm start), and the
+        kept model is chosen among the later ones; ``None`` or 0: completion from the first
+        epoch, as the authors train NCNC on the Planetoid graphs. Other models ignore it.
     batch_size : int
         Training edges per step.
     learning_rate : float
@@ -600,6 +638,8 @@ def train_link_model(
         "layers": layers,
         "dropout": dropout,
         "input_dropout": input_dropout,
+        "encoder_dropout": encoder_dropout,
+        "output_dropout": output_dropout,
         "encoder": encoder,
         "mlp_layers": mlp_layers,
         **(options or {}),
@@ -613,7 +653,7 @@ def train_link_model(
     best_hits, best_state = -1.0, None
     warmup = 0
     if isinstance(net, LinkModel) and isinstance(net.decoder, NCNCDecoder):
-        warmup = epochs // 2 if warmup_epochs is None else min(warmup_epochs, epochs - 1)
+        warmup = min(warmup_epochs or 0, epochs - 1)
     for epoch in range(1, epochs + 1):
         checkpoint()
         if warmup:

@@ -219,6 +219,11 @@ class PsgnnModel(LinkPredictor):
         Dropout between layers (backbone and position layers).
     input_dropout : float
         Dropout on the input features.
+    encoder_dropout : float or None
+        Dropout on the backbone's transformed features before propagation; ``None``:
+        ``dropout``.
+    output_dropout : float
+        Dropout on the backbone's output.
     anchors : int
         Anchors selected per encode; ``0`` takes :func:`default_anchor_count` of the graph's
         ``n`` (``floor(log2 n)^2``). Capped at ``n``.
@@ -268,6 +273,8 @@ class PsgnnModel(LinkPredictor):
         layers: int = 1,
         dropout: float = 0.05,
         input_dropout: float = 0.7,
+        encoder_dropout: float | None = None,
+        output_dropout: float = 0.0,
         anchors: int = 0,
         max_distance: int = 8,
         position_layers: int = 2,
@@ -290,7 +297,10 @@ class PsgnnModel(LinkPredictor):
                 raise ValueError(f"{name} must be >= {low}, not {value}")
         if temperature < 0:
             raise ValueError(f"temperature must be >= 0, not {temperature}")
-        self.backbone = Encoder(in_dim, hidden, layers, backbone, dropout, input_dropout)
+        enc_dropout = dropout if encoder_dropout is None else encoder_dropout
+        self.backbone = Encoder(
+            in_dim, hidden, layers, backbone, enc_dropout, input_dropout, output_dropout
+        )
         self.selector = nn.Linear(hidden, 1)
         dims = [hidden] + [position_dim] * position_layers
         self.position = nn.ModuleList(

@@ -457,6 +457,21 @@ class GnnTrainConfig(SplitTrainConfig):
         min=0.0,
         max=1.0,
     )
+    output_dropout: float | None = option(
+        "outputDropout",
+        None,
+        "dropout on the encoder's output (default 0; NCNC 0.3; NCN, NCNC, GAE, PSGNN)",
+        min=0.0,
+        max=1.0,
+    )
+    encoder_dropout: float | None = option(
+        "encoderDropout",
+        None,
+        "dropout on the encoder's transformed features before propagation (default: dropout; "
+        "NCN, NCNC, GAE, PSGNN)",
+        min=0.0,
+        max=1.0,
+    )
     hops: int | None = option(
         "hops", None, "SEAL: radius of the enclosing subgraphs (default 2)", min=1, max=4
     )
@@ -528,6 +543,12 @@ class GnnTrainConfig(SplitTrainConfig):
                 f"'{self.decoder}'); give only 'model'"
             )
         chosen = self.link_model()
+        for key in ("encoderDropout", "outputDropout"):
+            if self[key] is not None and chosen == "SEAL":
+                raise ConfigError(
+                    f"config key '{key}' applies to models with a GNN encoder (NCN, NCNC, GAE, "
+                    "PSGNN), not to 'SEAL': set 'dropout'"
+                )
         for key, (owner, _) in _MODEL_OPTIONS.items():
             if self[key] is not None and owner != chosen:
                 raise ConfigError(
@@ -545,7 +566,17 @@ class GnnTrainConfig(SplitTrainConfig):
         out = super().train_config(seed)
         keys = {name: key for key, name in self._names().items()}
         resolved = {keys[attr]: self.setting(attr) for attr in DEFAULTS}
+        if self.link_model() == "SEAL":
+            del resolved["outputDropout"]
+        else:
+            resolved["encoderDropout"] = self.encoder_dropout_setting()
         return out | resolved | {"model": self.link_model()}
+
+    def encoder_dropout_setting(self) -> float:
+        """``encoderDropout`` as given, else the resolved ``dropout``."""
+        if self.encoder_dropout is not None:
+            return self.encoder_dropout
+        return float(self.setting("dropout"))
 
     def setting(self, attr: str) -> Any:
         """A shared training key: as given, else the chosen model's default
@@ -582,6 +613,8 @@ def _gnn_train(graph: Graph, cfg: GnnTrainConfig) -> Rows:
         mlp_layers=cfg.mlp_layers,
         dropout=cfg.setting("dropout"),
         input_dropout=cfg.setting("input_dropout"),
+        encoder_dropout=cfg.encoder_dropout,
+        output_dropout=cfg.setting("output_dropout"),
         options=options,
         epochs=cfg.setting("epochs"),
         batch_size=cfg.setting("batch_size"),
