@@ -3,6 +3,9 @@
 Oracles: ``scipy.spatial.distance.cdist`` similarities (exact mode: similarity values per node
 equal the oracle's best ``k`` to 1e-12, and every returned pair's similarity equals the oracle's
 for that pair, so ties may be broken either way), and the exact result for NN-Descent's recall.
+NN-Descent's vectorised steps against plain Python: the merge against inserting proposals one
+target at a time, the reverse sample against a scan of all lists, the join's blocks against
+Dong et al.'s per-node local join.
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ from scipy.spatial.distance import cdist
 import neo4j_gml
 from neo4j_gml.algorithms.similarity import knn as knn_module
 from neo4j_gml.algorithms.similarity.knn import knn
-from neo4j_gml.algorithms.similarity.knn_descent import knn_descent
+from neo4j_gml.algorithms.similarity.knn_descent import (
+    _distinct_rows,
+    _join_blocks,
+    _Lists,
+    _reverse_sample,
+    knn_descent,
+)
 from neo4j_gml.core.graph import Graph
 
 
@@ -262,3 +271,102 @@ def test_nn_descent_matches_a_naive_reference_without_sampling() -> None:
     )
     ours = len(exact & set(zip(src.tolist(), dst.tolist(), strict=True))) / len(exact)
     assert ours >= ref - 0.05
+
+
+def _merge_oracle(idx, sim, new, t, c, s, tie):
+    """Per target, one at a time: the listed nodes plus distinct proposals (the listed entry
+    wins a repeat), best k by (float32 similarity, tie < listed < proposal, node), as the
+    vectorised merge documents."""
+    n, k = idx.shape
+    rows = {}
+    for v in range(n):
+        rows[v] = [
+            (-sim[v, j], 1, j, int(idx[v, j]), bool(new[v, j])) for j in range(k) if idx[v, j] >= 0
+        ]
+    for i in np.argsort(t, kind="stable"):
+        v = int(t[i])
+        rows[v].append((-s[i], 0 if tie[i] else 2, int(c[i]), int(c[i]), True))
+    out_idx = np.full((n, k), -1)
+    out_new = np.zeros((n, k), dtype=bool)
+    updates = 0
+    for v, entries in rows.items():
+        entries.sort(key=lambda e: (e[0], e[1], e[2]))
+        # a repeat of a listed node keeps the listed entry, wherever the proposal sorts
+        seen, best = {int(u) for u in idx[v] if u >= 0}, []
+        for e in entries:
+            if e[1] == 1 or e[3] not in seen:
+                seen.add(e[3])
+                best.append(e)
+        for j, e in enumerate(best[:k]):
+            out_idx[v, j], out_new[v, j] = e[3], e[4]
+            updates += e[1] != 1
+    return out_idx, out_new, updates
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_merge_matches_a_sequential_oracle(seed: int) -> None:
+    # proposals with repeats, listed nodes, ties at the worst similarity and equal values
+    rng = np.random.default_rng(seed)
+    n, k, p = 40, 4, 600
+    pair_sim = np.round(rng.random((n, n)), 1).astype(np.float32)  # rounding: many ties
+    pair_sim = np.maximum(pair_sim, pair_sim.T)  # a pair has one similarity, as in the join
+    idx = np.stack([rng.choice(n, k, replace=False) for _ in range(n)])
+    idx[idx == np.arange(n)[:, None]] = -1
+    idx[rng.random((n, k)) < 0.15] = -1
+    sim = np.where(idx >= 0, pair_sim[np.arange(n)[:, None], idx], -np.inf).astype(np.float32)
+    new = rng.random((n, k)) < 0.5
+    t = rng.integers(0, n, p)
+    c = rng.integers(0, n, p)
+    c[c == t] = (c[c == t] + 1) % n
+    s = pair_sim[t, c]
+    worst = sim.min(axis=1)
+    tie = (s == worst[t]) & (rng.random(p) < 0.5)  # perturbation's coin
+    ok = tie | (s > worst[t])  # the join proposes only these
+    t, c, s, tie = t[ok], c[ok], s[ok], tie[ok]
+    lists = _Lists(torch.tensor(idx), torch.tensor(sim))  # copies: merge works in place
+    lists.new = torch.tensor(new)
+    updates = lists.merge(*(torch.as_tensor(a) for a in (t, c, s, tie)))
+    want_idx, want_new, want_updates = _merge_oracle(idx, sim, new, t, c, s, tie)
+    got = lists.idx.numpy()
+    for v in range(n):  # same set per row (order within a row is not part of the contract)
+        assert sorted(got[v].tolist()) == sorted(want_idx[v].tolist()), v
+        flags = dict(zip(got[v].tolist(), lists.new[v].tolist(), strict=True))
+        assert flags == dict(zip(want_idx[v].tolist(), want_new[v].tolist(), strict=True))
+    assert updates == want_updates
+    expect_sim = np.where(got >= 0, pair_sim[np.arange(n)[:, None], got], -np.inf)
+    assert np.array_equal(lists.sim.numpy(), expect_sim)
+
+
+def test_reverse_sample_draws_distinct_reverse_neighbours() -> None:
+    rng = np.random.default_rng(9)
+    n, w, s = 300, 6, 3
+    fwd = np.stack([rng.choice(n, w, replace=False) for _ in range(n)])
+    fwd[rng.random((n, w)) < 0.3] = -1
+    out = _reverse_sample(torch.as_tensor(fwd), s, torch.Generator().manual_seed(0)).numpy()
+    for v in range(n):
+        sources = {u for u in range(n) if v in fwd[u]}
+        got = [u for u in out[v] if u >= 0]
+        assert len(set(got)) == len(got) == min(s, len(sources)) and set(got) <= sources
+
+
+def test_join_blocks_compare_each_pair_of_the_local_join() -> None:
+    # oracle: Dong et al.'s local join of each node: new-new pairs once, new-old pairs
+    rng = np.random.default_rng(10)
+    n = 200
+    new = rng.integers(-1, n, (n, 6))
+    old = rng.integers(-1, n, (n, 8))
+    want: list[tuple[int, int]] = []
+    for v in range(n):
+        nw = sorted({int(u) for u in new[v] if u >= 0})
+        od = sorted({int(u) for u in old[v] if u >= 0})
+        want += [(a, b) for i, a in enumerate(nw) for b in nw[i + 1 :]]
+        want += [(a, b) for a in nw for b in od if a != b]
+    got: list[tuple[int, int]] = []
+    nw_rows = _distinct_rows(torch.as_tensor(new))
+    od_rows = _distinct_rows(torch.as_tensor(old))
+    for p, b, ok in _join_blocks(nw_rows, od_rows, 0, torch.Generator()):
+        assert ok.shape == (b.shape[0], p, b.shape[1])  # the first p columns meet all
+        cq, i, j = torch.nonzero(ok, as_tuple=True)
+        got += list(zip(b[cq, i].tolist(), b[cq, j].tolist(), strict=True))
+    norm = sorted(tuple(sorted(x)) for x in got)
+    assert norm == sorted(tuple(sorted(x)) for x in want)

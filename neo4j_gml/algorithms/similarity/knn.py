@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import cast
 
@@ -60,6 +61,14 @@ class _Property:
             self.x = _as_sets(x)
             self.size = self.x.sum(dim=1)
 
+    def cast(self, dtype: torch.dtype) -> _Property:
+        """A copy scoring in ``dtype`` (its values and set sizes converted once)."""
+        other = copy.copy(self)
+        other.x = self.x.to(dtype)
+        if hasattr(self, "size"):
+            other.size = self.size.to(dtype)
+        return other
+
     @property
     def linear(self) -> bool:
         """Whether the ranking score is a dot product (the float32 fast path applies)."""
@@ -82,24 +91,29 @@ class _Property:
         return torch.where(den > 0, inter / den.clamp(min=1e-300), torch.zeros_like(inter))
 
     def pairs(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        """``float64[...]``: similarity of nodes ``a[i]`` and ``b[i]`` (same shapes)."""
+        """``float[...]`` (the values' dtype): similarity of nodes ``a[i]`` and ``b[i]``."""
         shape = a.shape
         a, b = a.reshape(-1), b.reshape(-1)
-        out = torch.empty(a.numel(), dtype=torch.float64, device=self.x.device)
+        out = torch.empty(a.numel(), dtype=self.x.dtype, device=self.x.device)
         for lo in range(0, a.numel(), _PAIR_CHUNK):
             ia, ib = a[lo : lo + _PAIR_CHUNK], b[lo : lo + _PAIR_CHUNK]
             out[lo : lo + _PAIR_CHUNK] = self._pairs(ia, ib)
         return out.reshape(shape)
 
-    def batch(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-        """``float64[C, p, q]``: similarity of nodes ``a[c, i]`` (``long[C, p]``) and ``b[c, j]``."""
-        xa, xb = self._rows(a), self._rows(b)
+    def batch(self, a: torch.Tensor | int, b: torch.Tensor) -> torch.Tensor:
+        """``float[C, p, q]`` (the values' dtype): similarity of nodes ``a[c, i]``
+        (``long[C, p]``, or an ``int`` ``p``: ``b[:, :p]``, gathered once) and ``b[c, j]``."""
+        xb = self._rows(b)
+        if isinstance(a, int):
+            a, xa = b[:, :a], xb[:, :a]
+        else:
+            xa = self._rows(a)
         if self.kind == "SCALAR":
             return 1.0 / (1.0 + (xa[:, :, None] - xb[:, None, :]).abs())
         if self.kind == "COSINE":
-            return (torch.bmm(xa, xb.transpose(1, 2)) + 1.0) / 2.0
+            return torch.bmm(xa, xb.transpose(1, 2)).add_(1.0).div_(2.0)
         if self.kind == "PEARSON":
-            return torch.bmm(xa, xb.transpose(1, 2)).clamp(min=0.0)
+            return torch.bmm(xa, xb.transpose(1, 2)).clamp_(min=0.0)
         if self.kind == "EUCLIDEAN":
             dist = torch.cdist(xa, xb, compute_mode="donot_use_mm_for_euclid_dist")
             return 1.0 / (1.0 + dist)
@@ -129,7 +143,7 @@ class _Property:
 
 
 def similarity_of_blocks(
-    props: Sequence[_Property], a: torch.Tensor, b: torch.Tensor
+    props: Sequence[_Property], a: torch.Tensor | int, b: torch.Tensor
 ) -> torch.Tensor:
     """The (averaged) similarity of nodes ``a[c, i]`` and ``b[c, j]``, block by block.
 
@@ -137,15 +151,17 @@ def similarity_of_blocks(
     ----------
     props : sequence of prepared properties
         From :func:`prepare`; their similarities are averaged.
-    a : torch.Tensor
-        ``int64[C, p]`` node positions.
+    a : torch.Tensor or int
+        ``int64[C, p]`` node positions, or ``p``: the first ``p`` columns of ``b`` (their
+        values are then gathered once).
     b : torch.Tensor
         ``int64[C, q]`` node positions.
 
     Returns
     -------
     torch.Tensor
-        ``float64[C, p, q]``.
+        ``float[C, p, q]`` in the properties' dtype (float64 unless :func:`prepare` was
+        given another).
 
     References
     ----------
@@ -162,7 +178,7 @@ def similarity_of_blocks(
     s = props[0].batch(a, b)
     for p in props[1:]:
         s = s + p.batch(a, b)
-    return s / len(props)
+    return s if len(props) == 1 else s / len(props)
 
 
 def similarity_of_pairs(
@@ -180,7 +196,8 @@ def similarity_of_pairs(
     Returns
     -------
     torch.Tensor
-        ``float64``, the shape of ``a``.
+        The shape of ``a``, in the properties' dtype (float64 unless :func:`prepare` was
+        given another).
 
     References
     ----------
@@ -200,13 +217,18 @@ def similarity_of_pairs(
     return s / len(props)
 
 
-def prepare(properties: Sequence[tuple[torch.Tensor, str]]) -> list[_Property]:
+def prepare(
+    properties: Sequence[tuple[torch.Tensor, str]], *, dtype: torch.dtype = torch.float64
+) -> list[_Property]:
     """The properties ready for :func:`similarity_of_pairs` and :func:`similarity_of_blocks`.
 
     Parameters
     ----------
     properties : sequence of (torch.Tensor, str)
         ``(values, metric)`` per property, as :func:`knn` takes them.
+    dtype : torch.dtype
+        Floating type the similarities are computed in (prepared in float64, then converted;
+        float32 halves the memory traffic where float64 exactness is not needed).
 
     Returns
     -------
@@ -231,7 +253,8 @@ def prepare(properties: Sequence[tuple[torch.Tensor, str]]) -> list[_Property]:
     """
     if not properties:
         raise ValueError("knn needs at least one property")
-    return [_Property(v, m) for v, m in properties]
+    props = [_Property(v, m) for v, m in properties]
+    return props if dtype == torch.float64 else [p.cast(dtype) for p in props]
 
 
 def _select_top(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import torch
 
@@ -21,6 +21,8 @@ INITIAL_SAMPLERS = ("UNIFORM", "RANDOMWALK")
 # largest graph for which method AUTO computes the exact result; NN-Descent above. Measured on
 # one CPU thread, d = 16, COSINE, topK 10: exact 1.8 s at 20k nodes and 9 s at 50k, NN-Descent
 # (GDS defaults) 4.4-5.8 s and ~20 s with recall 0.72-0.98, so exact wins up to about 100k.
+# Since the float32 join and batched merge (issue 20), NN-Descent takes 1.5 s at 20k and 4.2 s
+# at 50k (CPU time, 50 clusters, recall 0.96 and 0.93): exact now buys exactness, not speed.
 AUTO_EXACT_MAX_NODES = 100_000
 _PAIRS_PER_CHUNK = 1 << 21  # node pairs scored per chunk of the local join
 
@@ -79,29 +81,93 @@ def _rank_in_groups(sorted_keys: torch.Tensor) -> torch.Tensor:
 
 
 def _reverse_sample(fwd: torch.Tensor, s: int, gen: torch.Generator) -> torch.Tensor:
-    """``long[n, s]``: up to ``s`` random nodes ``u`` with ``v`` in ``fwd[u]``, for each ``v``."""
+    """``long[n, s]``: up to ``s`` random nodes ``u`` with ``v`` in ``fwd[u]``, for each ``v``.
+
+    One sort of the arcs by (target, random key) packed into one ``int64``; empty entries go
+    to a spare row ``n`` and the ranks past ``s`` to a spare column, both dropped.
+    """
     n, w = fwd.shape
     dev = fwd.device
-    src = torch.arange(n, device=dev).repeat_interleave(w)
     tgt = fwd.reshape(-1)
-    keep = tgt >= 0
-    src, tgt = src[keep], tgt[keep]
-    order = torch.argsort(torch.rand(tgt.numel(), generator=gen, device=dev))
-    order = order[torch.argsort(tgt[order], stable=True)]
-    tgt, src = tgt[order], src[order]
-    rank = _rank_in_groups(tgt)
-    keep = rank < s
-    out = torch.full((n, s), -1, dtype=torch.long, device=dev)
-    out[tgt[keep], rank[keep]] = src[keep]
-    return out
+    tgt = torch.where(tgt >= 0, tgt, n)
+    rand = torch.randint(0, 1 << 31, (tgt.numel(),), generator=gen, device=dev)
+    key, order = torch.sort(tgt * (1 << 31) + rand, stable=True)
+    tgt = key >> 31
+    rank = _rank_in_groups(tgt).clamp_(max=s)
+    out = torch.full((n + 1, s + 1), -1, dtype=torch.long, device=dev)
+    out.view(-1)[tgt * (s + 1) + rank] = order // w
+    return out[:n, :s]
 
 
-def _distinct_rows(m: torch.Tensor) -> torch.Tensor:
-    """Each row of ``m`` with repeated entries replaced by ``-1`` (row order not kept)."""
-    val = torch.sort(m, dim=1).values
+def _distinct_rows(m: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each row of ``m`` sorted descending with repeats replaced by ``-1``, and the number of
+    its leading columns that hold nodes (the rest is ``-1``)."""
+    val = torch.sort(m, dim=1, descending=True).values
+    width = (val >= 0).sum(dim=1)
     dup = torch.zeros_like(val, dtype=torch.bool)
     dup[:, 1:] = val[:, 1:] == val[:, :-1]
-    return torch.where(dup, torch.full_like(val, -1), val)
+    return val.masked_fill_(dup, -1), width
+
+
+def _join_blocks(
+    new: tuple[torch.Tensor, torch.Tensor],
+    old: tuple[torch.Tensor, torch.Tensor],
+    random_joins: int,
+    gen: torch.Generator,
+) -> Iterator[tuple[int, torch.Tensor, torch.Tensor]]:
+    """The pairs one iteration compares, as blocks ``(p, b, ok)``: node ``b[c, i]`` (``i < p``)
+    against node ``b[c, j]`` where ``ok[c, i, j]``.
+
+    ``new`` and ``old`` are ``(long[n, w], width)`` from :func:`_distinct_rows`; they give
+    new-new pairs (once each) and new-old pairs; then every node meets ``random_joins`` random
+    nodes. Nodes are taken by descending widths, so each block is only as wide as its nodes'
+    lists: about ``_PAIRS_PER_CHUNK`` pairs, most of them compared.
+    """
+    (new_rows, n_new), (old_rows, n_old) = new, old
+    n = new_rows.shape[0]
+    dev = new_rows.device
+    wide = old_rows.shape[1]
+    order = torch.argsort(n_new * (wide + 1) + n_old, descending=True, stable=True)
+    n_new_sorted = n_new[order].tolist()
+    n_old_sorted = n_old[order]
+    pos = 0
+    while pos < n and n_new_sorted[pos] > 0:
+        p = n_new_sorted[pos]
+        rows = order[pos : pos + max(1, _PAIRS_PER_CHUNK // (p * (p + wide)))]
+        q = int(n_old_sorted[pos : pos + rows.numel()].max())
+        pos += rows.numel()
+        nw = new_rows.index_select(0, rows)[:, :p]
+        od = old_rows.index_select(0, rows)[:, :q]
+        b = torch.cat([nw, od], dim=1)
+        ok = (nw[:, :, None] >= 0) & (b[:, None, :] >= 0)
+        ok[:, :, :p] &= torch.ones(p, p, dtype=torch.bool, device=dev).triu(diagonal=1)
+        ok[:, :, p:] &= nw[:, :, None] != od[:, None, :]
+        yield p, b.clamp(min=0), ok
+    if random_joins == 0:
+        return
+    node = torch.arange(n, device=dev)
+    step = max(1, _PAIRS_PER_CHUNK // random_joins)
+    for lo in range(0, n, step):
+        a = node[lo : lo + step, None]
+        b = torch.cat([a, _uniform_others(a[:, 0], n, random_joins, gen)], dim=1)
+        ok = torch.ones(b.shape[0], 1, b.shape[1], dtype=torch.bool, device=dev)
+        ok[:, :, 0] = False
+        yield 1, b, ok
+
+
+def _descending_key(sim: torch.Tensor) -> torch.Tensor:
+    """``int64`` key ``4 * (2**31 - 1 - bits)``, smaller for more similar, of ``float32``
+    similarities (the low 2 bits are left for a priority among equally similar entries).
+
+    A float32's bit pattern orders like its value for values ``>= 0``; values closer than
+    float32's resolution tie. Negative similarities (none of GDS's metrics has any but by
+    rounding) count as 0.
+    """
+    bits = sim.clamp(min=0.0).view(torch.int32).to(torch.int64)
+    return bits.mul_(-_PRIORITY).add_(((1 << 31) - 1) * _PRIORITY)
+
+
+_PRIORITY = 4  # rank among equally similar entries: perturbation tie 0, listed 1, proposal 2
 
 
 class _Lists:
@@ -113,62 +179,128 @@ class _Lists:
     def worst(self) -> torch.Tensor:
         return self.sim.min(dim=1).values
 
-    def merge(self, t: torch.Tensor, c: torch.Tensor, s: torch.Tensor, n_ties: int) -> int:
+    def merge(self, t: torch.Tensor, c: torch.Tensor, s: torch.Tensor, tie: torch.Tensor) -> int:
         """Insert proposals ``c`` (similarity ``s``) into the lists of ``t``; return updates.
 
-        The first ``n_ties`` proposals have exactly the similarity of their target's worst
-        neighbour and replace it (perturbation); the others only enter by being better.
-        A proposal already in the list changes nothing.
+        Proposals flagged ``tie`` have exactly the similarity of their target's worst neighbour
+        and replace it (perturbation); the others only enter by being better. A proposal
+        already in the list changes nothing; a repeated proposal counts once.
+
+        One sort of the proposals by (target, similarity, tie first) packed into one ``int64``
+        (then by node where equal keys hold several nodes) keeps the best ``k`` distinct ones
+        per target (only ``k`` can enter: a repeat of a listed node displaces nothing that
+        could, as the listed node is as similar); these and the target's list make one
+        ``[m, 2k]`` row per touched target, deduplicated and cut to ``k`` by column compares
+        and one row-wise ``topk``. At equal similarity ties come first, then the listed
+        neighbours, then other proposals by ascending node (as exact kNN breaks ties). Node
+        positions must stay below ``2**29`` (the key's target field).
         """
         n, k = self.idx.shape
         dev = t.device
-        # drop proposals already in their target's list, then repeated proposals
-        fresh = ~(self.idx[t] == c[:, None]).any(dim=1)
-        pair = t * n + c
-        order = torch.argsort(pair, stable=True)
-        ps = pair[order]
-        first = torch.ones_like(fresh)
-        first[1:] = ps[1:] != ps[:-1]
-        keep = torch.zeros_like(fresh)
-        keep[order[first]] = True
-        keep &= fresh
-        n_ties = int(keep[:n_ties].sum())
-        t, c, s = t[keep], c[keep], s[keep]
         if t.numel() == 0:
             return 0
-        hit = torch.zeros(n, dtype=torch.bool, device=dev)
-        hit[t] = True
-        touched = torch.nonzero(hit).squeeze(1)
-        et = touched.repeat_interleave(k)
-        ec = self.idx[touched].reshape(-1)
-        es = self.sim[touched].reshape(-1)
-        en = self.new[touched].reshape(-1)
-        ok = ec >= 0
-        et, ec, es, en = et[ok], ec[ok], es[ok], en[ok]
-        ne = et.numel()
-        # concatenation order is the tie-break at equal similarity: ties, existing, others
-        tt = torch.cat([t[:n_ties], et, t[n_ties:]])
-        cc = torch.cat([c[:n_ties], ec, c[n_ties:]])
-        ss = torch.cat([s[:n_ties], es, s[n_ties:]])
-        exist = torch.zeros(tt.numel(), dtype=torch.bool, device=dev)
-        exist[n_ties : n_ties + ne] = True
-        isnew = torch.ones_like(exist)
-        isnew[n_ties : n_ties + ne] = en
-        # best k per target in one sort: by target, then by similarity rounded to float32
-        # (whose bit pattern orders like the value for values >= 0; closer values only tie)
-        bits = ss.clamp(min=0.0).to(torch.float32).view(torch.int32).long()
-        order = torch.argsort(tt * 2**31 + (2**31 - 1 - bits), stable=True)
-        tt, cc, ss, exist, isnew = tt[order], cc[order], ss[order], exist[order], isnew[order]
-        rank = _rank_in_groups(tt)
-        top = rank < k
-        self.idx[touched] = -1
-        self.sim[touched] = -torch.inf
-        self.new[touched] = False
-        tt, rank = tt[top], rank[top]
-        self.idx[tt, rank] = cc[top]
-        self.sim[tt, rank] = ss[top]
-        self.new[tt, rank] = isnew[top]
-        return int((~exist[top]).sum())
+        # key: target, then descending similarity, then ties (0) before other proposals (2)
+        key = _descending_key(s).add_(t, alpha=1 << 34).add_(2)
+        if bool(tie.any()):
+            key.sub_(tie.long() * 2)
+        key, order = torch.sort(key, stable=True)
+        c = c.index_select(0, order)
+        same = key[1:] == key[:-1]
+        if bool((same & (c[1:] != c[:-1])).any()):
+            # runs of equal keys with several nodes (float32 ties): order each run by node, so
+            # that repeats lie next to each other
+            run = torch.zeros_like(c, dtype=torch.bool)
+            run[1:] |= same
+            run[:-1] |= same
+            e = torch.nonzero(run).squeeze(1)
+            ce = c.index_select(0, e)
+            by_node = torch.sort(ce, stable=True).indices
+            perm = by_node.index_select(0, torch.sort(key[e][by_node], stable=True).indices)
+            c[e] = ce[perm]
+            order[e] = order[e][perm]
+        keep = torch.ones_like(c, dtype=torch.bool)
+        keep[1:] = (key[1:] != key[:-1]) | (c[1:] != c[:-1])
+        tt = key >> 34
+        first = torch.ones_like(keep)
+        first[1:] = tt[1:] != tt[:-1]
+        starts = torch.nonzero(first).squeeze(1)  # a target's first proposal is always kept
+        row = torch.cumsum(first, dim=0) - 1
+        kept = torch.cumsum(keep, dim=0)
+        rank = kept - kept.index_select(0, starts).index_select(0, row)
+        touched = tt.index_select(0, starts)
+        m = touched.numel()
+        sel = torch.nonzero(keep & (rank < k)).squeeze(1)
+        slot = row.index_select(0, sel) * k + rank.index_select(0, sel)
+        pad = 1 << 40  # key of an empty column: after every (similarity, priority)
+        cur_idx = self.idx.index_select(0, touched)
+        cur_sim = self.sim.index_select(0, touched)
+        prop = torch.full((m, k), -1, dtype=torch.long, device=dev)
+        prop_key = torch.full((m, k), pad, dtype=torch.long, device=dev)
+        prop_sim = torch.full((m, k), -torch.inf, dtype=self.sim.dtype, device=dev)
+        prop.view(-1)[slot] = c.index_select(0, sel)
+        prop_key.view(-1)[slot] = key.index_select(0, sel) & ((1 << 34) - 1)
+        prop_sim.view(-1)[slot] = s.index_select(0, order.index_select(0, sel))
+        # a proposal whose node an earlier column holds drops out: a listed node, or (only if
+        # one pair was scored differently in two blocks) a better proposal
+        repeat = torch.zeros_like(prop, dtype=torch.bool)
+        for j in range(k):
+            repeat |= prop == cur_idx[:, j : j + 1]
+            if j:
+                repeat[:, j:] |= prop[:, j:] == prop[:, j - 1 : j]
+        prop_key.masked_fill_(repeat, pad)
+        cur_key = _descending_key(cur_sim).add_(1).masked_fill_(cur_idx < 0, pad)
+        ckey = torch.cat([cur_key, prop_key], dim=1)
+        cand = torch.cat([cur_idx, prop], dim=1)
+        csim = torch.cat([cur_sim, prop_sim], dim=1)
+        col = torch.arange(2 * k, device=dev)
+        # best k per row; the column breaks remaining ties (listed first, then given order)
+        best, pick = torch.topk(ckey * (2 * k) + col, k, dim=1, largest=False, sorted=True)
+        filled = best < pad * (2 * k)
+        added = filled & (pick >= k)
+        was_new = self.new.index_select(0, touched).gather(1, pick.clamp(max=k - 1))
+        self.idx.index_copy_(0, touched, torch.where(filled, cand.gather(1, pick), -1))
+        self.sim.index_copy_(0, touched, torch.where(filled, csim.gather(1, pick), -torch.inf))
+        self.new.index_copy_(0, touched, added | (filled & was_new))
+        return int(added.sum())
+
+
+def _proposals(
+    a: torch.Tensor,
+    b: torch.Tensor,
+    sab: torch.Tensor,
+    ok: torch.Tensor,
+    worst: torch.Tensor,
+    perturbation_rate: float,
+    gen: torch.Generator,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``(target, candidate, similarity, tie)`` of the compared pairs ``a[c, i]``, ``b[c, j]``
+    (where ``ok``) that would enter the target's list, in both directions.
+
+    ``a`` and ``b`` hold no ``-1`` where ``ok``. One ``nonzero`` over both directions; the
+    similarity must beat the target's worst neighbour, or (``tie``) equal it and win a coin
+    flip of probability ``perturbation_rate``.
+    """
+    cq, pq, qq = sab.shape
+    wa = worst.index_select(0, a.reshape(-1)).view(cq, pq, 1)
+    wb = worst.index_select(0, b.reshape(-1)).view(cq, 1, qq)
+    better = torch.empty((2, cq, pq, qq), dtype=torch.bool, device=sab.device)
+    torch.gt(sab, wa, out=better[0])
+    torch.gt(sab, wb, out=better[1])
+    if perturbation_rate > 0.0:
+        for side, w in enumerate((wa, wb)):
+            coin = torch.rand(sab.shape, generator=gen, device=sab.device)
+            better[side] |= (sab == w) & (coin < perturbation_rate)
+    better &= ok
+    f = torch.nonzero(better.view(-1)).squeeze(1)
+    size = cq * pq * qq
+    to_b = f >= size
+    f = torch.where(to_b, f - size, f)
+    ia = a.reshape(-1).index_select(0, f.div(qq, rounding_mode="floor"))
+    ib = b.reshape(-1).index_select(0, f.div(pq * qq, rounding_mode="floor") * qq + f % qq)
+    t, c = torch.where(to_b, ib, ia), torch.where(to_b, ia, ib)
+    sv = sab.reshape(-1).index_select(0, f)
+    tie = sv == worst.index_select(0, t) if perturbation_rate > 0.0 else torch.zeros_like(to_b)
+    return t, c, sv, tie
 
 
 def knn_descent(
@@ -239,8 +371,15 @@ def knn_descent(
     nodes per node; a compared pair enters either node's list when more similar than its worst
     neighbour (or equally similar, with probability ``perturbation_rate``). It stops when an
     iteration changes fewer than ``delta_threshold * k * n`` list entries (``didConverge``), or
-    after ``max_iterations``. All steps are batched tensor operations (sorts, gathers,
-    scatters). With ``top_k >= n - 1`` every pair is needed and the exact result is returned.
+    after ``max_iterations``. With ``top_k >= n - 1`` every pair is needed and the exact result
+    is returned.
+
+    All steps are batched tensor operations. The join scores blocks of nodes grouped by the
+    lengths of their new and old lists in float32 (similarities closer than float32's
+    resolution count as equal); the pairs that beat a worst neighbour are merged into the
+    lists by one sort per batch of about ``n k`` of them, so later blocks of the same
+    iteration already meet the raised worst similarities (as GDS's lists change while its
+    threads join). The returned similarities are rescored in float64.
 
     Cost per iteration ``O(n (k^2 rho^2 + k^2 rho + random_joins) d)`` similarity work plus
     sorts of the accepted proposals; memory ``O(n k)`` plus one join chunk.
@@ -289,15 +428,15 @@ def knn_descent(
         cand = _uniform_others(node, n, k + 4, gen)
     idx = _distinct_first(cand, node, k)
     valid = idx >= 0
-    sim = torch.full(idx.shape, -torch.inf, dtype=torch.float64, device=dev)
-    sim[valid] = similarity_of_pairs(props, node[:, None].expand_as(idx)[valid], idx[valid])
+    # the join scores in float32 (half the memory traffic); the result is rescored in float64
+    props32 = prepare(properties, dtype=torch.float32)
+    sim = torch.full(idx.shape, -torch.inf, dtype=torch.float32, device=dev)
+    sim[valid] = similarity_of_pairs(props32, node[:, None].expand_as(idx)[valid], idx[valid])
     considered = int(valid.sum())
     lists = _Lists(idx, sim)
 
     s = max(1, math.ceil(sample_rate * k))
-    upper = torch.ones(2 * s, 2 * s, dtype=torch.bool, device=dev).triu(diagonal=1)
-    per_node = 2 * s * (3 * s + k) + random_joins
-    chunk = max(1, _PAIRS_PER_CHUNK // per_node)
+    budget = max(n * k, 1 << 20)  # proposals held before a merge
     converged = False
     ran = 0
     for _ in range(max_iterations):
@@ -318,54 +457,28 @@ def knn_descent(
         old = _distinct_rows(torch.cat([old_fwd, _reverse_sample(old_fwd, s, gen)], dim=1))
         worst = lists.worst()
         found: list[tuple[torch.Tensor, ...]] = []
-        ties_t: list[torch.Tensor] = []
-        ties_c: list[torch.Tensor] = []
-        ties_s: list[torch.Tensor] = []
-        for lo in range(0, n, chunk):
-            hi = min(lo + chunk, n)
-            nw, od = new[lo:hi], old[lo:hi]
-            joins = _uniform_others(node[lo:hi], n, random_joins, gen)
-            blocks = ((nw, nw, upper), (nw, od, None), (node[lo:hi, None], joins, None))
-            for a, b, mask in blocks:
-                ok = (a[:, :, None] >= 0) & (b[:, None, :] >= 0) & (a[:, :, None] != b[:, None, :])
-                if mask is not None:
-                    ok &= mask
-                sab = similarity_of_blocks(props, a.clamp(min=0), b.clamp(min=0))
-                considered += int(ok.sum())
-                cq, pq, qq = sab.shape
-                wa = worst.index_select(0, a.clamp(min=0).reshape(-1)).view(cq, pq, 1)
-                wb = worst.index_select(0, b.clamp(min=0).reshape(-1)).view(cq, 1, qq)
-                flat_s = sab.reshape(-1)
-                for side, w in ((0, wa), (1, wb)):
-                    m = (ok & (sab > w)).reshape(-1)
-                    if perturbation_rate > 0.0:
-                        coin = torch.rand(sab.shape, generator=gen, device=dev, dtype=torch.float64)
-                        tie = (ok & (sab == w) & (coin < perturbation_rate)).reshape(-1)
-                        m = m | tie
-                    f = torch.nonzero(m).squeeze(1)
-                    row, col = f // qq, f % qq
-                    ia = a.reshape(-1)[row]
-                    ib = b.reshape(-1)[(f // (pq * qq)) * qq + col]
-                    t, c = (ia, ib) if side == 0 else (ib, ia)
-                    sv = flat_s[f]
-                    if perturbation_rate > 0.0:
-                        is_tie = tie[f]
-                        ties_t.append(t[is_tie])
-                        ties_c.append(c[is_tie])
-                        ties_s.append(sv[is_tie])
-                        t, c, sv = t[~is_tie], c[~is_tie], sv[~is_tie]
-                    found.append((t, c, sv))
-        t_l = [f[0] for f in found]
-        c_l = [f[1] for f in found]
-        s_l = [f[2] for f in found]
-        n_ties = sum(x.numel() for x in ties_t)
-        t = torch.cat(ties_t + t_l)
-        updates = lists.merge(t, torch.cat(ties_c + c_l), torch.cat(ties_s + s_l), n_ties)
+        held = 0
+        updates = 0
+        for p, b, ok in _join_blocks(new, old, random_joins, gen):
+            considered += int(ok.sum())
+            sab = similarity_of_blocks(props32, p, b)
+            found.append(_proposals(b[:, :p], b, sab, ok, worst, perturbation_rate, gen))
+            held += found[-1][0].numel()
+            if held >= budget:
+                # merging as proposals pile up bounds memory and raises the bar for later blocks
+                updates += lists.merge(*(torch.cat(part) for part in zip(*found, strict=True)))
+                found, held = [], 0
+                worst = lists.worst()
+        if found:
+            updates += lists.merge(*(torch.cat(part) for part in zip(*found, strict=True)))
         if updates < delta_threshold * k * n or (updates == 0 and not bool(lists.new.any())):
             converged = True
             break
     stats.update(ranIterations=ran, didConverge=converged, nodePairsConsidered=considered)
-    val, order = torch.sort(lists.sim, dim=1, descending=True, stable=True)
+    valid = lists.idx >= 0
+    sim = torch.full(lists.idx.shape, -torch.inf, dtype=torch.float64, device=dev)
+    sim[valid] = similarity_of_pairs(props, node[:, None].expand_as(idx)[valid], lists.idx[valid])
+    val, order = torch.sort(sim, dim=1, descending=True, stable=True)
     tgt = lists.idx.gather(1, order)
     src = node[:, None].expand_as(tgt).reshape(-1)
     tgt, val = tgt.reshape(-1), val.reshape(-1)
