@@ -47,6 +47,17 @@ def device(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture
+def one_torch_thread() -> Iterator[None]:
+    """One torch thread for the test, the previous count restored after: the test machine's
+    2 cores are shared, and small kernels run far faster on one thread than on several.
+    A module asks for it with ``pytestmark = pytest.mark.usefixtures("one_torch_thread")``."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="session")
 def neo4j_connection() -> Iterator[Connection]:
     if os.environ.get("NEO4J_URI"):

@@ -25,13 +25,7 @@ def planted(p_in: float, p_out: float, seed: int = 1) -> tuple[Graph, nx.Graph]:
 BLOCK = set(range(100, 200))
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    # the test machine is shared; small kernels run far faster on one thread
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def f1(members: torch.Tensor, block: set[int] = BLOCK) -> float:

@@ -16,14 +16,7 @@ from neo4j_gml.algorithms.community.metrics import modularity, nmi, undirected_a
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    # the test machine is shared; small kernels run far faster on one thread
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def graph_of(g: nx.Graph) -> Graph:

@@ -31,13 +31,7 @@ def _store(tmp_path, monkeypatch):  # noqa: ANN001, ANN202
     monkeypatch.setenv("GML_MODEL_DIR", str(tmp_path / "models"))
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():  # noqa: ANN202
-    """Tiny tensors: one torch thread is much faster than several on a busy machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _ring(n: int, feats_seed: int = 0) -> tuple[Graph, torch.Tensor]:

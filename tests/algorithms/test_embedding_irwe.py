@@ -37,14 +37,7 @@ from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures import model_store, registry
 from neo4j_gml.procedures.families.irwe import IRWE_MODEL, rebuild_irwe
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():  # noqa: ANN202
-    """Tiny tensors: one torch thread is much faster than several on a busy machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(autouse=True)

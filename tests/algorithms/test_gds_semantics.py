@@ -31,13 +31,7 @@ from neo4j_gml.procedures.registry import get
 NAN = math.nan
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """One torch thread: the test machine's cores are shared."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _column(frame, name: str) -> dict[int, int]:

@@ -27,14 +27,7 @@ from neo4j_gml.algorithms.similarity.knn_descent import (
 )
 from neo4j_gml.core.graph import Graph
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """One torch thread: on the shared 2-core machine 2 threads made these runs ~10x slower."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _sets(x: np.ndarray) -> np.ndarray:

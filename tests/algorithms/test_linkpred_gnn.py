@@ -25,14 +25,7 @@ from neo4j_gml.algorithms.linkpred.gnn import (
 from neo4j_gml.algorithms.linkpred.metrics import auc_pr, auc_roc, hits_at_k, mrr
 from neo4j_gml.algorithms.linkpred.split import SplitError, split_edges, undirected_edges
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny tensors: one torch thread is much faster than several on a busy machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _adj(g: nx.Graph) -> adjacency.Adjacency:

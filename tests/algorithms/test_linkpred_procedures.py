@@ -26,13 +26,7 @@ def _store(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("GML_MODEL_DIR", str(tmp_path / "models"))
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny tensors: one torch thread is much faster than several on a busy machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _planted(seed: int = 2) -> tuple[nx.Graph, Graph]:

@@ -25,14 +25,7 @@ from neo4j_gml.algorithms.linkpred.psgnn import (
 )
 from neo4j_gml.algorithms.linkpred.split import split_edges
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny tensors: one torch thread is much faster than several on a busy machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _adj(g: nx.Graph, device: str = "cpu") -> adjacency.Adjacency:

@@ -18,13 +18,7 @@ from neo4j_gml.algorithms.linkpred.gnn import train_link_model
 from neo4j_gml.algorithms.linkpred.seal import SealModel, drnl_labels, enclosing_subgraphs
 from neo4j_gml.algorithms.linkpred.split import split_edges
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _adj(g: nx.Graph) -> adjacency.Adjacency:
