@@ -134,6 +134,20 @@ GRAPHSAGE: dict[str, dict] = {
 GRAPHSAGE_SEEDS = (1, 2)  # training seeds of the default run
 
 
+def print_quality(
+    out: dict[str, float],
+    timings: dict[str, float],
+    device: str,
+    name_width: int = 55,
+    time_width: int = 12,
+) -> None:
+    """Print each accuracy, then each timing, one per line."""
+    for name, acc in out.items():
+        print(f"  {name:{name_width}s} accuracy {acc:.3f}")
+    for name, sec in timings.items():
+        print(f"  time {name:{time_width}s} {sec:8.1f} s ({device})")
+
+
 def _graphsage_quality(
     g: Graph,
     x: np.ndarray,
@@ -159,10 +173,7 @@ def _graphsage_quality(
         out[f"graphSage {name}, {seeds}"] = float(np.mean(accs))
     out["raw features (1433 bag-of-words)"] = logreg_accuracy(x, y)
     if report:
-        for name, acc in out.items():
-            print(f"  {name:70s} accuracy {acc:.3f}")
-        for name, sec in timings.items():
-            print(f"  time {name:40s} {sec:8.1f} s ({device})")
+        print_quality(out, timings, device, name_width=70, time_width=40)
     return out
 
 
@@ -188,10 +199,7 @@ def quality(
 
     _graphsage_quality(g, x, y, device, out, timings, report=False)
     _node2vec_quality(g, y, device, quick, out, timings, report=False)
-    for name, acc in out.items():
-        print(f"  {name:55s} accuracy {acc:.3f}")
-    for name, sec in timings.items():
-        print(f"  time {name:12s} {sec:8.1f} s ({device})")
+    print_quality(out, timings, device)
     return out
 
 
@@ -231,10 +239,7 @@ def _node2vec_quality(
         )
 
     if report:
-        for name, acc in out.items():
-            print(f"  {name:55s} accuracy {acc:.3f}")
-        for name, sec in timings.items():
-            print(f"  time {name:12s} {sec:8.1f} s ({device})")
+        print_quality(out, timings, device)
     return out
 
 
