@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from neo4j_gml.algorithms.embedding._hashrng import mix_seed, uniform
+from neo4j_gml.algorithms.embedding._hashrng import mix_seed
 from neo4j_gml.core.cancellation import checkpoint
 
 __all__ = ["available", "skipgram_gensim"]
@@ -90,7 +90,8 @@ def skipgram_gensim(
     """Skip-gram with negative sampling by gensim's ``Word2Vec``; ``float32[n, d]`` on the CPU.
 
     Parameters are those of :func:`~neo4j_gml.algorithms.embedding.skipgram.skipgram` (which
-    documents how they map to gensim's); ``chunks`` is called once; ``initial`` holds the
+    documents how they map to gensim's); ``chunks`` is called once, each chunk's walks in the
+    order to train them (written to the files in that order); ``initial`` holds the
     ``float32[n, d]`` initial center vectors. ``workers`` > 1 trains in that many threads
     (faster, not reproducible).
     """
@@ -104,15 +105,11 @@ def skipgram_gensim(
     per_file = max(_FILE_TOKENS, _TOKENS_PER_NODE * num_nodes)
     with tempfile.TemporaryDirectory(prefix="gml-walks-") as tmp:
         files: list[tuple[Path, int]] = []  # (file, walk positions in it)
-        for gi, gen in enumerate(chunks()):
+        for gen in chunks():
             checkpoint()
             walks = gen.detach().cpu().numpy()
             if walks.shape[0] == 0:
                 continue
-            # the torch path's shuffle of a chunk's walks (first pass)
-            key = torch.arange(walks.shape[0])
-            order = torch.argsort(uniform(seed ^ 1 ^ (gi << 20), key, 1)[:, 0]).numpy()
-            walks = walks[order]
             freq += np.bincount(walks[walks >= 0], minlength=num_nodes)
             rows = max(1, per_file // max(walks.shape[1], 1))
             for r0 in range(0, walks.shape[0], rows):

@@ -175,7 +175,7 @@ def skipgram(
     if _pick_backend(first, backend) == "gensim":
         initial = _initial_vectors(seed, num_nodes, embedding_dimension, init_bound, cpu)
         return _skipgram_gensim.skipgram_gensim(
-            chunks,
+            _first_pass_order(chunks, seed),
             initial,
             window_size=window_size,
             negative_sampling_rate=negative_sampling_rate,
@@ -218,8 +218,7 @@ def skipgram(
     for it in range(iterations):
         checkpoint()
         for gi, gen in enumerate(chunks()):
-            rows = torch.arange(gen.shape[0], device=device)
-            order = torch.argsort(uniform(seed ^ (it + 1) ^ (gi << 20), rows, 1)[:, 0])
+            order = _walk_order(seed, it, gi, gen.shape[0], gen.device)
             for b_start in range(0, gen.shape[0], buffer):
                 chunk = gen[order[b_start : b_start + buffer]]
                 c, o = _pairs(chunk, half)
@@ -245,6 +244,28 @@ def skipgram(
                     _sgd_step(center, context, c[b0 : b0 + batch], o[b0 : b0 + batch], neg, lr)
                 done += chunk.shape[0]
     return center
+
+
+def _walk_order(
+    seed: int, iteration: int, chunk_index: int, count: int, device: torch.device
+) -> torch.Tensor:
+    """The order in which pass ``iteration`` trains the ``count`` walks of chunk
+    ``chunk_index``: a counter-based permutation, the same on every device."""
+    rows = torch.arange(count, device=device)
+    return torch.argsort(uniform(seed ^ (iteration + 1) ^ (chunk_index << 20), rows, 1)[:, 0])
+
+
+def _first_pass_order(
+    chunks: Callable[[], Iterable[torch.Tensor]], seed: int
+) -> Callable[[], Iterator[torch.Tensor]]:
+    """``chunks`` with each chunk's walks in the torch path's first-pass order (gensim reads
+    its files in one order on every pass)."""
+
+    def ordered() -> Iterator[torch.Tensor]:
+        for gi, gen in enumerate(chunks()):
+            yield gen[_walk_order(seed, 0, gi, gen.shape[0], gen.device)]
+
+    return ordered
 
 
 def _initial_vectors(
