@@ -155,6 +155,8 @@ def test_model_keys_are_checked_before_any_read() -> None:
         ({"model": "NCNC", "residualSamples": 0}, "'residualSamples'"),
         ({"model": "SEAL", "encoderDropout": 0.5}, "'encoderDropout' applies to models with"),
         ({"encoderDropout": 1.5}, "'encoderDropout'"),
+        ({"model": "SEAL", "outputDropout": 0.3}, "'outputDropout' applies to models with"),
+        ({"outputDropout": -0.1}, "'outputDropout'"),
     ]
     for extra, message in bad:
         with pytest.raises(ConfigError, match=message):
