@@ -126,6 +126,19 @@ def igraph_memory(cfg: Mapping[str, Any], node_count: int, arcs: int) -> int:
     return working + (CHILD_PROCESS_BYTES if edges > ISOLATE_ABOVE_EDGES else 0)
 
 
+#: Bytes per symmetric arc of Louvain's CPU path (numba local moving), measured as the peak
+#: growth of the process at 1M relationships (86) with a margin: the level graph's arc copies,
+#: the arcs grouped by source, and the sort of one aggregation.
+LOUVAIN_BYTES_PER_ARC = 120
+
+
+def louvain_memory(cfg: Mapping[str, Any], node_count: int, arcs: int) -> int:
+    """Working bytes of Louvain on the CPU: per symmetric arc (a directed projection's arcs
+    count twice) and eight node-length vectors (volumes, scratch, levels)."""
+    symmetric = arcs if cfg.get("orientation") == "UNDIRECTED" else 2 * arcs
+    return LOUVAIN_BYTES_PER_ARC * symmetric + BYTES * 8 * node_count
+
+
 def linear_memory(vectors: int) -> Any:
     """A working set of ``vectors`` node-length vectors (degree, wcc): ``(cfg, n, arcs) ->
     bytes``."""

@@ -1,5 +1,6 @@
-"""Louvain and Leiden: torch path and igraph back end against igraph's modularity and planted
-partitions; registry entries end to end (graph given, no database)."""
+"""Louvain and Leiden: the numba and torch paths and the igraph back end against igraph's
+modularity, NetworkX's modularity and planted partitions; Louvain's sequential pass against a
+plain Python loop; registry entries end to end (graph given, no database)."""
 
 from __future__ import annotations
 
@@ -46,17 +47,19 @@ SEEDS = range(5)
 
 
 @pytest.mark.parametrize("name", list(SMALL))
-@pytest.mark.parametrize("algo", [louvain, leiden])
-def test_torch_path_matches_igraph_modularity(name, algo):
+@pytest.mark.parametrize(
+    ("algo", "backend"), [(louvain, "torch"), (leiden, "torch"), (louvain, "numba")]
+)
+def test_our_paths_match_igraph_modularity(name, algo, backend):
     """Mean modularity over 5 seeds within 0.005 of igraph's mean; every run within 0.02."""
     g = SMALL[name]()
     graph = graph_of(g)
-    ours = [algo(graph, backend="torch", random_seed=s) for s in SEEDS]
+    ours = [algo(graph, backend=backend, random_seed=s) for s in SEEDS]
     theirs = [algo(graph, backend="igraph", random_seed=s) for s in SEEDS]
     for r in ours:
         # the reported modularity is the partition's real modularity (NetworkX oracle)
         assert r.modularity == pytest.approx(nx_modularity(g, r.communities), abs=1e-9)
-        assert r.backend == "torch"
+        assert r.backend == backend
     ref = np.mean([r.modularity for r in theirs])
     assert np.mean([r.modularity for r in ours]) >= ref - 0.005
     assert min(r.modularity for r in ours) >= ref - 0.02
@@ -85,11 +88,13 @@ def planted_10k(seed: int = 7) -> tuple[Graph, torch.Tensor]:
     return graph, torch.arange(n) // size
 
 
-@pytest.mark.parametrize("algo", [louvain, leiden])
-def test_planted_partition_10k(algo):
+@pytest.mark.parametrize(
+    ("algo", "backend"), [(louvain, "torch"), (leiden, "torch"), (louvain, "numba")]
+)
+def test_planted_partition_10k(algo, backend):
     """NMI >= 0.9 to the planted blocks and modularity within 0.005 of igraph's."""
     graph, truth = planted_10k()
-    ours = algo(graph, backend="torch")
+    ours = algo(graph, backend=backend)
     ref = algo(graph, backend="igraph", random_seed=0)
     assert nmi(ref.communities, truth) >= 0.9  # the structure is strong enough for igraph
     assert nmi(ours.communities, truth) >= 0.9
@@ -118,8 +123,10 @@ def test_modularity_helper_matches_networkx_with_loops_and_parallel():
     assert modularity(*undirected_arcs(graph), labels) == pytest.approx(want, abs=1e-12)
 
 
-@pytest.mark.parametrize("algo", [louvain, leiden])
-@pytest.mark.parametrize("backend", ["torch", "igraph"])
+@pytest.mark.parametrize(
+    ("algo", "backend"),
+    [(a, b) for a in (louvain, leiden) for b in ("torch", "igraph")] + [(louvain, "numba")],
+)
 def test_disconnected_loops_parallel_and_isolated(algo, backend):
     # two 4-cliques that are not connected, with a self-loop, a parallel edge, and node 8 alone
     edges = [(a, b) for a in range(4) for b in range(a + 1, 4)]
@@ -136,17 +143,21 @@ def test_empty_and_edgeless(algo):
     empty = Graph.from_edges([], [], num_nodes=0, orientation="UNDIRECTED")
     assert algo(empty, backend="torch").communities.numel() == 0
     lonely = Graph.from_edges([], [], num_nodes=3, orientation="UNDIRECTED")
-    for backend in ("torch", "igraph"):
+    backends = ("torch", "igraph", "numba") if algo is louvain else ("torch", "igraph")
+    for backend in backends:
         assert sorted(algo(lonely, backend=backend).communities.tolist()) == [0, 1, 2]
+    if algo is louvain:
+        assert algo(empty, backend="numba").communities.numel() == 0
 
 
-def test_directed_graph_is_symmetrised():
+@pytest.mark.parametrize("backend", ["torch", "numba"])
+def test_directed_graph_is_symmetrised(backend):
     g = nx.karate_club_graph()
     src, dst = zip(*g.edges(), strict=True)
     directed = Graph.from_edges(src, dst, num_nodes=34)
     undirected = Graph.from_edges(src, dst, num_nodes=34, orientation="UNDIRECTED")
-    a = louvain(directed, weighted=False, backend="torch", random_seed=1)
-    b = louvain(undirected, weighted=False, backend="torch", random_seed=1)
+    a = louvain(directed, weighted=False, backend=backend, random_seed=1)
+    b = louvain(undirected, weighted=False, backend=backend, random_seed=1)
     assert torch.equal(a.communities, b.communities)
 
 
@@ -159,12 +170,14 @@ def test_apply_seeds_keeps_seed_ids():
     assert apply_seeds(split, torch.tensor([4.0, 4.0])).tolist() == [4, 5]
 
 
-@pytest.mark.parametrize("algo", [louvain, leiden])
-def test_seeded_run_keeps_seeds(algo):
+@pytest.mark.parametrize(
+    ("algo", "backend"), [(louvain, "torch"), (leiden, "torch"), (louvain, "numba")]
+)
+def test_seeded_run_keeps_seeds(algo, backend):
     g = nx.planted_partition_graph(3, 20, 0.9, 0.01, seed=3)
     graph = graph_of(g)
     seeds = torch.tensor([100.0 + u // 20 for u in g.nodes()])
-    c = algo(graph, seeds=seeds, backend="torch").communities
+    c = algo(graph, seeds=seeds, backend=backend).communities
     assert apply_seeds(c, seeds).tolist() == [100 + u // 20 for u in g.nodes()]
 
 
@@ -254,3 +267,109 @@ def test_igraph_levels_report_the_partitions_real_modularity(weighted, gamma):
         a = louvain(plain, weighted=False, gamma=gamma, backend="igraph", random_seed=2)
         b = louvain(ones, weighted=True, gamma=gamma, backend="igraph", random_seed=2)
         assert torch.equal(a.communities, b.communities) and a.modularities == b.modularities
+
+
+# ---------------------------------------------------------------------------- numba path
+def python_pass(indptr, indices, weights, kdeg, comm, order, gamma, m2):
+    """One sequential Louvain pass in plain Python (Blondel et al.): each node in ``order``
+    leaves its community and joins the neighbouring one of largest gain
+    ``w(v, c) - gamma k_v K_c / m2``, ties to the smallest community id, staying unless the best
+    gain beats staying by more than 1e-10 (relative). Returns the moves and the modularity gain."""
+    comm = comm.copy()
+    sigma = {}
+    for v, c in enumerate(comm.tolist()):
+        sigma[c] = sigma.get(c, 0.0) + kdeg[v]
+    moves, gained = 0, 0.0
+    for v in order.tolist():
+        if indptr[v] == indptr[v + 1]:
+            continue
+        links: dict[int, float] = {}
+        for p in range(indptr[v], indptr[v + 1]):
+            c = int(comm[indices[p]])
+            links[c] = links.get(c, 0.0) + weights[p]
+        own, kv = int(comm[v]), kdeg[v]
+        sigma[own] -= kv
+        stay = links.get(own, 0.0) - gamma * kv * sigma[own] / m2
+        best, target = stay, own
+        for c in sorted(links):
+            gain = links[c] - gamma * kv * sigma.get(c, 0.0) / m2
+            if c != own and (gain > best or (gain == best and target != own and c < target)):
+                best, target = gain, c
+        if target != own and best > stay + 1e-10 * (abs(stay) + 1.0):
+            comm[v] = target
+            moves += 1
+            gained += best - stay
+        else:
+            target = own
+        sigma[target] += kv
+    return comm, moves, 2.0 * gained / m2
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_numba_pass_equals_a_python_loop(seed):
+    """The compiled pass moves exactly the nodes the plain loop moves (same order, same ties),
+    on a weighted random multigraph with self-loops, from singletons and from a random start."""
+    from neo4j_gml.algorithms.community._modularity_opt import LevelGraph
+    from neo4j_gml.algorithms.community._sequential_moving import _csr, _pass
+
+    rng = np.random.default_rng(seed)
+    n, m = 300, 1500
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    dst[:20] = src[:20]
+    w = rng.choice([1.0, 2.0, 0.5], m)  # repeated weights: ties happen
+    graph = Graph.from_edges(src, dst, w, num_nodes=n, orientation="UNDIRECTED")
+    level = LevelGraph.from_arcs(*undirected_arcs(graph), n)
+    indptr, indices, weights = _csr(level)
+    kdeg = level.kdeg.numpy()
+    m2 = float(undirected_arcs(graph)[2].sum())
+    for start in (np.arange(n), rng.integers(0, 40, n)):
+        for gamma in (1.0, 0.5):
+            order = rng.permutation(n)
+            want, want_moves, want_gain = python_pass(
+                indptr, indices, weights, kdeg, start, order, gamma, m2
+            )
+            comm = start.astype(np.int64).copy()
+            sigma = np.bincount(comm, weights=kdeg, minlength=n)
+            scratch = (np.zeros(n), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64))
+            moves, gained = _pass(
+                indptr, indices, weights, kdeg, comm, sigma, order, gamma, m2, *scratch
+            )
+            assert moves == want_moves > 0
+            assert np.array_equal(comm, want)
+            assert gained == pytest.approx(want_gain, rel=1e-9)
+            # the volumes were kept up to date and the gain is the modularity's real change
+            assert np.allclose(sigma, np.bincount(comm, weights=kdeg, minlength=n))
+            q0 = level.quality(torch.from_numpy(start.astype(np.int64)), gamma, m2)
+            q1 = level.quality(torch.from_numpy(comm), gamma, m2)
+            assert q1 - q0 == pytest.approx(gained, abs=1e-12)
+
+
+def test_numba_path_beside_igraph_on_a_power_law_graph():
+    """100k relationships of the benchmark's power-law graph (no planted structure, where
+    Louvains differ most): modularity within 0.002 of igraph's, every level's reported value
+    the partition's real modularity (1e-9), and GDS's maxIterations honoured."""
+    from benchmarks.graphs import power_law_edges
+
+    src, dst = power_law_edges(10_000, 100_000)
+    graph = Graph.from_edges(src, dst, orientation="UNDIRECTED")
+    ours = louvain(graph, backend="numba")
+    ref = louvain(graph, backend="igraph")
+    assert ours.backend == "numba"
+    assert ours.modularity >= ref.modularity - 0.002
+    arcs = undirected_arcs(graph)
+    for level, q in zip(ours.levels, ours.modularities, strict=True):
+        assert q == pytest.approx(modularity(*arcs, level), abs=1e-9)
+    assert 1 < ours.ran_iterations <= 10 * ours.ran_levels
+    one = louvain(graph, backend="numba", max_iterations=1, max_levels=3)
+    assert one.ran_iterations == one.ran_levels <= 3
+    again = louvain(graph, backend="numba")
+    assert torch.equal(again.communities, ours.communities)  # seeded order: repeatable
+
+
+def test_backend_refusals():
+    graph = graph_of(nx.karate_club_graph())
+    with pytest.raises(ValueError, match="seeds"):
+        louvain(graph, backend="igraph", seeds=torch.zeros(34))
+    with pytest.raises(ValueError, match="Louvain only"):
+        leiden(graph, backend="numba")
+    assert louvain(graph).backend == "numba"  # auto on the CPU

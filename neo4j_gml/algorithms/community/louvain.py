@@ -1,17 +1,20 @@
-"""Louvain and Leiden modularity optimisation, with an igraph CPU back end and a torch back end.
+"""Louvain and Leiden modularity optimisation, with CPU back ends and a torch back end.
 
-``backend='auto'`` runs igraph (C code) when the graph is on the CPU and the torch kernels of
-:mod:`._modularity_opt` when it is on CUDA; a CUDA graph never silently falls back to the CPU.
-``backend='torch'`` forces the torch path anywhere (this is how the tests check it on CPU).
-igraph does not take GDS's ``maxIterations`` or ``tolerance``: it runs its own passes to
-convergence (Louvain levels beyond ``maxLevels`` are cut off; Leiden iterates until stable).
-On the CPU, features igraph lacks use the torch path: Louvain with ``seeds`` (igraph's
-multilevel takes no initial partition) and Leiden with ``include_intermediate`` (igraph reports
-no levels).
+``backend='auto'`` runs, when the graph is on the CPU, Louvain's sequential local moving
+compiled with numba (:mod:`._sequential_moving`; ``'numba'``) and Leiden on igraph (C code);
+on CUDA it runs the vectorised torch kernels of :mod:`._modularity_opt`, and a CUDA graph never
+silently falls back to the CPU. ``backend='torch'`` forces the torch path anywhere (this is how
+the tests check it on CPU); ``backend='igraph'`` runs igraph's ``community_multilevel`` for
+Louvain. The numba and torch paths honour GDS's ``maxIterations`` and ``tolerance``; igraph does
+not take them: it runs its own passes to convergence (Louvain levels beyond ``maxLevels`` are
+cut off; Leiden iterates until stable). On the CPU, features igraph lacks use another path:
+Louvain with ``seeds`` on ``backend='igraph'`` is refused (igraph's multilevel takes no initial
+partition) and Leiden with ``include_intermediate`` runs on torch (igraph reports no levels).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +27,7 @@ from neo4j_gml.algorithms.community._modularity_opt import (
     local_moving,
     refine,
 )
+from neo4j_gml.algorithms.community._sequential_moving import sequential_local_moving
 from neo4j_gml.algorithms.community.metrics import modularity, undirected_arcs
 from neo4j_gml.core.cancellation import checkpoint
 from neo4j_gml.core.graph import Graph
@@ -31,7 +35,7 @@ from neo4j_gml.core.isolated import call_isolated
 
 __all__ = ["BACKENDS", "Communities", "apply_seeds", "leiden", "louvain"]
 
-BACKENDS = ("auto", "torch", "igraph")
+BACKENDS = ("auto", "torch", "igraph", "numba")
 
 
 @dataclass
@@ -50,11 +54,11 @@ class Communities:
     ran_levels : int
         Number of levels run.
     ran_iterations : int
-        Local-moving passes summed over levels (torch path; igraph reports 0).
+        Local-moving passes summed over levels (numba and torch paths; igraph reports 0).
     did_converge : bool
         ``False`` when the level or pass limit cut the run short.
     backend : str
-        ``'igraph'`` or ``'torch'``.
+        ``'igraph'``, ``'numba'`` or ``'torch'``.
     """
 
     communities: torch.Tensor
@@ -71,13 +75,14 @@ class Communities:
         return self.modularities[-1] if self.modularities else 0.0
 
 
-def _pick_backend(graph: Graph, backend: str, igraph_can: bool) -> str:
+def _pick_backend(graph: Graph, backend: str, on_cpu: str) -> str:
+    """The back end to run: ``on_cpu`` is what ``'auto'`` picks for a CPU graph."""
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
-    if backend == "igraph" and graph.device.type != "cpu":
-        raise ValueError("backend 'igraph' needs the graph on the CPU")
+    if backend in ("igraph", "numba") and graph.device.type != "cpu":
+        raise ValueError(f"backend {backend!r} needs the graph on the CPU")
     if backend == "auto":
-        return "igraph" if graph.device.type == "cpu" and igraph_can else "torch"
+        return on_cpu if graph.device.type == "cpu" else "torch"
     return backend
 
 
@@ -201,18 +206,19 @@ def louvain(
     max_levels : int
         Most aggregation levels.
     max_iterations : int
-        Most local-moving passes per level (torch path).
+        Most local-moving passes per level (numba and torch paths).
     tolerance : float
-        Smallest modularity gain of a pass or level that lets the run go on (torch path).
+        Smallest modularity gain of a pass or level that lets the run go on (numba and torch
+        paths).
     seeds : torch.Tensor or None
         ``float64[n]`` initial community per node (``NaN`` = none); final ids keep seed
         values (:func:`apply_seeds`).
     gamma : float
         Resolution.
     random_seed : int
-        Seeds node order (both back ends), so runs are repeatable.
+        Seeds node order (every back end), so runs are repeatable.
     backend : str
-        ``'auto'``, ``'torch'`` or ``'igraph'`` (module docstring).
+        ``'auto'``, ``'numba'``, ``'torch'`` or ``'igraph'`` (module docstring).
 
     Returns
     -------
@@ -222,11 +228,13 @@ def louvain(
     Raises
     ------
     ValueError
-        An unknown ``backend``, or ``'igraph'`` for a graph that is not on the CPU.
+        An unknown ``backend``, ``'igraph'`` or ``'numba'`` for a graph that is not on the CPU,
+        or ``seeds`` with ``'igraph'``.
 
     Notes
     -----
-    Time ``O(m log m)`` per pass on the torch path.
+    Time ``O(m)`` per pass on the numba path (sequential, as Blondel et al.), ``O(m log m)`` on
+    the torch path (semi-synchronous buckets), plus ``O(m log m)`` per aggregation.
 
     References
     ----------
@@ -245,8 +253,10 @@ def louvain(
     if n == 0:
         return Communities(torch.zeros(0, dtype=torch.long, device=graph.device))
     src, dst, w = undirected_arcs(graph, weighted=weighted)
-    chosen = _pick_backend(graph, backend, igraph_can=seeds is None)
+    chosen = _pick_backend(graph, backend, on_cpu="numba")
     if chosen == "igraph":
+        if seeds is not None:
+            raise ValueError("backend 'igraph' takes no seeds (igraph's multilevel starts alone)")
         return _louvain_igraph(src, dst, w, n, max_levels, gamma, random_seed)
     return _multilevel_torch(
         src,
@@ -261,6 +271,7 @@ def louvain(
         gamma=gamma,
         theta=0.01,
         random_seed=random_seed,
+        mover=sequential_local_moving if chosen == "numba" else local_moving,
     )
 
 
@@ -343,7 +354,9 @@ def leiden(
     if n == 0:
         return Communities(torch.zeros(0, dtype=torch.long, device=graph.device))
     src, dst, w = undirected_arcs(graph, weighted=weighted)
-    chosen = _pick_backend(graph, backend, igraph_can=not include_intermediate)
+    chosen = _pick_backend(graph, backend, on_cpu="torch" if include_intermediate else "igraph")
+    if chosen == "numba":
+        raise ValueError("backend 'numba' runs Louvain only; Leiden's CPU back end is 'igraph'")
     if chosen == "igraph":
         return _leiden_igraph(src, dst, w, n, gamma, theta, seeds, random_seed)
     return _multilevel_torch(
@@ -428,6 +441,7 @@ def _multilevel_torch(
     gamma: float,
     theta: float,
     random_seed: int,
+    mover: Callable[..., tuple[torch.Tensor, int, bool]] = local_moving,
 ) -> Communities:
     dev = src.device
     gen = torch.Generator(device=dev)
@@ -442,7 +456,7 @@ def _multilevel_torch(
     converged = False
     for depth in range(max_levels):
         checkpoint()
-        comm, passes, moved = local_moving(
+        comm, passes, moved = mover(
             level,
             comm,
             gamma=gamma,
@@ -480,5 +494,5 @@ def _multilevel_torch(
         ran_levels=len(levels),
         ran_iterations=passes_total,
         did_converge=converged,
-        backend="torch",
+        backend="torch" if mover is local_moving else "numba",
     )

@@ -32,7 +32,7 @@ from neo4j_gml.algorithms.community.wcc import weakly_connected_components
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
 from neo4j_gml.procedures.config import REQUIRED
-from neo4j_gml.procedures.estimate import igraph_memory, linear_memory
+from neo4j_gml.procedures.estimate import igraph_memory, linear_memory, louvain_memory
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
 from neo4j_gml.procedures.spec import NodeConfig, ProcedureConfig, option
 
@@ -187,10 +187,11 @@ def _louvain(graph: Graph, cfg: LouvainConfig) -> NodeValues:
 register(
     Procedure(
         name="louvain",
-        description="Louvain modularity optimisation: a communityId per node (igraph on CPU, "
+        description="Louvain modularity optimisation: a communityId per node (sequential local "
+        "moving compiled with numba on CPU, "
         "vectorised torch local moving on CUDA).",
         category="community",
-        working_memory=igraph_memory,
+        working_memory=louvain_memory,
         column="communityId",
         column_type="int",
         default_orientation="UNDIRECTED",
