@@ -215,15 +215,15 @@ def _node2vec_quality(
     timings: dict[str, float],
     report: bool = True,
 ) -> dict[str, float]:
-    """node2vec on Cora: our gensim and torch skip-gram back ends, and PecanPy."""
+    """node2vec on Cora: our numba, gensim and torch skip-gram back ends, and PecanPy."""
     from neo4j_gml.algorithms.embedding.random_walk import walk_chunks
     from neo4j_gml.algorithms.embedding.skipgram import skipgram
 
     length = 40 if quick else 80
-    backends = ["torch"] if device.startswith("cuda") else ["gensim", "torch"]
+    backends = ["torch"] if device.startswith("cuda") else ["numba", "gensim", "torch"]
     for backend in backends:
         accs = []
-        for seed in N2V_SEEDS if backend == "gensim" else N2V_SEEDS[:1]:
+        for seed in N2V_SEEDS if backend in ("numba", "gensim") else N2V_SEEDS[:1]:
             t = time.perf_counter()
             walks = walk_chunks(g, walk_length=length, walks_per_node=10, random_seed=seed)
             emb = skipgram(walks, g.num_nodes, 128, random_seed=seed, backend=backend)
@@ -331,7 +331,7 @@ def speed_node2vec(device: str, n: int = 50_000, m: int = 1_000_000, workers: in
     # end to end: 1 walk of 20 per node, d=64, windowSize 10 (5 each side, fixed; PecanPy's
     # window_size=10 is gensim's window=10 shrunk at random: 5.5 each side on average)
     ours: dict[str, tuple[float, float]] = {}
-    backends = ["torch"] if device.startswith("cuda") else ["gensim", "torch"]
+    backends = ["torch"] if device.startswith("cuda") else ["numba", "gensim", "torch"]
     for backend in backends:
         started, cpu = time.perf_counter(), time.process_time()
         walks = walk_chunks(g, walk_length=20, walks_per_node=1, random_seed=0)

@@ -1,10 +1,11 @@
 """node2vec: walk transition frequencies against the p/q formula, walk validity, training.
 
 Oracles: the p/q transition formula (binomial tolerance); planted communities (two cliques, a
-four-block stochastic block model) that both skip-gram back ends (gensim on the CPU, torch)
-must separate; the shared initial vectors (a learning rate of ~0 leaves both back ends at the
-same ``±bound`` uniform draw); gensim's recorded constructor and ``train`` arguments for the
-key mapping; a child process with another ``PYTHONHASHSEED`` for reproducibility.
+four-block stochastic block model) that every skip-gram back end (numba and gensim on the CPU,
+torch) must separate; the shared initial vectors (a learning rate of ~0 leaves the back ends at
+the same ``±bound`` uniform draw); the numba kernel against a plain Python loop of the same
+updates and random numbers; gensim's recorded constructor and ``train`` arguments for the key
+mapping; a child process with another ``PYTHONHASHSEED`` for reproducibility.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 import pytest
 import torch
 
-from neo4j_gml.algorithms.embedding import _skipgram_gensim
+from neo4j_gml.algorithms.embedding import _skipgram_gensim, _skipgram_numba
 from neo4j_gml.algorithms.embedding.random_walk import random_walks, walk_chunks
 from neo4j_gml.algorithms.embedding.skipgram import skipgram
 from neo4j_gml.core.errors import ConfigError
@@ -122,6 +123,7 @@ def test_walk_determinism() -> None:
 
 BACKENDS = [
     "torch",
+    "numba",
     pytest.param(
         "gensim",
         marks=pytest.mark.skipif(
@@ -200,7 +202,7 @@ def _sbm(blocks: int, size: int, p_in: float, p_out: float, seed: int) -> tuple[
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_both_backends_separate_planted_blocks(backend: str) -> None:
+def test_every_backend_separates_planted_blocks(backend: str) -> None:
     # 4 blocks of 30 nodes: each node's nearest other node (cosine) is in its own block
     g, label = _sbm(4, 30, 0.3, 0.01, seed=3)
     walks = walk_chunks(g, walks_per_node=10, walk_length=20, random_seed=1)
@@ -275,8 +277,49 @@ def test_initializer_is_shared_by_both_backends(initializer: str, bound: float) 
     assert torch.allclose(gensim_emb, torch_emb, atol=1e-6 * bound)
 
 
+KEYS = {
+    "embeddingDimension": 6,
+    "walkLength": 12,
+    "walksPerNode": 4,
+    "windowSize": 7,
+    "negativeSamplingRate": 3,
+    "negativeSamplingExponent": 0.5,
+    "positiveSamplingFactor": 0.01,
+    "iterations": 2,
+    "initialLearningRate": 0.05,
+    "minLearningRate": 0.002,
+    "randomSeed": 11,
+}
+
+
+def test_procedure_keys_reach_the_numba_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[dict] = []
+    real = _skipgram_numba.skipgram_numba
+
+    def recording(*args: object, **kwargs: object) -> torch.Tensor:
+        seen.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_skipgram_numba, "skipgram_numba", recording)
+    proc = get("node2vec")
+    g, _ = _sbm(2, 15, 0.4, 0.05, seed=5)
+    assert proc.compute(g, proc.validate(KEYS, "stream")).values.shape == (30, 6)
+    (kw,) = seen
+    assert kw == dict(
+        window_size=7,
+        negative_sampling_rate=3,
+        positive_sampling_factor=0.01,
+        negative_sampling_exponent=0.5,
+        iterations=2,
+        initial_learning_rate=0.05,
+        min_learning_rate=0.002,
+        random_seed=kw["random_seed"],
+        workers=1,
+    )
+
+
 @pytest.mark.skipif(not _skipgram_gensim.available(), reason="gensim is not installed")
-def test_procedure_keys_reach_gensim(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keys_reach_gensim(monkeypatch: pytest.MonkeyPatch) -> None:
     import gensim.models
 
     made: list[dict] = []
@@ -293,25 +336,23 @@ def test_procedure_keys_reach_gensim(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(gensim.models, "Word2Vec", Recording)
     monkeypatch.setattr(_skipgram_gensim, "_FILE_TOKENS", 200)
-    proc = get("node2vec")
     g, _ = _sbm(2, 15, 0.4, 0.05, seed=5)
-    cfg = proc.validate(
-        {
-            "embeddingDimension": 6,
-            "walkLength": 12,
-            "walksPerNode": 4,
-            "windowSize": 7,
-            "negativeSamplingRate": 3,
-            "negativeSamplingExponent": 0.5,
-            "positiveSamplingFactor": 0.01,
-            "iterations": 2,
-            "initialLearningRate": 0.05,
-            "minLearningRate": 0.002,
-            "randomSeed": 11,
-        },
-        "stream",
+    walks = walk_chunks(g, walks_per_node=4, walk_length=12, random_seed=11)
+    emb = skipgram(
+        walks,
+        30,
+        6,
+        window_size=7,
+        negative_sampling_rate=3,
+        negative_sampling_exponent=0.5,
+        positive_sampling_factor=0.01,
+        iterations=2,
+        initial_learning_rate=0.05,
+        min_learning_rate=0.002,
+        random_seed=11,
+        backend="gensim",
     )
-    assert proc.compute(g, cfg).values.shape == (30, 6)
+    assert emb.shape == (30, 6)
     (kw,) = made
     expected = dict(vector_size=6, window=3, shrink_windows=False, sg=1, hs=0, negative=3)
     expected |= dict(ns_exponent=0.5, sample=0.01, workers=1)
@@ -327,10 +368,108 @@ def test_procedure_keys_reach_gensim(monkeypatch: pytest.MonkeyPatch) -> None:
     assert sum(t["total_words"] for t in trained) == 2 * 30 * 4 * 12
 
 
+MASK = (1 << 48) - 1
+
+
+def python_block(walks, center, context, keep, table, half, negative, lr0, step, lr_min, state):
+    """``_train_block`` as a plain Python loop: word2vec's LCG for subsampling and negatives, the
+    window's context rows against the position's node (label 1) and its shared negatives
+    (label 0), gradients summed over the window and applied after it (float64 here)."""
+    center, context = center.astype(np.float64), context.astype(np.float64)
+    done = 0
+    for row in walks:
+        lr = max(lr0 - step * done, lr_min)
+        kept = []
+        for node in row:
+            if node < 0:
+                continue
+            done += 1
+            state = (state * 25214903917 + 11) & MASK
+            if keep[node] < 1.0 and keep[node] * 2.0**48 < state:
+                continue
+            kept.append(int(node))
+        for i, word in enumerate(kept):
+            ins = [kept[j] for j in range(max(i - half, 0), min(i + half + 1, len(kept))) if j != i]
+            if not ins:
+                continue
+            outs, labels = [word], [1.0]
+            for _ in range(negative):
+                state = (state * 25214903917 + 11) & MASK
+                target = int(table[(state >> 16) % len(table)])
+                if target != word:
+                    outs.append(target)
+                    labels.append(0.0)
+            u, v = center[ins], context[outs]
+            f = u @ v.T
+            sig = np.where(f > 6, 1.0, np.where(f < -6, 0.0, 1.0 / (1.0 + np.exp(-f))))
+            g = (np.asarray(labels)[None, :] - sig) * lr
+            np.add.at(center, ins, g @ v)
+            np.add.at(context, outs, g.T @ u)
+    return center, context, state
+
+
+def test_numba_kernel_equals_a_python_loop() -> None:
+    rng = np.random.default_rng(0)
+    n, d = 12, 8
+    walks = rng.integers(0, n, (6, 9))
+    walks[2, 6:] = -1  # a walk that ended early
+    center = ((rng.random((n, d)) - 0.5) / d).astype(np.float32)
+    context = ((rng.random((n, d)) - 0.5) * 0.5).astype(np.float32)  # non-zero: real gradients
+    freq = np.bincount(walks[walks >= 0], minlength=n)
+    keep = _skipgram_numba.keep_probabilities(freq, 0.05)
+    assert 0 < keep.min() < 1  # subsampling drops some occurrences here
+    table = _skipgram_numba.unigram_table(freq, 0.75, 1000)
+    args = (keep, table, 2, 3, 0.2, 0.001, 0.01, 12345)
+    want_c, want_x, want_state = python_block(walks, center, context, *args)
+    got_c, got_x = center.copy(), context.copy()
+    state = _skipgram_numba._train_block(walks, np.arange(6), got_c, got_x, *args)
+    assert state == want_state
+    assert np.abs(want_c - center).max() > 1e-3  # the updates are not negligible
+    np.testing.assert_allclose(got_c, want_c, atol=2e-6)
+    np.testing.assert_allclose(got_x, want_x, atol=2e-6)
+
+
+def test_unigram_table_and_keep_probabilities() -> None:
+    freq = np.array([0, 1, 4, 9, 16])
+    table = _skipgram_numba.unigram_table(freq, 0.5, 1000)
+    share = np.bincount(table, minlength=5) / 1000
+    np.testing.assert_allclose(share, np.sqrt(freq) / np.sqrt(freq).sum(), atol=1e-3)
+    keep = _skipgram_numba.keep_probabilities(freq, 0.1)
+    f = freq / freq.sum()
+    want = np.minimum((np.sqrt(f[1:] / 0.1) + 1) * 0.1 / f[1:], 1.0)
+    np.testing.assert_allclose(keep[1:], want)
+    assert keep[0] == 0.0
+
+
+def test_numba_backend_is_reproducible_seeded_and_chunk_independent() -> None:
+    g, label = _sbm(3, 20, 0.3, 0.02, seed=4)
+    walks = random_walks(g, walk_length=15, walks_per_node=5, random_seed=2)
+    a = skipgram(walks, g.num_nodes, 16, random_seed=7, backend="numba")
+    assert torch.equal(a, skipgram(walks, g.num_nodes, 16, random_seed=7, backend="numba"))
+    assert not torch.equal(a, skipgram(walks, g.num_nodes, 16, random_seed=8, backend="numba"))
+    chunks = walk_chunks(g, walks_per_node=5, chunk_walks=1000, walk_length=15, random_seed=2)
+    assert torch.equal(a, skipgram(chunks, g.num_nodes, 16, random_seed=7, backend="numba"))
+    # two workers train blocks at once (Hogwild): not bit-reproducible, still separates the
+    # blocks of test_every_backend_separates_planted_blocks
+    g, label = _sbm(4, 30, 0.3, 0.01, seed=3)
+    kw = dict(window_size=10, initial_learning_rate=0.025, positive_sampling_factor=1.0)
+    many = walk_chunks(g, walks_per_node=10, walk_length=20, random_seed=1)
+    emb = skipgram(
+        many, g.num_nodes, 32, iterations=3, random_seed=1, backend="numba", workers=2, **kw
+    )
+    z = torch.nn.functional.normalize(emb, dim=1)
+    cos = z @ z.T
+    cos.fill_diagonal_(-2.0)
+    assert (label[cos.argmax(1).numpy()] == label).mean() >= 0.95
+
+
 def test_backend_choice() -> None:
     walks = torch.tensor([[0, 1, 2], [2, 1, 0]])
     with pytest.raises(ValueError, match="backend"):
         skipgram(walks, 3, 4, backend="word2vec")
+    if torch.cuda.is_available():
+        with pytest.raises(ValueError, match="numba"):
+            skipgram(walks.cuda(), 3, 4, backend="numba")
     if not _skipgram_gensim.available():
         with pytest.raises(ValueError, match="gensim"):
             skipgram(walks, 3, 4, backend="gensim")

@@ -176,7 +176,10 @@ class Node2VecConfig(EmbeddingConfig):
         "minLearningRate", 0.0001, "SGD rate at the end", min=0.0, min_exclusive=True
     )
     walk_buffer_size: int = option(
-        "walkBufferSize", 1000, "walks trained on at a time (torch path; gensim: no effect)", min=1
+        "walkBufferSize",
+        1000,
+        "walks trained on at a time (torch path; no effect on the CPU back ends)",
+        min=1,
     )
     embedding_initializer: str = option(
         "embeddingInitializer",
@@ -223,7 +226,7 @@ def _node2vec(graph: Graph, cfg: Node2VecConfig) -> NodeValues:
         walk_buffer_size=cfg.walk_buffer_size,
         random_seed=seed,
         init_bound=1.0 if cfg.embedding_initializer == "UNIFORM" else None,
-        # gensim on the CPU (several threads only when no seed asks for reproducible output)
+        # numba on the CPU (several threads only when no seed asks for reproducible output)
         workers=1 if cfg.random_seed is not None else min(cfg.concurrency, os.cpu_count() or 1),
     )
     return NodeValues(emb, stats={"nodeCount": graph.num_nodes})
@@ -233,8 +236,8 @@ register(
     Procedure(
         name="node2vec",
         description="node2vec embeddings: second-order biased random walks (DeepWalk when "
-        "returnFactor = inOutFactor = 1) and skip-gram with negative sampling (gensim's "
-        "word2vec on the CPU, batched torch on a GPU).",
+        "returnFactor = inOutFactor = 1) and skip-gram with negative sampling (word2vec's "
+        "loop compiled with numba on the CPU, batched torch on a GPU).",
         category="embedding",
         column="embedding",
         column_type="floatList",
