@@ -26,6 +26,10 @@ seconds are the fair comparison), node2vec end to end, 1 worker each, one run:
   ours with the gensim skip-gram 47.4 s (18.2 CPU s), ours with the torch skip-gram 114.2 s
   (44.9 CPU s), PecanPy 106.9 s (23.1 CPU s): ours is 1.27x PecanPy in CPU time (2.26x wall,
   load-dependent); both spend most of it in the same gensim C loop.
+Measured 2026-12-02, same box at load average 5-8, with the numba skip-gram (now the CPU
+default), node2vec end to end, 1 worker each, one run: ours 25.4 s (5.1 CPU s), gensim back end
+148.8 s (20.2 CPU s), torch back end 194.6 s (50.8 CPU s), PecanPy 197.8 s (24.3 CPU s): 4.7x
+PecanPy in CPU time, 7.8x wall. Cora: numba 0.818, gensim 0.818, torch 0.826, PecanPy 0.816.
 Measured 2026-12-02, same box at load average ~9, ``--only graphsage-quality`` (one run):
   graphSage at our defaults 0.807 (mean of training seeds 1 and 2; 33-44 s each), at GDS's
   defaults set explicitly 0.448 (105 s), tuned (d=128, lr 0.005, 30 full-batch epochs, Q=1)
