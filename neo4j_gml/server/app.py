@@ -20,6 +20,10 @@ Endpoints (the OpenAPI spec is at ``/openapi.json``, the docs at ``/docs``):
 - ``GET /jobs``: slots, queue and every job with its phase and rows written.
 - ``POST /jobs/{id}/cancel``: cancel a job (``gml.job.cancel``, ``neo4j-gml jobs cancel``). A
   job is cancelled too when its caller goes away before its last line was sent.
+- ``POST /catalog/nodeProperty``: body ``{"graph", "nodeId", "propertyKey", "nodeLabel",
+  "database", "user", "admin"}``; ``{"value": ...}``, one node's value of a node property of a
+  catalog graph (the Cypher function ``gml.util.nodeProperty``, one round trip per call); 400
+  with ``{"detail"}`` for an unknown graph, property, label or node.
 
 Every endpoint but ``/health`` and the docs needs ``Authorization: Bearer <GML_SERVICE_TOKEN>``
 when the service has a token, checked from the headers before the body is read: a wrong or
@@ -35,6 +39,7 @@ import asyncio
 import hmac
 import json
 import logging
+import os
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -88,6 +93,48 @@ class RunRequest(BaseModel):
         description="whether the caller administers the DBMS (auth disabled or the admin "
         "role): may see and drop other users' catalog graphs",
     )
+
+
+class NodePropertyRequest(BaseModel):
+    """One ``gml.util.nodeProperty`` call."""
+
+    graph: str = Field(description="a graph of the caller's catalog")
+    nodeId: int = Field(description="the node's Neo4j id")  # noqa: N815 - the wire name
+    propertyKey: str = Field(description="a node property of the graph")  # noqa: N815
+    nodeLabel: str = Field("*", description="a node label ('*': any); null when the node lacks it")  # noqa: N815
+    database: str | None = Field(None, description="the caller's database")
+    user: str | None = Field(None, description="the calling Neo4j user")
+    admin: bool = Field(False, description="whether the caller administers the DBMS")
+
+
+def node_property_value(body: NodePropertyRequest) -> Any:
+    """The value of ``body.propertyKey`` of node ``body.nodeId`` in the catalog graph
+    ``body.graph`` (GDS's ``gds.util.nodeProperty``): ``None`` when the node lacks
+    ``body.nodeLabel`` or the value is missing (NaN); a :class:`ConfigError` naming the argument
+    for an unknown graph, property, label or node. ``O(n)`` (a scan of the node ids)."""
+    database = body.database or os.environ.get("NEO4J_DATABASE") or "neo4j"
+    entry = CATALOG.get(body.graph, body.user, database, body.admin)
+    store = entry.store
+    if body.propertyKey not in store.node_properties:
+        raise ConfigError(
+            f"propertyKey: the graph '{entry.name}' has no node property '{body.propertyKey}'; "
+            f"its node properties: {sorted(store.node_properties) or 'none'}"
+        )
+    if body.nodeLabel != "*" and body.nodeLabel not in store.labels:
+        raise ConfigError(
+            f"nodeLabel: the graph '{entry.name}' has no node label '{body.nodeLabel}'; its "
+            f"labels: {sorted(store.labels) or 'none'} (or '*')"
+        )
+    hit = (store.node_ids == body.nodeId).nonzero().reshape(-1)
+    if hit.numel() == 0:
+        raise ConfigError(f"nodeId: node {body.nodeId} is not in the graph '{entry.name}'")
+    at = int(hit[0])
+    if body.nodeLabel != "*" and not bool(store.labels[body.nodeLabel][at]):
+        return None
+    value = store.node_properties[body.propertyKey][at]
+    if value.is_floating_point() and bool(value.isnan().any()):
+        return None
+    return value.tolist()
 
 
 class JobLimiter:
@@ -493,6 +540,14 @@ def create_app(settings: ServiceSettings, access: Neo4jAccess | None = None) -> 
         if job is None:
             raise HTTPException(404, f"no job with id '{job_id}' is running")
         return job.describe()
+
+    @app.post("/catalog/nodeProperty")
+    def node_property(body: NodePropertyRequest) -> dict[str, Any]:
+        """One node's value of a node property of a catalog graph (``gml.util.nodeProperty``)."""
+        try:
+            return {"value": node_property_value(body)}
+        except ConfigError as exc:
+            raise HTTPException(400, str(exc)) from None
 
     @app.post(
         "/procedures/{name}/{mode}",
