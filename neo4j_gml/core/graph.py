@@ -83,6 +83,9 @@ class Graph:
     arc_type_names : tuple of str
         The relationship types of the arcs, where known (a named graph's view); ``()`` when
         not known (a projection read from Neo4j merges its types).
+    node_labels : Mapping[str, torch.Tensor]
+        label -> ``bool[n]``, the nodes carrying it, where known (a named graph's view:
+        every label of the graph); ``{}`` when not known.
 
     Examples
     --------
@@ -101,6 +104,7 @@ class Graph:
     node_properties: Mapping[str, torch.Tensor] = field(default_factory=dict)
     arc_types: torch.Tensor | None = None
     arc_type_names: tuple[str, ...] = ()
+    node_labels: Mapping[str, torch.Tensor] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -375,6 +379,7 @@ class Graph:
             {k: v.to(dev) for k, v in self.node_properties.items()},
             None if self.arc_types is None else self.arc_types.to(dev),
             self.arc_type_names,
+            {k: v.to(dev) for k, v in self.node_labels.items()},
         )
 
     def to_networkx(self, weight: str = "weight") -> nx.DiGraph | nx.Graph:

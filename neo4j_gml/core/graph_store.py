@@ -251,7 +251,8 @@ class GraphStore:
         :class:`ConfigError` naming the config key for an unknown label, type or property, a
         weight property some chosen type lacks, and a node property without a value on a
         chosen node (unless in ``missing_allowed``: then NaN). The graph names its types
-        (``arc_type_names``) and, for several, gives each arc's (``arc_types``). One type and
+        (``arc_type_names``) and, for several, gives each arc's (``arc_types``); it carries
+        every label of the store as a mask over its nodes (``node_labels``). One type and
         every node: the store's own tensors."""
         mask = self.node_mask(node_labels)
         types = self.relationship_types(relationship_types)
@@ -272,12 +273,15 @@ class GraphStore:
             for name in node_properties
         }
         ids = self.node_ids if kept is None else self.node_ids[kept]
+        labels = {k: v if kept is None else v[kept] for k, v in self.labels.items()}
         n = ids.numel()
         names = tuple(types)
         if len(types) == 1 and kept is None:
             rel = self.relationships[types[0]]
             weights = None if weight_property is None else rel.properties[weight_property]
-            return Graph(rel.indptr, rel.indices, weights, ids, orientation, props, None, names)
+            return Graph(
+                rel.indptr, rel.indices, weights, ids, orientation, props, None, names, labels
+            )
         srcs, dsts, ws = [], [], []
         kinds: list[torch.Tensor] = []
         remap = None
@@ -306,7 +310,7 @@ class GraphStore:
         # one type stays sorted under a monotone renumbering; several need a merge
         indptr, indices, arcs = _csr(src, dst, n, merged, is_sorted=len(types) == 1)
         w = arcs.get("w")
-        return Graph(indptr, indices, w, ids, orientation, props, arcs.get("type"), names)
+        return Graph(indptr, indices, w, ids, orientation, props, arcs.get("type"), names, labels)
 
     def _view_property(self, name: str, kept: torch.Tensor | None, nan_ok: bool) -> torch.Tensor:
         if name not in self.node_properties:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import torch
 
 from neo4j_gml.algorithms.similarity.knn import (
-    knn,
     prepare,
     similarity_of_blocks,
     similarity_of_pairs,
 )
+from neo4j_gml.algorithms.similarity.knn_filtered import filtered_knn
 from neo4j_gml.core.cancellation import checkpoint
 
 __all__ = ["AUTO_EXACT_MAX_NODES", "INITIAL_SAMPLERS", "knn_descent"]
@@ -25,6 +26,7 @@ INITIAL_SAMPLERS = ("UNIFORM", "RANDOMWALK")
 # at 50k (CPU time, 50 clusters, recall 0.96 and 0.93): exact now buys exactness, not speed.
 AUTO_EXACT_MAX_NODES = 100_000
 _PAIRS_PER_CHUNK = 1 << 21  # node pairs scored per chunk of the local join
+_REFINE_ROUNDS = 3  # filtered local joins after NN-Descent (see knn_descent's notes)
 
 
 def _distinct_first(cand: torch.Tensor, node: torch.Tensor, k: int) -> torch.Tensor:
@@ -272,9 +274,11 @@ def _proposals(
     worst: torch.Tensor,
     perturbation_rate: float,
     gen: torch.Generator,
+    allowed: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """``(target, candidate, similarity, tie)`` of the compared pairs ``a[c, i]``, ``b[c, j]``
-    (where ``ok``) that would enter the target's list, in both directions.
+    (where ``ok``) that would enter the target's list, in both directions (only candidates
+    of ``allowed``, ``bool[n]``, where given).
 
     ``a`` and ``b`` hold no ``-1`` where ``ok``. One ``nonzero`` over both directions; the
     similarity must beat the target's worst neighbour, or (``tie``) equal it and win a coin
@@ -286,6 +290,9 @@ def _proposals(
     better = torch.empty((2, cq, pq, qq), dtype=torch.bool, device=sab.device)
     torch.gt(sab, wa, out=better[0])
     torch.gt(sab, wb, out=better[1])
+    if allowed is not None:  # the candidate of direction 0 is b, of direction 1 is a
+        better[0] &= allowed.index_select(0, b.reshape(-1)).view(cq, 1, qq)
+        better[1] &= allowed.index_select(0, a.reshape(-1)).view(cq, pq, 1)
     if perturbation_rate > 0.0:
         for side, w in enumerate((wa, wb)):
             coin = torch.rand(sab.shape, generator=gen, device=sab.device)
@@ -303,6 +310,102 @@ def _proposals(
     return t, c, sv, tie
 
 
+class _Filtered:
+    """GDS's target-filtered lists: every source's ``k`` best target nodes among the pairs
+    NN-Descent scores (offered in both directions), merged in batches as :class:`_Lists`."""
+
+    def __init__(self, lists: _Lists, sources: torch.Tensor, targets: torch.Tensor) -> None:
+        self.lists, self.sources, self.targets = lists, sources, targets
+        self.pending: list[tuple[torch.Tensor, ...]] = []
+        self.held = 0
+        self.budget = max(lists.idx.numel(), 1 << 20)
+        self.bar = self._bar()
+
+    @classmethod
+    def of(
+        cls,
+        n: int,
+        k: int,
+        source_mask: torch.Tensor | None,
+        target_mask: torch.Tensor,
+        dev: torch.device,
+    ) -> _Filtered:
+        idx = torch.full((n, k), -1, dtype=torch.long, device=dev)
+        sim = torch.full((n, k), -torch.inf, dtype=torch.float32, device=dev)
+        sources = torch.ones(n, dtype=torch.bool, device=dev)
+        if source_mask is not None:
+            sources = source_mask.to(dev)
+        lists = _Lists(idx, sim)
+        return cls(lists, sources, target_mask.to(dev))
+
+    def _bar(self) -> torch.Tensor:
+        """The similarity a proposal must beat: a source's worst entry; never, for others."""
+        return torch.where(self.sources, self.lists.worst(), torch.inf)
+
+    def offer_pairs(
+        self, a: torch.Tensor, b: torch.Tensor, s: torch.Tensor, *, both: bool = True
+    ) -> int:
+        """Offer ``b`` to ``a``'s list (and ``a`` to ``b``'s when ``both``); the updates."""
+        t, c = (torch.cat([a, b]), torch.cat([b, a])) if both else (a, b)
+        sv = torch.cat([s, s]) if both else s
+        keep = (sv > self.bar[t]) & self.targets[c]
+        self._add((t[keep], c[keep], sv[keep], torch.zeros_like(t[keep], dtype=torch.bool)))
+        return self.flush()
+
+    def offer_block(
+        self,
+        a: torch.Tensor,
+        b: torch.Tensor,
+        sab: torch.Tensor,
+        ok: torch.Tensor,
+        gen: torch.Generator,
+    ) -> None:
+        """Offer one join block's scored pairs (see :func:`_proposals`)."""
+        self._add(_proposals(a, b, sab, ok, self.bar, 0.0, gen, allowed=self.targets))
+
+    def _add(self, found: tuple[torch.Tensor, ...]) -> None:
+        self.pending.append(found)
+        self.held += found[0].numel()
+        if self.held >= self.budget:
+            self.flush()
+
+    def flush(self) -> int:
+        """Merge the pending proposals into the lists; the updates."""
+        if not self.pending:
+            return 0
+        updates = self.lists.merge(*(torch.cat(part) for part in zip(*self.pending, strict=True)))
+        self.pending, self.held = [], 0
+        self.bar = self._bar()
+        return updates
+
+    def refine(self, lists: _Lists, props: Sequence[Any], rounds: int) -> int:
+        """Filtered local joins: every source meets the nodes its neighbours and its targets
+        list (in both kinds of list), until a round changes nothing or after ``rounds``; the
+        pairs scored."""
+        k = self.lists.idx.shape[1]
+        rows_all = torch.nonzero(self.sources).view(-1)
+        step = max(1, _PAIRS_PER_CHUNK // (4 * k * k))
+        scored = 0
+        for _ in range(rounds):
+            updates = 0
+            for lo in range(0, rows_all.numel(), step):
+                checkpoint()
+                rows = rows_all[lo : lo + step]
+                via = torch.cat([lists.idx[rows], self.lists.idx[rows]], dim=1)
+                at = via.clamp(min=0)
+                cand = torch.cat([self.lists.idx[at], lists.idx[at]], dim=1)
+                cand = cand.masked_fill(torch.cat([via, via], dim=1)[:, :, None] < 0, -1)
+                cand, _ = _distinct_rows(cand.reshape(rows.numel(), -1))
+                a = rows[:, None].expand_as(cand)
+                ok = (cand >= 0) & (cand != a) & self.targets[cand.clamp(min=0)]
+                a, b = a[ok], cand[ok]
+                scored += a.numel()
+                updates += self.offer_pairs(a, b, similarity_of_pairs(props, a, b), both=False)
+            if updates == 0:
+                break
+        return scored
+
+
 def knn_descent(
     properties: Sequence[tuple[torch.Tensor, str]],
     top_k: int = 10,
@@ -316,6 +419,9 @@ def knn_descent(
     initial_sampler: str = "UNIFORM",
     graph_csr: tuple[torch.Tensor, torch.Tensor] | None = None,
     random_seed: int | None = None,
+    source_mask: torch.Tensor | None = None,
+    target_mask: torch.Tensor | None = None,
+    seed_target_nodes: bool = False,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, dict[str, int | bool]]:
     """Approximate k-nearest neighbours by NN-Descent, as GDS ``gds.knn`` computes them.
 
@@ -348,6 +454,13 @@ def knn_descent(
         ``(indptr, indices)`` of the graph the ``RANDOMWALK`` sampler walks on.
     random_seed : int or None
         Seed; ``None`` draws one. The same seed on the same device gives the same result.
+    source_mask : torch.Tensor or None
+        ``bool[n]``: only these nodes get neighbours (GDS's ``sourceNodeFilter``).
+    target_mask : torch.Tensor or None
+        ``bool[n]``: only these nodes may be neighbours (GDS's ``targetNodeFilter``).
+    seed_target_nodes : bool
+        GDS's ``seedTargetNodes`` (with a target mask): every source is first offered the
+        first ``k + 1`` targets, and the similarity cutoff no longer applies.
 
     Returns
     -------
@@ -373,6 +486,17 @@ def knn_descent(
     iteration changes fewer than ``delta_threshold * k * n`` list entries (``didConverge``), or
     after ``max_iterations``. With ``top_k >= n - 1`` every pair is needed and the exact result
     is returned.
+
+    Filters work as GDS's filtered kNN: NN-Descent runs on every node as above, and every pair
+    it scores (the initial lists, the seeds, each local and random join) is also offered, in
+    both directions, to a second list per source node that takes only target nodes; those
+    lists are the result, after (beyond GDS) up to three rounds of a filtered local join in
+    which each source meets the targets its neighbours and its targets list (recall on
+    clustered data, 100k nodes, 30 % targets: 0.83 without, 0.93 with; about ``4 k^2`` pairs
+    per source and round). Without a target mask the plain result is cut to the sources. Ties
+    as :func:`~neo4j_gml.algorithms.similarity.knn_filtered.filtered_knn` breaks them. With
+    ``seed_target_nodes`` and at most ``k + 1`` targets the seeds are every target: the exact
+    result is returned, as in GDS.
 
     All steps are batched tensor operations. The join scores blocks of nodes grouped by the
     lengths of their new and old lists in float32 (similarities closer than float32's
@@ -409,9 +533,18 @@ def knn_descent(
         "nodePairsConsidered": 0,
         "nodesCompared": n,
     }
-    if n < 2 or top_k >= n - 1:
-        src, dst, sim = knn(properties, top_k, similarity_cutoff=similarity_cutoff)
-        stats["nodePairsConsidered"] = n * (n - 1)
+    n_targets = n if target_mask is None else int(target_mask.sum())
+    seeded_all = target_mask is not None and seed_target_nodes and n_targets <= top_k + 1
+    if n < 2 or top_k >= n - 1 or seeded_all:
+        src, dst, sim, pairs = filtered_knn(
+            properties,
+            top_k,
+            source_mask=source_mask,
+            target_mask=target_mask,
+            seed_target_nodes=seed_target_nodes,
+            similarity_cutoff=similarity_cutoff,
+        )
+        stats["nodePairsConsidered"] = pairs
         stats["ranIterations"] = 1 if n >= 2 else 0
         return src, dst, sim, stats
     k = top_k
@@ -434,6 +567,20 @@ def knn_descent(
     sim[valid] = similarity_of_pairs(props32, node[:, None].expand_as(idx)[valid], idx[valid])
     considered = int(valid.sum())
     lists = _Lists(idx, sim)
+    filtered = (
+        _Filtered.of(n, k, source_mask, target_mask, dev) if target_mask is not None else None
+    )
+    if filtered is not None:
+        src0 = node[:, None].expand_as(idx)[valid]
+        filtered.offer_pairs(src0, idx[valid], sim[valid])
+        if seed_target_nodes:
+            seeds = torch.nonzero(filtered.targets).view(-1)[: k + 1]
+            a = node[:, None].expand(-1, seeds.numel())
+            b = seeds[None, :].expand(n, -1)
+            other = a != b
+            a, b = a[other], b[other]
+            filtered.offer_pairs(a, b, similarity_of_pairs(props32, a, b), both=False)
+            considered += a.numel()
 
     s = max(1, math.ceil(sample_rate * k))
     budget = max(n * k, 1 << 20)  # proposals held before a merge
@@ -464,6 +611,8 @@ def knn_descent(
             sab = similarity_of_blocks(props32, p, b)
             found.append(_proposals(b[:, :p], b, sab, ok, worst, perturbation_rate, gen))
             held += found[-1][0].numel()
+            if filtered is not None:
+                filtered.offer_block(b[:, :p], b, sab, ok, gen)
             if held >= budget:
                 # merging as proposals pile up bounds memory and raises the bar for later blocks
                 updates += lists.merge(*(torch.cat(part) for part in zip(*found, strict=True)))
@@ -471,16 +620,28 @@ def knn_descent(
                 worst = lists.worst()
         if found:
             updates += lists.merge(*(torch.cat(part) for part in zip(*found, strict=True)))
+        if filtered is not None:
+            filtered.flush()
         if updates < delta_threshold * k * n or (updates == 0 and not bool(lists.new.any())):
             converged = True
             break
+    if filtered is not None:
+        considered += filtered.refine(lists, props32, _REFINE_ROUNDS)
     stats.update(ranIterations=ran, didConverge=converged, nodePairsConsidered=considered)
-    valid = lists.idx >= 0
-    sim = torch.full(lists.idx.shape, -torch.inf, dtype=torch.float64, device=dev)
-    sim[valid] = similarity_of_pairs(props, node[:, None].expand_as(idx)[valid], lists.idx[valid])
+    final = lists if filtered is None else filtered.lists
+    valid = final.idx >= 0
+    sim = torch.full(final.idx.shape, -torch.inf, dtype=torch.float64, device=dev)
+    sim[valid] = similarity_of_pairs(props, node[:, None].expand_as(idx)[valid], final.idx[valid])
+    tgt = final.idx
+    if filtered is not None:  # GDS's TreeSet: equal similarities by descending node
+        by_node = torch.sort(tgt, dim=1, descending=True, stable=True).indices
+        tgt, sim = tgt.gather(1, by_node), sim.gather(1, by_node)
     val, order = torch.sort(sim, dim=1, descending=True, stable=True)
-    tgt = lists.idx.gather(1, order)
+    tgt = tgt.gather(1, order)
     src = node[:, None].expand_as(tgt).reshape(-1)
     tgt, val = tgt.reshape(-1), val.reshape(-1)
-    keep = (tgt >= 0) & (val >= similarity_cutoff)
+    cutoff = -torch.inf if filtered is not None and seed_target_nodes else similarity_cutoff
+    keep = (tgt >= 0) & (val >= cutoff)
+    if source_mask is not None:
+        keep &= source_mask.to(dev)[src]
     return src[keep], tgt[keep], val[keep], stats

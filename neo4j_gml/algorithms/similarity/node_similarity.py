@@ -54,6 +54,8 @@ def node_similarity(
     degree_cutoff: int = 1,
     upper_degree_cutoff: int | None = None,
     similarity_cutoff: float = 1e-42,
+    source_mask: torch.Tensor | None = None,
+    target_mask: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, int]:
     """Similarity of nodes' out-neighbour sets, as GDS's ``gds.nodeSimilarity``.
 
@@ -64,6 +66,11 @@ def node_similarity(
     ``Σ min(w_a, w_b) / Σ max(w_a, w_b)`` over the union, ``Σ min / min(Σ w_a, Σ w_b)`` and
     ``Σ w_a w_b / (||w_a|| ||w_b||)``. Each pair is scored in both directions; pairs without a
     common neighbour (similarity 0) are never listed.
+
+    With ``source_mask`` or ``target_mask`` (GDS's ``gds.nodeSimilarity.filtered``), a pair
+    ``(a, b)`` is scored only when ``a`` passes the source mask and ``b`` the target mask (both
+    also the degree cutoffs): the ``top_k`` per node are the best allowed targets of each
+    allowed source, and ``top_n`` applies to those pairs.
 
     Parameters
     ----------
@@ -87,12 +94,16 @@ def node_similarity(
         Only nodes with at most this many neighbours take part.
     similarity_cutoff : float
         Smallest similarity kept.
+    source_mask : torch.Tensor or None
+        ``bool[n]``: the nodes that get results (``None``: every node).
+    target_mask : torch.Tensor or None
+        ``bool[n]``: the nodes that may be a result's target (``None``: every node).
 
     Returns
     -------
     tuple
         ``(source, target, similarity, nodes_compared)``: positions, ``float64`` values and the
-        number of nodes that took part.
+        number of source nodes that took part (GDS's ``nodesCompared``).
 
     Raises
     ------
@@ -116,6 +127,9 @@ def node_similarity(
     >>> source, target, similarity, compared = node_similarity(g)
     >>> source.tolist(), target.tolist(), similarity.tolist(), compared
     ([0, 0, 1, 1, 2, 2], [1, 2, 0, 2, 0, 1], [1.0, 0.5, 1.0, 0.5, 0.5, 0.5], 3)
+    >>> only = torch.tensor([False, False, True, False, False])  # node 2's pairs, to node 0
+    >>> node_similarity(g, source_mask=only, target_mask=~only)[:2]
+    (tensor([2, 2]), tensor([0, 1]))
     """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}")
@@ -126,17 +140,21 @@ def node_similarity(
     eligible = deg >= max(degree_cutoff, 1)
     if upper_degree_cutoff is not None:
         eligible &= deg <= upper_degree_cutoff
-    nodes_compared = int(eligible.sum().item())
+    sources = eligible if source_mask is None else eligible & source_mask.to(device)
+    targets = eligible if target_mask is None else eligible & target_mask.to(device)
+    nodes_compared = int(sources.sum().item())
     w = g.arc_weights()
     if metric == "COSINE":
         norm = torch.zeros(n, dtype=torch.float64, device=device).index_add_(0, g.sources(), w * w)
         norm = norm.sqrt()
     else:
         norm = torch.zeros(n, dtype=torch.float64, device=device).index_add_(0, g.sources(), w)
-    # in-neighbour lists restricted to eligible sources
-    arc_ok = eligible[g.sources()]
+    # the arcs of the compared sources; in-neighbour lists restricted to the allowed targets
+    arc_ok = sources[g.sources()]
     src_all, dst_all, w_all = g.sources()[arc_ok], g.indices[arc_ok], w[arc_ok]
-    if src_all.numel() == 0:
+    tgt_ok = targets[g.sources()]
+    tsrc_all, tdst_all, tw_all = g.sources()[tgt_ok], g.indices[tgt_ok], w[tgt_ok]
+    if src_all.numel() == 0 or tsrc_all.numel() == 0:
         empty = torch.zeros(0, dtype=torch.long, device=device)
         return (
             empty,
@@ -144,10 +162,10 @@ def node_similarity(
             torch.zeros(0, dtype=torch.float64, device=device),
             nodes_compared,
         )
-    order = torch.argsort(dst_all, stable=True)
-    t_src, t_w = src_all[order], w_all[order]  # CSR by target of (eligible source, weight)
+    order = torch.argsort(tdst_all, stable=True)
+    t_src, t_w = tsrc_all[order], tw_all[order]  # CSR by target of (allowed target, weight)
     t_ptr = torch.zeros(n + 1, dtype=torch.long, device=device)
-    t_ptr[1:] = torch.cumsum(torch.bincount(dst_all, minlength=n), 0)
+    t_ptr[1:] = torch.cumsum(torch.bincount(tdst_all, minlength=n), 0)
     indeg = t_ptr[1:] - t_ptr[:-1]
     paths_per_arc = indeg[dst_all]
     # blocks of consecutive arcs (grouped by source) holding at most _WEDGE_BUDGET paths

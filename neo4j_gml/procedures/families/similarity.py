@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
@@ -17,6 +18,7 @@ from neo4j_gml.algorithms.similarity.knn_descent import (
     AUTO_EXACT_MAX_NODES as KNN_AUTO_EXACT_MAX_NODES,
 )
 from neo4j_gml.algorithms.similarity.knn_descent import knn_descent
+from neo4j_gml.algorithms.similarity.knn_filtered import filtered_knn
 from neo4j_gml.algorithms.similarity.node_similarity import METRICS as NS_METRICS
 from neo4j_gml.algorithms.similarity.node_similarity import node_similarity
 from neo4j_gml.core.errors import ConfigError
@@ -128,17 +130,33 @@ class KnnConfig(RelationshipConfig):
     )
 
 
-def _knn(graph: Graph, cfg: KnnConfig) -> RelationshipValues:
+def _knn(
+    graph: Graph,
+    cfg: KnnConfig,
+    filters: tuple[torch.Tensor | None, torch.Tensor | None, bool] | None = None,
+) -> RelationshipValues:
     props = knn_properties(graph, cfg.node_properties)
     n = graph.num_nodes
+    source_mask, target_mask, seed = filters or (None, None, False)
     method = cfg.method
     if method == "AUTO":
         method = "EXACT" if n <= KNN_AUTO_EXACT_MAX_NODES else "NN_DESCENT"
     if method == "EXACT":
-        src, dst, sim = knn(props, cfg.top_k, similarity_cutoff=cfg.similarity_cutoff)
+        if filters is None:
+            src, dst, sim = knn(props, cfg.top_k, similarity_cutoff=cfg.similarity_cutoff)
+            pairs = n * (n - 1)
+        else:
+            src, dst, sim, pairs = filtered_knn(
+                props,
+                cfg.top_k,
+                source_mask=source_mask,
+                target_mask=target_mask,
+                seed_target_nodes=seed,
+                similarity_cutoff=cfg.similarity_cutoff,
+            )
         stats = {
             "nodesCompared": n,
-            "nodePairsConsidered": n * (n - 1),
+            "nodePairsConsidered": pairs,
             "ranIterations": 1 if n > 1 else 0,
             "didConverge": True,
         }
@@ -155,6 +173,9 @@ def _knn(graph: Graph, cfg: KnnConfig) -> RelationshipValues:
             initial_sampler=cfg.initial_sampler,
             graph_csr=(graph.indptr, graph.indices),
             random_seed=cfg.random_seed,
+            source_mask=source_mask,
+            target_mask=target_mask,
+            seed_target_nodes=seed,
         )
     return RelationshipValues(src, dst, sim, stats=stats)
 
@@ -215,7 +236,11 @@ class NodeSimilarityConfig(RelationshipConfig):
             raise ConfigError("config key 'upperDegreeCutoff' must not be below 'degreeCutoff'")
 
 
-def _node_similarity(graph: Graph, cfg: NodeSimilarityConfig) -> RelationshipValues:
+def _node_similarity(
+    graph: Graph,
+    cfg: NodeSimilarityConfig,
+    filters: tuple[torch.Tensor | None, torch.Tensor | None] = (None, None),
+) -> RelationshipValues:
     weighted = cfg.relationship_weight_property is not None
     if weighted and graph.weights is not None and bool((graph.weights < 0).any()):
         raise ConfigError("config key 'relationshipWeightProperty': negative weights")
@@ -230,6 +255,8 @@ def _node_similarity(graph: Graph, cfg: NodeSimilarityConfig) -> RelationshipVal
         degree_cutoff=cfg.degree_cutoff,
         upper_degree_cutoff=cfg.upper_degree_cutoff,
         similarity_cutoff=cfg.similarity_cutoff,
+        source_mask=filters[0],
+        target_mask=filters[1],
     )
     return RelationshipValues(src, dst, sim, stats={"nodesCompared": compared})
 
@@ -247,5 +274,135 @@ register(
         config=NodeSimilarityConfig,
         stats_columns={"nodesCompared": "int"},
         compute=_node_similarity,
+    )
+)
+
+
+# ---------------------------------------------------------------------------- node filters
+_FILTER_DOC = (
+    "a node id, a list of node ids (or nodes), or a node label of the graph; an empty list "
+    "filters nothing"
+)
+
+
+def _is_id(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _filter_value(value: Any) -> str | None:
+    """GDS's ``NodeFilterSpecFactory`` kinds: a label, a node id, a list of node ids (the
+    plugin sends nodes as their ids)."""
+    if value is None or isinstance(value, str) or _is_id(value):
+        return None
+    if isinstance(value, list | tuple):
+        bad = sorted({type(v).__name__ for v in value if not _is_id(v)})
+        return f"must hold node ids or nodes only, found {bad}" if bad else None
+    return f"must be {_FILTER_DOC}, got {type(value).__name__} {value!r}"[:200]
+
+
+def node_filter(graph: Graph, value: Any, key: str) -> torch.Tensor | None:
+    """``bool[n]`` of the nodes the filter ``value`` of config ``key`` lets through, or
+    ``None`` for no filter (``None`` or an empty list, as GDS).
+
+    A label must be one of the graph's node labels (a named graph's view knows every label of
+    the graph, as GDS checks them); node ids must all be in the graph. Otherwise
+    :class:`ConfigError` naming ``key``.
+    """
+    if value is None or (isinstance(value, list | tuple) and not value):
+        return None
+    if isinstance(value, str):
+        if value not in graph.node_labels:
+            raise ConfigError(
+                f"config key '{key}': the node label '{value}' is missing from the graph; its "
+                f"labels: {sorted(graph.node_labels) or 'none known (a named graph has them)'}"
+            )
+        return graph.node_labels[value].to(graph.device)
+    ids = [value] if _is_id(value) else list(value)
+    wanted = torch.as_tensor(ids, dtype=torch.long)
+    known = torch.isin(wanted, graph.node_ids.cpu())
+    if not bool(known.all()):
+        missing = sorted(set(wanted[~known].tolist()))[:10]
+        raise ConfigError(f"config key '{key}': nodes missing from the graph: {missing}")
+    mask = torch.zeros(graph.num_nodes, dtype=torch.bool, device=graph.device)
+    mask[graph.positions_of(ids)] = True
+    return mask
+
+
+def _filter_option(key: str, what: str) -> Any:
+    return option(key, None, f"{what}: {_FILTER_DOC}", kind="any", check=_filter_value)
+
+
+@spec
+class FilteredKnnConfig(KnnConfig):
+    source_node_filter: Any = _filter_option("sourceNodeFilter", "the nodes that get neighbours")
+    target_node_filter: Any = _filter_option("targetNodeFilter", "the nodes that may be neighbours")
+    seed_target_nodes: bool = option(
+        "seedTargetNodes",
+        False,
+        "with targetNodeFilter: start every node's list with the first topK + 1 target nodes "
+        "and ignore similarityCutoff, so that each node gets topK neighbours where there are",
+    )
+
+
+def _filtered_knn(graph: Graph, cfg: FilteredKnnConfig) -> RelationshipValues:
+    sources = node_filter(graph, cfg.source_node_filter, "sourceNodeFilter")
+    targets = node_filter(graph, cfg.target_node_filter, "targetNodeFilter")
+    return _knn(graph, cfg, (sources, targets, cfg.seed_target_nodes))
+
+
+register(
+    Procedure(
+        name="knn.filtered",
+        description="kNN (as knn) with node filters, as GDS's knn.filtered: only nodes of "
+        "'sourceNodeFilter' get neighbours, only nodes of 'targetNodeFilter' can be one (a "
+        "label, node ids or nodes); 'seedTargetNodes' fills every list to topK.",
+        category="similarity",
+        result="relationship",
+        column="similarity",
+        column_type="float",
+        relationship_columns=("node1", "node2"),
+        weighted=False,
+        config=FilteredKnnConfig,
+        stats_columns={
+            "nodesCompared": "int",
+            "nodePairsConsidered": "int",
+            "ranIterations": "int",
+            "didConverge": "bool",
+        },
+        compute=_filtered_knn,
+    )
+)
+
+
+@spec
+class FilteredNodeSimilarityConfig(NodeSimilarityConfig):
+    source_node_filter: Any = _filter_option("sourceNodeFilter", "the nodes that get results")
+    target_node_filter: Any = _filter_option(
+        "targetNodeFilter", "the nodes that may be a result's node2"
+    )
+
+
+def _filtered_node_similarity(
+    graph: Graph, cfg: FilteredNodeSimilarityConfig
+) -> RelationshipValues:
+    sources = node_filter(graph, cfg.source_node_filter, "sourceNodeFilter")
+    targets = node_filter(graph, cfg.target_node_filter, "targetNodeFilter")
+    return _node_similarity(graph, cfg, (sources, targets))
+
+
+register(
+    Procedure(
+        name="nodeSimilarity.filtered",
+        description="Node similarity (as nodeSimilarity) with node filters, as GDS's "
+        "nodeSimilarity.filtered: pairs from nodes of 'sourceNodeFilter' to nodes of "
+        "'targetNodeFilter' (a label, node ids or nodes), topK per source node.",
+        category="similarity",
+        result="relationship",
+        column="similarity",
+        column_type="float",
+        relationship_columns=("node1", "node2"),
+        config=FilteredNodeSimilarityConfig,
+        stats_columns={"nodesCompared": "int"},
+        compute=_filtered_node_similarity,
     )
 )
