@@ -44,8 +44,10 @@ RANDOMISED = {
     "randomWalk",
     "kmeans",
     "knn",
+    "knn.filtered",
     "louvain",
     "leiden",
+    "modularityOptimization",  # float atomics on CUDA may tip a tied move
     "labelPropagation",
     "topologicalConcentration",
     "linkPrediction.gnn.train",
@@ -65,6 +67,8 @@ QUADRATIC = {
     "closeness.harmonic": 60_000,
     "nodeSimilarity": 200_000,
     "knn": 200_000,
+    "nodeSimilarity.filtered": 200_000,
+    "knn.filtered": 200_000,
     "linkPrediction.gnn.train": 200_000,
     "graphSage.train": 2_000_000,
     "irwe.train": 2_000_000,
@@ -167,6 +171,7 @@ def _required(name: str, graph: Graph, model: str) -> dict[str, Any]:
         "budget": 5,
         "iterations": 2,
         "embeddingDensity": 16,
+        "maxIterations": 10,
     }
     out = {}
     for key in registry.get(name).all_keys():
@@ -182,6 +187,8 @@ def _overrides(graph: Graph) -> dict[str, dict[str, Any]]:
     where the defaults would make a device check slow, and what the defaults leave unset."""
     hub, second, third, fourth = _hubs(graph, 4)
     seeded = {"randomSeed": 7}
+    ids = graph.node_ids.cpu()
+    filters = {"sourceNodeFilter": ids[::2].tolist(), "targetNodeFilter": ids[::3].tolist()}
     return {
         "betweenness": {"samplingSize": min(graph.num_nodes, 64), "samplingSeed": 3},
         "orbitAdjacency": {"hop": 2},
@@ -194,6 +201,7 @@ def _overrides(graph: Graph) -> dict[str, dict[str, Any]]:
         "kSpanningTree": {"k": 5},
         "kmeans": {"k": 4, **seeded},
         "knn": {"nodeProperties": ["feat"], "topK": 5, **seeded},
+        "knn.filtered": {"nodeProperties": ["feat"], "topK": 5, **filters, **seeded},
         "leiden": seeded,
         "linkCandidates": {"topK": 5},
         "linkPrediction.gnn.train": {"epochs": 1, "hiddenDimension": 32, **seeded},
@@ -206,6 +214,7 @@ def _overrides(graph: Graph) -> dict[str, dict[str, Any]]:
         },  # fmt: skip
         "linkScore": {"sourceNodes": [hub, second], "targetNodes": [third, fourth]},
         "maxFlow": {"targetNodes": [second], "capacityProperty": "w"},
+        "maxkcut": {"iterations": 2, **seeded},
         "node2vec": {"embeddingDimension": 32, "walkLength": 20, "walksPerNode": 2, **seeded},
         "nodeClassification.train": {
             "modelCandidates": [{"method": "LogisticRegression", "maxEpochs": 20}],
@@ -217,6 +226,7 @@ def _overrides(graph: Graph) -> dict[str, dict[str, Any]]:
             **seeded,
         },
         "nodeSimilarity": {"topK": 5},
+        "nodeSimilarity.filtered": {"topK": 5, **filters},
         "randomWalk": {
             "sourceNodes": [hub, second],
             "walkLength": 20,
@@ -226,6 +236,7 @@ def _overrides(graph: Graph) -> dict[str, dict[str, Any]]:
         "shortestPath.yens": {"targetNode": second, "k": 3},
         "shortestPath.dijkstra": {"targetNode": second},
         "shortestPath.astar": {"targetNode": second},
+        "sllpa": seeded,
         "steinerTree": {"targetNodes": [second, third]},
         "topologicalConcentration": {"embeddingDimension": 32, **seeded},
     }

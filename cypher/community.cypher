@@ -119,3 +119,99 @@ RETURN n.name AS name, n.component AS wcc, n.louvain AS louvain, n.leiden AS lei
 ORDER BY name;
 
 MATCH (n:GmlCommunity) DETACH DELETE n;
+
+// ---- triangle listing (GDS's gds.triangles): every triangle once, nodeA < nodeB < nodeC;
+// GDS's example: Michael is in all three triangles, Alice in none
+CREATE (alice:GmlCommunity {name: 'Alice'}), (michael:GmlCommunity {name: 'Michael'}),
+       (karin:GmlCommunity {name: 'Karin'}), (chris:GmlCommunity {name: 'Chris'}),
+       (will:GmlCommunity {name: 'Will'}), (mark:GmlCommunity {name: 'Mark'}),
+       (michael)-[:KNOWS]->(karin), (michael)-[:KNOWS]->(chris), (will)-[:KNOWS]->(michael),
+       (mark)-[:KNOWS]->(michael), (mark)-[:KNOWS]->(will), (alice)-[:KNOWS]->(michael),
+       (will)-[:KNOWS]->(chris), (chris)-[:KNOWS]->(karin);
+CALL gml.triangles({nodeLabels: ['GmlCommunity'], relationshipTypes: ['KNOWS']})
+YIELD nodeA, nodeB, nodeC
+RETURN gml.util.asNode(nodeA).name AS nodeA, gml.util.asNode(nodeB).name AS nodeB,
+       gml.util.asNode(nodeC).name AS nodeC
+ORDER BY nodeA, nodeB, nodeC;
+MATCH (n:GmlCommunity) DETACH DELETE n;
+
+// ---- K-1 colouring and modularity optimisation (GDS's gds.k1coloring,
+// gds.modularityOptimization) on GDS's examples: Alice links to everyone, so no one shares
+// her colour (3 colours); the weighted graph splits into Alice's and Bridget's groups
+CREATE (alice:GmlCommunity {name: 'Alice'}), (bridget:GmlCommunity {name: 'Bridget'}),
+       (charles:GmlCommunity {name: 'Charles'}), (doug:GmlCommunity {name: 'Doug'}),
+       (elton:GmlCommunity {name: 'Elton'}), (frank:GmlCommunity {name: 'Frank'}),
+       (alice)-[:LINK]->(bridget), (alice)-[:LINK]->(charles), (alice)-[:LINK]->(doug),
+       (bridget)-[:LINK]->(charles),
+       (alice)-[:KNOWS {weight: 0.01}]->(bridget), (alice)-[:KNOWS {weight: 5.0}]->(elton),
+       (alice)-[:KNOWS {weight: 5.0}]->(frank), (bridget)-[:KNOWS {weight: 5.0}]->(charles),
+       (bridget)-[:KNOWS {weight: 5.0}]->(doug), (charles)-[:KNOWS {weight: 0.01}]->(elton),
+       (frank)-[:KNOWS {weight: 0.01}]->(doug);
+CALL gml.k1coloring.stream({nodeLabels: ['GmlCommunity'], relationshipTypes: ['LINK']})
+YIELD node, color
+WITH node, color WHERE node.name IN ['Alice', 'Bridget', 'Charles', 'Doug']
+RETURN node.name AS name, color ORDER BY name;
+CALL gml.k1coloring.stats({nodeLabels: ['GmlCommunity'], relationshipTypes: ['LINK']})
+YIELD colorCount, ranIterations, didConverge RETURN colorCount, ranIterations, didConverge;
+CALL gml.k1coloring.write({nodeLabels: ['GmlCommunity'], relationshipTypes: ['LINK'],
+                           writeProperty: 'color'})
+YIELD nodePropertiesWritten, colorCount RETURN nodePropertiesWritten, colorCount;
+CALL gml.modularityOptimization.stream({nodeLabels: ['GmlCommunity'], relationshipTypes: ['KNOWS'],
+                                        relationshipWeightProperty: 'weight'})
+YIELD node, communityId
+RETURN communityId, collect(node.name) AS members ORDER BY communityId;
+CALL gml.modularityOptimization.stats({nodeLabels: ['GmlCommunity'], relationshipTypes: ['KNOWS'],
+                                       relationshipWeightProperty: 'weight'})
+YIELD nodes, communityCount, modularity, ranIterations, didConverge
+RETURN nodes, communityCount, modularity, ranIterations, didConverge;
+CALL gml.modularityOptimization.write({nodeLabels: ['GmlCommunity'], relationshipTypes: ['KNOWS'],
+                                       relationshipWeightProperty: 'weight',
+                                       writeProperty: 'modularityCommunity'})
+YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
+MATCH (n:GmlCommunity) DETACH DELETE n;
+
+// ---- approximate maximum k-cut (GDS's gds.maxkcut) on GDS's example; GDS documents cutCost 13.0
+// unweighted ({Alice, Bridget, Charles} vs the rest) and 146.0 weighted by `value`
+CREATE (alice:GmlCommunity {name: 'Alice'}), (bridget:GmlCommunity {name: 'Bridget'}),
+       (charles:GmlCommunity {name: 'Charles'}), (doug:GmlCommunity {name: 'Doug'}),
+       (eric:GmlCommunity {name: 'Eric'}), (fiona:GmlCommunity {name: 'Fiona'}),
+       (george:GmlCommunity {name: 'George'}),
+       (alice)-[:TRANSACTION {value: 81.0}]->(bridget), (alice)-[:TRANSACTION {value: 7.0}]->(doug),
+       (bridget)-[:TRANSACTION {value: 1.0}]->(doug), (bridget)-[:TRANSACTION {value: 1.0}]->(eric),
+       (bridget)-[:TRANSACTION {value: 1.0}]->(fiona), (bridget)-[:TRANSACTION {value: 1.0}]->(george),
+       (charles)-[:TRANSACTION {value: 45.0}]->(bridget), (charles)-[:TRANSACTION {value: 3.0}]->(eric),
+       (doug)-[:TRANSACTION {value: 3.0}]->(charles), (doug)-[:TRANSACTION {value: 1.0}]->(bridget),
+       (eric)-[:TRANSACTION {value: 1.0}]->(bridget), (fiona)-[:TRANSACTION {value: 3.0}]->(alice),
+       (fiona)-[:TRANSACTION {value: 1.0}]->(bridget), (george)-[:TRANSACTION {value: 1.0}]->(bridget),
+       (george)-[:TRANSACTION {value: 4.0}]->(charles);
+CALL gml.maxkcut.stream({nodeLabels: ['GmlCommunity'], relationshipTypes: ['TRANSACTION'],
+                         randomSeed: 1})
+YIELD node, communityId
+RETURN communityId, collect(node.name) AS members ORDER BY communityId;
+CALL gml.maxkcut.stats({nodeLabels: ['GmlCommunity'], relationshipTypes: ['TRANSACTION'],
+                        relationshipWeightProperty: 'value', randomSeed: 1})
+YIELD cutCost RETURN cutCost;
+CALL gml.maxkcut.write({nodeLabels: ['GmlCommunity'], relationshipTypes: ['TRANSACTION'],
+                        k: 3, randomSeed: 1, writeProperty: 'cut'})
+YIELD nodePropertiesWritten, cutCost RETURN nodePropertiesWritten, cutCost;
+MATCH (n:GmlCommunity) DETACH DELETE n;
+
+// ---- speaker-listener label propagation (GDS's gds.sllpa): overlapping communities on GDS's
+// example, two 4-cliques joined by a path; each node yields a map {communityIds: [...]}
+CREATE (a:GmlCommunity {name: 'Alice'}), (b:GmlCommunity {name: 'Bob'}),
+       (c:GmlCommunity {name: 'Carol'}), (d:GmlCommunity {name: 'Dave'}),
+       (e:GmlCommunity {name: 'Eve'}), (f:GmlCommunity {name: 'Fredrick'}),
+       (g:GmlCommunity {name: 'Gary'}), (h:GmlCommunity {name: 'Hilda'}),
+       (i:GmlCommunity {name: 'Ichabod'}), (j:GmlCommunity {name: 'James'}),
+       (k:GmlCommunity {name: 'Khalid'}),
+       (a)-[:KNOWS]->(b), (a)-[:KNOWS]->(c), (a)-[:KNOWS]->(d), (b)-[:KNOWS]->(c),
+       (b)-[:KNOWS]->(d), (c)-[:KNOWS]->(d), (b)-[:KNOWS]->(e), (e)-[:KNOWS]->(f),
+       (f)-[:KNOWS]->(g), (g)-[:KNOWS]->(h), (h)-[:KNOWS]->(i), (h)-[:KNOWS]->(j),
+       (h)-[:KNOWS]->(k), (i)-[:KNOWS]->(j), (i)-[:KNOWS]->(k), (j)-[:KNOWS]->(k);
+CALL gml.sllpa.stream({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED',
+                       maxIterations: 100, minAssociationStrength: 0.1, randomSeed: 1})
+YIELD nodeId, values
+RETURN gml.util.asNode(nodeId).name AS name, values.communityIds AS communityIds ORDER BY name;
+CALL gml.sllpa.stats({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED', maxIterations: 100})
+YIELD ranIterations, didConverge RETURN ranIterations, didConverge;
+MATCH (n:GmlCommunity) DETACH DELETE n;

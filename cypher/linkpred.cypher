@@ -60,3 +60,22 @@ CALL gml.model.drop({modelName: 'cliques-seal'}) YIELD modelName RETURN modelNam
 MATCH (n:GmlClique) DETACH DELETE n;
 
 MATCH (n:GmlFriend) DETACH DELETE n;
+
+// ---- link prediction functions, row by row in the plugin from the stored graph
+// (GDS's gds.alpha.linkprediction.*; the gml.alpha.linkprediction.* names work too)
+MATCH (n:GmlFnPerson) DETACH DELETE n;
+CREATE (zhen:GmlFnPerson {name: 'Zhen', community: 1}),
+       (praveena:GmlFnPerson {name: 'Praveena', community: 2}),
+       (michael:GmlFnPerson {name: 'Michael', community: 1}),
+       (arya:GmlFnPerson {name: 'Arya'}), (karin:GmlFnPerson {name: 'Karin', community: 2}),
+       (zhen)-[:FRIENDS]->(arya), (zhen)-[:FRIENDS]->(praveena),
+       (praveena)-[:WORKS_WITH]->(karin), (praveena)-[:FRIENDS]->(michael),
+       (michael)-[:WORKS_WITH]->(karin), (arya)-[:FRIENDS]->(karin);
+MATCH (p1:GmlFnPerson {name: 'Michael'}), (p2:GmlFnPerson {name: 'Karin'})
+RETURN gml.linkprediction.adamicAdar(p1, p2) AS adamicAdar,
+       gml.linkprediction.commonNeighbors(p1, p2) AS commonNeighbors,
+       gml.linkprediction.preferentialAttachment(p1, p2, {relationshipQuery: 'FRIENDS'}) AS pa,
+       gml.linkprediction.resourceAllocation(p1, p2, {direction: 'OUTGOING'}) AS ra,
+       gml.linkprediction.totalNeighbors(p1, p2) AS totalNeighbors,
+       gml.linkprediction.sameCommunity(p1, p2) AS sameCommunity;
+MATCH (n:GmlFnPerson) DETACH DELETE n;

@@ -102,6 +102,13 @@ EXTRA = {
     "influenceMaximization.celf": {"seedSetSize": 20},
     "kmeans": {"nodeProperty": "v", "k": 20},
     "knn": {"nodeProperties": ["v"]},
+    "knn.filtered": {
+        "nodeProperties": ["v"],
+        "method": "NN_DESCENT",
+        "sourceNodeFilter": list(range(100, 20_100, 2)),
+        "targetNodeFilter": list(range(100, 20_100, 3)),
+    },
+    "nodeSimilarity.filtered": {"targetNodeFilter": list(range(100, 20_100, 3))},
     "localClustering": {"sourceNodes": [100, 101]},
     "shortestPath.dijkstra": {"sourceNode": 100, "targetNode": 101},
     "allShortestPaths.dijkstra": {"sourceNode": 100},
