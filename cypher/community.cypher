@@ -214,4 +214,18 @@ YIELD nodeId, values
 RETURN gml.util.asNode(nodeId).name AS name, values.communityIds AS communityIds ORDER BY name;
 CALL gml.sllpa.stats({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED', maxIterations: 100})
 YIELD ranIterations, didConverge RETURN ranIterations, didConverge;
+// write: a list of community ids per node, as many as each node keeps
+CALL gml.sllpa.write({nodeLabels: ['GmlCommunity'], orientation: 'UNDIRECTED', maxIterations: 100,
+                      minAssociationStrength: 0.1, randomSeed: 1, writeProperty: 'communityIds'})
+YIELD nodePropertiesWritten RETURN nodePropertiesWritten;
+MATCH (n:GmlCommunity) RETURN n.name AS name, n.communityIds AS communityIds ORDER BY name;
+// mutate into a named graph, then read the lists back from the catalog
+CALL gml.graph.drop('gmlSllpa', false) YIELD graphName RETURN graphName;
+CALL gml.graph.project('gmlSllpa', 'GmlCommunity', {KNOWS: {orientation: 'UNDIRECTED'}});
+CALL gml.sllpa.mutate('gmlSllpa', {maxIterations: 100, minAssociationStrength: 0.1, randomSeed: 1,
+                                   mutateProperty: 'communityIds'})
+YIELD nodePropertiesWritten, ranIterations RETURN nodePropertiesWritten, ranIterations;
+CALL gml.graph.nodeProperty.stream('gmlSllpa', 'communityIds') YIELD nodeId, propertyValue
+RETURN gml.util.asNode(nodeId).name AS name, propertyValue AS communityIds ORDER BY name;
+CALL gml.graph.drop('gmlSllpa') YIELD graphName RETURN graphName;
 MATCH (n:GmlCommunity) DETACH DELETE n;

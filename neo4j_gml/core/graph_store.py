@@ -2,7 +2,8 @@
 
 A :class:`GraphStore` is GDS's in-memory graph: ``n`` nodes (their Neo4j ids, sorted), a boolean
 mask per node label, node properties (``[n]`` or ``[n, d]`` tensors; NaN marks a node without a
-value), and one :class:`RelationshipSet` per relationship type, each in CSR form with its own
+value; a *list property* holds a list of a different length per node, as ``int64[n, L]`` padded
+with :data:`PAD`, e.g. SLLPA's community ids), and one :class:`RelationshipSet` per relationship type, each in CSR form with its own
 orientation and properties. Algorithms never see it: :meth:`GraphStore.view` cuts the
 :class:`~neo4j_gml.core.graph.Graph` a run asks for (some labels, some types, one weight
 property, some node properties). A view of every node and one type shares the store's tensors:
@@ -37,6 +38,9 @@ import torch
 
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import ORIENTATIONS, Graph
+
+#: The padding of a list property's rows (``GraphStore.list_properties``).
+PAD = -1
 
 
 def _csr(
@@ -107,6 +111,7 @@ class GraphStore:
     labels: dict[str, torch.Tensor] = field(default_factory=dict)
     node_properties: dict[str, torch.Tensor] = field(default_factory=dict)
     relationships: dict[str, RelationshipSet] = field(default_factory=dict)
+    list_properties: set[str] = field(default_factory=set)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -172,7 +177,9 @@ class GraphStore:
         """Labels with their node properties, and types with their properties (and
         orientation), as GDS's ``schema`` column."""
         props = {
-            name: "List of Float"
+            name: "List of Integer"
+            if name in self.list_properties
+            else "List of Float"
             if t.ndim == 2
             else ("Integer" if not t.is_floating_point() else "Float")
             for name, t in self.node_properties.items()
@@ -318,6 +325,11 @@ class GraphStore:
                 f"config key 'nodeProperties': the graph has no node property '{name}'; its "
                 f"node properties: {sorted(self.node_properties) or 'none'}"
             )
+        if name in self.list_properties:
+            raise ConfigError(
+                f"config key 'nodeProperties': node property '{name}' holds a list of a different "
+                "length per node; it cannot be read as a number or a vector per node"
+            )
         values = self.node_properties[name]
         values = values if kept is None else values[kept]
         values = values.to(torch.float64)
@@ -341,17 +353,36 @@ class GraphStore:
 
     # ------------------------------------------------------------------ mutating
     def add_node_property(
-        self, name: str, values: torch.Tensor, positions: torch.Tensor | None = None
+        self,
+        name: str,
+        values: torch.Tensor,
+        positions: torch.Tensor | None = None,
+        *,
+        lists: bool = False,
     ) -> int:
         """Add node property ``name``: ``values`` (``[k]`` or ``[k, d]``) for the nodes at
-        ``positions`` (default: every node, in order); other nodes get NaN. Returns how many
-        values were set. An existing property of that name is a :class:`ConfigError`."""
+        ``positions`` (default: every node, in order); other nodes get NaN. With ``lists``,
+        ``values`` is ``int64[k, L]`` padded with :data:`PAD` (a list of a different length per
+        node) and other nodes get an empty list. Returns how many values were set. An existing
+        property of that name is a :class:`ConfigError`."""
         if name in self.node_properties:
             raise ConfigError(
                 f"config key 'mutateProperty': node property '{name}' exists already in the "
                 "graph; choose another name or drop it (gml.graph.nodeProperties.drop)"
             )
         values = values.detach().to(self.device)
+        if lists:
+            values = values.to(torch.long).reshape(values.shape[0], -1)
+            full = values
+            if positions is not None:
+                full = torch.full(
+                    (self.num_nodes, values.shape[1]), PAD, dtype=torch.long, device=self.device
+                )
+                full[positions.to(self.device)] = values
+            self.node_properties[name] = full
+            self.list_properties.add(name)
+            return values.shape[0]
+        self.list_properties.discard(name)
         values = values.to(torch.float64 if values.is_floating_point() else torch.long)
         if positions is None:
             if values.shape[0] != self.num_nodes:
@@ -365,6 +396,21 @@ class GraphStore:
         full[positions.to(self.device)] = values.to(full_dtype)
         self.node_properties[name] = full
         return values.shape[0]
+
+    def property_values(self, name: str, positions: torch.Tensor | None = None) -> list[Any]:
+        """Node property ``name`` as plain Python values, one per node (at ``positions``, or
+        every node): ``None`` where a node has no value (NaN), a list per node for a
+        ``[n, d]`` property, and a list property's rows without their padding."""
+        column = self.node_properties[name]
+        column = column if positions is None else column[positions.to(column.device)]
+        out: list[Any] = column.detach().cpu().tolist()
+        if name in self.list_properties:
+            return [[x for x in row if x != PAD] for row in out]
+        if column.is_floating_point():
+            if column.ndim == 1:
+                return [None if v != v else v for v in out]  # NaN: no value
+            return [None if any(x != x for x in v) else v for v in out]
+        return out
 
     def add_relationships(
         self,
@@ -397,6 +443,7 @@ class GraphStore:
             {k: v.to(device) for k, v in self.labels.items()},
             {k: v.to(device) for k, v in self.node_properties.items()},
             {k: v.to(device) for k, v in self.relationships.items()},
+            set(self.list_properties),
         )
 
     def subgraph(
@@ -421,4 +468,5 @@ class GraphStore:
             {k: v[kept] for k, v in self.labels.items()},
             {k: v[kept] for k, v in self.node_properties.items()},
             sets,
+            set(self.list_properties),
         )

@@ -69,7 +69,10 @@ class Rows:
     (a path from its source to its target, a tree's edges); ``write_lists`` holds list
     properties write mode also sets on them (GDS's ``writeNodeIds`` and ``writeCosts``);
     ``merge_key``, one of those, tells several relationships of one node pair apart (see
-    :func:`neo4j_gml.io.write.write_relationships`).
+    :func:`neo4j_gml.io.write.write_relationships`). ``node_lists`` (``int64[n, L]`` in graph
+    position order, rows padded with :data:`~neo4j_gml.core.graph_store.PAD`) is a list of a
+    different length per node that write and mutate modes store as node property
+    ``writeProperty``/``mutateProperty`` (SLLPA's community ids).
     """
 
     columns: dict[str, list[Any]]
@@ -77,6 +80,7 @@ class Rows:
     relationships: RelationshipValues | None = None
     write_lists: dict[str, list[Any]] = field(default_factory=dict)
     merge_key: str | None = None
+    node_lists: torch.Tensor | None = None
 
 
 Result = NodeValues | RelationshipValues | Rows

@@ -23,6 +23,7 @@ import torch
 from neo4j_gml.core import cancellation
 from neo4j_gml.core.errors import ConfigError, ParameterError
 from neo4j_gml.core.graph import Graph, resolve_device
+from neo4j_gml.core.graph_store import PAD
 from neo4j_gml.io.connection import Connection
 from neo4j_gml.io.driver import Driver
 from neo4j_gml.io.read import Projection, ReadReport, id_column, read_graph
@@ -368,6 +369,24 @@ def write_result(
         row["nodePropertiesWritten"] = report.properties
         if cfg.get("vectorIndex"):
             row["vectorIndex"] = _vector_index(done, driver, database)
+    elif isinstance(result, Rows) and result.node_lists is not None:
+        ids = graph.node_ids
+        per_node = [[x for x in row if x != PAD] for row in result.node_lists.cpu().tolist()]
+        job.enter("write", int(ids.numel()))
+        with _progress(
+            "writing node properties", int(ids.numel()), cfg["logProgress"], job.add_written
+        ) as tick:
+            report = write_node_properties(
+                driver,
+                ids,
+                {cfg["writeProperty"]: per_node},
+                database=database,
+                batch_size=cfg["batchSize"],
+                concurrency=writers,
+                on_progress=tick,
+                cancel=job.token,
+            )
+        row["nodePropertiesWritten"] = report.properties
     elif (added := _added_relationships(result)) is not None:
         lists = result.write_lists if isinstance(result, Rows) else {}
         merge_key = result.merge_key if isinstance(result, Rows) else None
@@ -587,6 +606,10 @@ def mutate_result(done: Computed, named: CatalogEntry, job: Job) -> dict[str, An
                 positions = at
             row["nodePropertiesWritten"] = store.add_node_property(
                 cfg["mutateProperty"], values, positions
+            )
+        elif isinstance(result, Rows) and result.node_lists is not None:
+            row["nodePropertiesWritten"] = store.add_node_property(
+                cfg["mutateProperty"], result.node_lists, positions, lists=True
             )
         elif (added := _added_relationships(result)) is not None:
             src, dst = added.source, added.target

@@ -131,10 +131,7 @@ def node_property_value(body: NodePropertyRequest) -> Any:
     at = int(hit[0])
     if body.nodeLabel != "*" and not bool(store.labels[body.nodeLabel][at]):
         return None
-    value = store.node_properties[body.propertyKey][at]
-    if value.is_floating_point() and bool(value.isnan().any()):
-        return None
-    return value.tolist()
+    return store.property_values(body.propertyKey, hit[:1])[0]
 
 
 class JobLimiter:

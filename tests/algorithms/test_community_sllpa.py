@@ -19,6 +19,7 @@ import neo4j_gml
 from neo4j_gml.algorithms.community.sllpa import _listen, _speak, speaker_listener_lpa
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
+from neo4j_gml.procedures.registry import get
 
 
 def graph_of(g: nx.Graph, **kwargs) -> Graph:  # noqa: ANN003
@@ -151,5 +152,65 @@ def test_procedure_rows_stats_and_config() -> None:
         neo4j_gml.run("sllpa", "stream", {"maxIterations": 5, "minAssociationStrength": 2}, graph=g)
     with pytest.raises(ConfigError, match="partitioning"):
         neo4j_gml.run("sllpa", "stream", {"maxIterations": 5, "partitioning": "X"}, graph=g)
-    with pytest.raises(ConfigError, match="mode 'write'"):
-        neo4j_gml.run("sllpa", "write", {"maxIterations": 5, "writeProperty": "c"}, graph=g)
+    proc = get("sllpa")
+    assert set(proc.modes) == {"stream", "stats", "write", "mutate", "estimate"}
+    for mode in ("write", "mutate"):
+        with pytest.raises(ConfigError, match=f"{mode}Property"):
+            proc.validate({"maxIterations": 5}, mode)
+
+
+# ---------------------------------------------------------------------------- write, mutate
+def test_mutate_stores_each_nodes_list_and_the_catalog_gives_it_back() -> None:
+    """mutate adds a list property (a list of a different length per node, padded in the
+    store) whose lists are the stream's; such a property cannot be read as a feature; the
+    store keeps it through a copy and a subgraph; write mode gets the same padded lists."""
+    from neo4j_gml.core.graph_store import PAD, GraphStore
+    from neo4j_gml.procedures import runner
+    from neo4j_gml.procedures.catalog import CatalogEntry
+    from neo4j_gml.procedures.jobs import Job
+
+    g = bridged_cliques(6)
+    nodes = sorted(g.nodes())
+    src = torch.tensor([nodes.index(u) for u, _ in g.edges()])
+    dst = torch.tensor([nodes.index(v) for _, v in g.edges()])
+    ids = torch.arange(len(nodes)) * 10 + 5  # Neo4j ids that are not positions
+    store = GraphStore.from_relationships(
+        ids, {"R": (src, dst, {})}, orientations={"R": "UNDIRECTED"}
+    )
+    entry = CatalogEntry("g", "neo4j", "test", store, "native", {})
+    cfg = {"maxIterations": 30, "minAssociationStrength": 0.1, "randomSeed": 3}
+    stream = runner.compute("sllpa", "stream", cfg, named=entry).result
+    want = [row["communityIds"] for row in stream.columns["values"]]
+    assert any(len(x) > 1 for x in want) and any(len(x) == 1 for x in want)
+    done = runner.compute("sllpa", "mutate", cfg | {"mutateProperty": "c"}, named=entry)
+    row = runner.mutate_result(done, entry, Job("sllpa", "mutate"))
+    assert row["nodePropertiesWritten"] == len(nodes) and row["ranIterations"] == 30
+    assert store.property_values("c") == want
+    assert store.node_properties["c"].shape == (len(nodes), max(len(x) for x in want))
+    assert int((store.node_properties["c"] == PAD).sum()) == sum(
+        max(len(x) for x in want) - len(x) for x in want
+    )
+    assert store.to(torch.device("cpu")).property_values("c") == want
+    keep = torch.zeros(len(nodes), dtype=torch.bool)
+    keep[:4] = True
+    part = store.subgraph(
+        keep, {"R": torch.ones(store.relationships["R"].indices.numel(), dtype=torch.bool)}
+    )
+    assert part.property_values("c") == want[:4]
+    with pytest.raises(ConfigError, match="different length per node"):
+        store.view(relationship_types=["R"], node_properties=["c"])
+    written = runner.compute("sllpa", "write", cfg | {"writeProperty": "c"}, named=entry).result
+    assert torch.equal(written.node_lists, store.node_properties["c"])
+
+
+def test_list_property_on_some_nodes_leaves_the_others_empty() -> None:
+    from neo4j_gml.core.graph_store import PAD, GraphStore
+
+    store = GraphStore.from_relationships(torch.tensor([1, 2, 3]), {})
+    lists = torch.tensor([[7, PAD, PAD], [4, 5, 6]])
+    assert store.add_node_property("c", lists, torch.tensor([2, 0]), lists=True) == 2
+    assert store.property_values("c") == [[4, 5, 6], [], [7]]
+    assert store.property_values("c", torch.tensor([2])) == [[7]]
+    assert store.schema()["nodes"]["__ALL__"]["c"] == "List of Integer"
+    with pytest.raises(ConfigError, match="exists already"):
+        store.add_node_property("c", lists, lists=True)

@@ -613,15 +613,6 @@ def _select(ctx: CallContext, cfg: Any, key: str) -> tuple[CatalogEntry, list[st
     return entry, names, entry.store.positions(_names(cfg.node_labels, "nodeLabels"))
 
 
-def _values(column: torch.Tensor) -> list[Any]:
-    out: list[Any] = column.detach().cpu().tolist()
-    if column.is_floating_point():
-        if column.ndim == 1:
-            return [None if v != v else v for v in out]  # NaN: no value
-        return [None if any(x != x for x in v) else v for v in out]
-    return out
-
-
 def _node_properties(_graph: Graph, cfg: NodePropertiesConfig) -> Rows:
     ctx = current()
     entry, names, positions = _select(ctx, cfg, "nodeProperties")
@@ -630,6 +621,7 @@ def _node_properties(_graph: Graph, cfg: NodePropertiesConfig) -> Rows:
         with entry.lock:
             for name in names:
                 store.node_properties.pop(name, None)
+                store.list_properties.discard(name)
             entry.touch()
         return Rows(
             {
@@ -648,11 +640,9 @@ def _node_properties(_graph: Graph, cfg: NodePropertiesConfig) -> Rows:
     labels_col: list[list[str]] = []
     label_lists = _label_lists(entry, positions) if cfg.list_node_labels else None
     for name in names:
-        column = store.node_properties[name]
-        column = column if positions is None else column[positions]
         node_col += id_list
         name_col += [name] * len(id_list)
-        value_col += _values(column)
+        value_col += store.property_values(name, positions)
         if label_lists is not None:
             labels_col += label_lists
     columns: dict[str, list[Any]] = {
@@ -685,13 +675,16 @@ def _write_node_properties(
     written = 0
     columns = {}
     for name in names:
+        if name in store.list_properties:  # lists of different lengths: plain Cypher lists
+            continue
         column = store.node_properties[name]
         columns[name] = column if positions is None else column[positions]
-    whole = {k: v for k, v in columns.items() if _has_all(v)}
+    whole: dict[str, Any] = {k: v for k, v in columns.items() if _has_all(v)}
+    whole |= {k: store.property_values(k, positions) for k in names if k in store.list_properties}
     partial = {k: v for k, v in columns.items() if k not in whole}
     total = int(ids.numel()) * len(names)
     ctx.job.enter("write", total)
-    writes = [(ids, whole)] if whole else []
+    writes: list[tuple[torch.Tensor, dict[str, Any]]] = [(ids, whole)] if whole else []
     for name, column in partial.items():  # nodes without a value get none written
         keep = _finite_rows(column)
         writes.append((ids[keep.to(ids.device)], {name: column[keep]}))
@@ -766,10 +759,10 @@ def _node_property(_graph: Graph, cfg: NodePropertyConfig) -> Rows:
     ctx = current()
     entry, names, positions = _select(ctx, cfg, "nodeProperty")
     store = entry.store
-    column = store.node_properties[names[0]]
-    column = column if positions is None else column[positions]
     ids = store.node_ids if positions is None else store.node_ids[positions]
-    return Rows({"nodeId": ids.cpu().tolist(), "propertyValue": _values(column)})
+    return Rows(
+        {"nodeId": ids.cpu().tolist(), "propertyValue": store.property_values(names[0], positions)}
+    )
 
 
 _operation(

@@ -23,6 +23,7 @@ from neo4j_gml.algorithms.community.metrics import check_weights
 from neo4j_gml.algorithms.community.sllpa import speaker_listener_lpa
 from neo4j_gml.core.errors import ConfigError
 from neo4j_gml.core.graph import Graph
+from neo4j_gml.core.graph_store import PAD
 from neo4j_gml.procedures.config import REQUIRED
 from neo4j_gml.procedures.estimate import BYTES
 from neo4j_gml.procedures.registry import NodeValues, Procedure, Rows, register
@@ -68,7 +69,21 @@ def _sllpa(graph: Graph, cfg: SllpaConfig) -> Rows:
             "values": [{"communityIds": ids} for ids in found.lists()],
         },
         stats={"ranIterations": found.ran_iterations, "didConverge": found.did_converge},
+        node_lists=_padded(found.community_ids, found.offsets),
     )
+
+
+def _padded(ids: torch.Tensor, offsets: torch.Tensor) -> torch.Tensor:
+    """``int64[n, L]``: row ``i`` holds ``ids[offsets[i]:offsets[i + 1]]``, then :data:`PAD`
+    (what write and mutate modes store: a list of a different length per node)."""
+    lengths = offsets[1:] - offsets[:-1]
+    n = lengths.numel()
+    width = int(lengths.max().item()) if n else 0
+    out = torch.full((n, width), PAD, dtype=torch.long, device=ids.device)
+    rows = torch.repeat_interleave(torch.arange(n, device=ids.device), lengths)
+    cols = torch.arange(ids.numel(), device=ids.device) - offsets[:-1][rows]
+    out[rows, cols] = ids.to(torch.long)
+    return out
 
 
 def _sllpa_memory(cfg: Any, nodes: int, arcs: int) -> int:
@@ -84,7 +99,8 @@ register(
         category="community",
         result="rows",
         rows_columns={"nodeId": "int", "values": "map"},
-        modes=("stream", "stats"),
+        # write and mutate store each node's list (Rows.node_lists) as a node property
+        modes=("stream", "stats", "write", "mutate"),
         config=SllpaConfig,
         stats_columns={"ranIterations": "int", "didConverge": "bool"},
         working_memory=_sllpa_memory,
