@@ -310,7 +310,7 @@ def test_numba_pass_equals_a_python_loop(seed):
     """The compiled pass moves exactly the nodes the plain loop moves (same order, same ties),
     on a weighted random multigraph with self-loops, from singletons and from a random start."""
     from neo4j_gml.algorithms.community._modularity_opt import LevelGraph
-    from neo4j_gml.algorithms.community._sequential_moving import _csr, _pass
+    from neo4j_gml.algorithms.community._sequential_moving import _pass, level_csr
 
     rng = np.random.default_rng(seed)
     n, m = 300, 1500
@@ -319,7 +319,7 @@ def test_numba_pass_equals_a_python_loop(seed):
     w = rng.choice([1.0, 2.0, 0.5], m)  # repeated weights: ties happen
     graph = Graph.from_edges(src, dst, w, num_nodes=n, orientation="UNDIRECTED")
     level = LevelGraph.from_arcs(*undirected_arcs(graph), n)
-    indptr, indices, weights = _csr(level)
+    indptr, indices, weights = level_csr(level)
     kdeg = level.kdeg.numpy()
     m2 = float(undirected_arcs(graph)[2].sum())
     for start in (np.arange(n), rng.integers(0, 40, n)):

@@ -20,7 +20,34 @@ import torch
 from neo4j_gml.algorithms.community._modularity_opt import LevelGraph
 from neo4j_gml.core.cancellation import checkpoint
 
-__all__ = ["sequential_local_moving"]
+__all__ = ["level_csr", "neighbour_weights", "sequential_local_moving"]
+
+
+@numba.njit(nogil=True, cache=True)
+def neighbour_weights(
+    v: int,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    comm: np.ndarray,
+    acc: np.ndarray,
+    stamp: np.ndarray,
+    touched: np.ndarray,
+    mark: int,
+) -> int:  # pragma: no cover - compiled
+    """The weight from ``v`` to each neighbouring community: ``acc[c]`` for the ``c`` listed in
+    ``touched[:count]`` (returned), valid while ``stamp[c] == mark`` (``mark`` new per call, so
+    nothing needs clearing between nodes)."""
+    count = 0
+    for p in range(indptr[v], indptr[v + 1]):
+        c = comm[indices[p]]
+        if stamp[c] != mark:
+            stamp[c] = mark
+            acc[c] = 0.0
+            touched[count] = c
+            count += 1
+        acc[c] += weights[p]
+    return count
 
 
 @numba.njit(nogil=True, cache=True)
@@ -43,19 +70,10 @@ def _pass(
     scale = gamma / m2
     for i in range(order.shape[0]):
         v = order[i]
-        start, end = indptr[v], indptr[v + 1]
-        if start == end:
+        if indptr[v] == indptr[v + 1]:
             continue
-        mark = i + 1  # stamp of this visit: acc[c] is valid when stamp[c] == mark
-        nt = 0
-        for p in range(start, end):
-            c = comm[indices[p]]
-            if stamp[c] != mark:
-                stamp[c] = mark
-                acc[c] = 0.0
-                touched[nt] = c
-                nt += 1
-            acc[c] += weights[p]
+        mark = i + 1  # stamp of this visit
+        nt = neighbour_weights(v, indptr, indices, weights, comm, acc, stamp, touched, mark)
         own = comm[v]
         kv = kdeg[v]
         sigma[own] -= kv
@@ -81,8 +99,9 @@ def _pass(
     return moves, 2.0 * gained / m2
 
 
-def _csr(g: LevelGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(indptr, indices, weights)`` of the level graph's arcs, grouped by source."""
+def level_csr(g: LevelGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(indptr, indices, weights)`` of a CPU level graph's arcs, grouped by source (NumPy, as
+    the compiled kernels take them)."""
     src = g.src.numpy()
     dst, w = g.dst.numpy(), g.w.numpy()
     if src.size > 1 and bool(np.any(src[1:] < src[:-1])):
@@ -114,7 +133,7 @@ def sequential_local_moving(
     comm = comm.clone()
     if n == 0 or g.src.numel() == 0 or m2 <= 0:
         return comm, 0, False
-    indptr, indices, weights = _csr(g)
+    indptr, indices, weights = level_csr(g)
     kdeg = g.kdeg.numpy()
     labels = comm.numpy()  # shares memory with the returned tensor
     sigma = np.bincount(labels, weights=kdeg, minlength=n).astype(np.float64)

@@ -27,6 +27,7 @@ import numpy as np
 import torch
 
 from neo4j_gml.algorithms.community._modularity_opt import LevelGraph, _move_bucket
+from neo4j_gml.algorithms.community._sequential_moving import level_csr, neighbour_weights
 from neo4j_gml.algorithms.community.k1coloring import color_arcs
 from neo4j_gml.algorithms.community.metrics import undirected_arcs
 from neo4j_gml.core.cancellation import checkpoint
@@ -102,19 +103,10 @@ def _sweep(
         for i in range(lo, hi):
             v = nodes[i]
             target[i] = -1
-            start, end = indptr[v], indptr[v + 1]
-            if start == end:
+            if indptr[v] == indptr[v + 1]:
                 continue
-            mark += 1  # acc[c] is valid while stamp[c] == mark
-            nt = 0
-            for p in range(start, end):
-                c = comm[indices[p]]
-                if stamp[c] != mark:
-                    stamp[c] = mark
-                    acc[c] = 0.0
-                    touched[nt] = c
-                    nt += 1
-                acc[c] += weights[p]
+            mark += 1
+            nt = neighbour_weights(v, indptr, indices, weights, comm, acc, stamp, touched, mark)
             own = comm[v]
             kv = kdeg[v]
             w_own = acc[own] if stamp[own] == mark else 0.0
@@ -184,17 +176,6 @@ def _quality(
     for c in range(volume.shape[0]):
         squares += volume[c] * volume[c]
     return (inside + loops) / m2 - squares / (m2 * m2)
-
-
-def _csr(level: LevelGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(indptr, indices, weights)`` of the level graph's arcs, grouped by source."""
-    src, dst, w = level.src.numpy(), level.dst.numpy(), level.w.numpy()
-    if src.size > 1 and bool(np.any(src[1:] < src[:-1])):
-        order = np.argsort(src, kind="stable")
-        src, dst, w = src[order], dst[order], w[order]
-    indptr = np.zeros(level.n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=level.n), out=indptr[1:])
-    return indptr, np.ascontiguousarray(dst, dtype=np.int64), np.ascontiguousarray(w)
 
 
 def _pick_backend(graph: Graph, backend: str) -> str:
@@ -376,7 +357,7 @@ def _sweeps_numba(
     :func:`_sweeps_torch`."""
     n = level.n
     quality = level.quality(comm, 1.0, m2)
-    indptr, indices, weights = _csr(level)
+    indptr, indices, weights = level_csr(level)
     kdeg = level.kdeg.numpy()
     labels = comm.numpy()  # shares memory with comm
     sigma = np.bincount(labels, weights=kdeg, minlength=n).astype(np.float64)
