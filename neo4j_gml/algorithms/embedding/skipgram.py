@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import torch
 
@@ -183,11 +184,9 @@ def skipgram(
     seed = mix_seed(random_seed)
     cpu = torch.device("cpu")
     chosen = _pick_backend(first, backend)
-    if chosen == "numba":
-        return _skipgram_numba.skipgram_numba(
-            chunks,
-            lambda it, gi, count: _walk_order(seed, it, gi, count, cpu),
-            _initial_vectors(seed, num_nodes, embedding_dimension, init_bound, cpu),
+    if chosen in ("numba", "gensim"):  # the two CPU back ends take the same settings
+        initial = _initial_vectors(seed, num_nodes, embedding_dimension, init_bound, cpu)
+        settings: dict[str, Any] = dict(
             window_size=window_size,
             negative_sampling_rate=negative_sampling_rate,
             positive_sampling_factor=positive_sampling_factor,
@@ -198,20 +197,14 @@ def skipgram(
             random_seed=random_seed,
             workers=workers,
         )
-    if chosen == "gensim":
-        initial = _initial_vectors(seed, num_nodes, embedding_dimension, init_bound, cpu)
+        if chosen == "numba":
+
+            def pass_order(it: int, gi: int, count: int) -> torch.Tensor:
+                return _walk_order(seed, it, gi, count, cpu)
+
+            return _skipgram_numba.skipgram_numba(chunks, pass_order, initial, **settings)
         return _skipgram_gensim.skipgram_gensim(
-            _first_pass_order(chunks, seed),
-            initial,
-            window_size=window_size,
-            negative_sampling_rate=negative_sampling_rate,
-            positive_sampling_factor=positive_sampling_factor,
-            negative_sampling_exponent=negative_sampling_exponent,
-            iterations=iterations,
-            initial_learning_rate=initial_learning_rate,
-            min_learning_rate=min_learning_rate,
-            random_seed=random_seed,
-            workers=workers,
+            _first_pass_order(chunks, seed), initial, **settings
         )
     d = embedding_dimension
     # pass 1: corpus frequencies (a callable source regenerates the same walks later)
