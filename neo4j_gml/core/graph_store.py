@@ -43,6 +43,16 @@ from neo4j_gml.core.graph import ORIENTATIONS, Graph
 PAD = -1
 
 
+def unpad(rows: torch.Tensor) -> list[list[int]]:
+    """A list property's rows (``int64[n, L]`` padded with :data:`PAD`) as Python lists without
+    their padding.
+
+    >>> unpad(torch.tensor([[3, PAD], [4, 5]]))
+    [[3], [4, 5]]
+    """
+    return [[x for x in row if x != PAD] for row in rows.detach().cpu().tolist()]
+
+
 def _csr(
     src: torch.Tensor,
     dst: torch.Tensor,
@@ -403,9 +413,9 @@ class GraphStore:
         ``[n, d]`` property, and a list property's rows without their padding."""
         column = self.node_properties[name]
         column = column if positions is None else column[positions.to(column.device)]
-        out: list[Any] = column.detach().cpu().tolist()
         if name in self.list_properties:
-            return [[x for x in row if x != PAD] for row in out]
+            return list(unpad(column))
+        out: list[Any] = column.detach().cpu().tolist()
         if column.is_floating_point():
             if column.ndim == 1:
                 return [None if v != v else v for v in out]  # NaN: no value

@@ -23,7 +23,7 @@ import torch
 from neo4j_gml.core import cancellation
 from neo4j_gml.core.errors import ConfigError, ParameterError
 from neo4j_gml.core.graph import Graph, resolve_device
-from neo4j_gml.core.graph_store import PAD
+from neo4j_gml.core.graph_store import unpad
 from neo4j_gml.io.connection import Connection
 from neo4j_gml.io.driver import Driver
 from neo4j_gml.io.read import Projection, ReadReport, id_column, read_graph
@@ -345,13 +345,8 @@ def write_result(
     row = summary_row(done, post_started)
     started = time.perf_counter()
     writers = cfg.get("writeConcurrency") or cfg["concurrency"]
-    if isinstance(result, NodeValues):
-        ids, values = graph.node_ids, result.values
-        if result.mask is not None:
-            mask = result.mask.to(ids.device)
-            ids, values = ids[mask], values[mask]
-        properties = {cfg["writeProperty"]: values}
-        properties.update(_extra_write_properties(done, result))
+    if (node_writes := _node_writes(done)) is not None:
+        ids, properties = node_writes
         job.enter("write", int(ids.numel()))
         with _progress(
             "writing node properties", int(ids.numel()), cfg["logProgress"], job.add_written
@@ -369,24 +364,6 @@ def write_result(
         row["nodePropertiesWritten"] = report.properties
         if cfg.get("vectorIndex"):
             row["vectorIndex"] = _vector_index(done, driver, database)
-    elif isinstance(result, Rows) and result.node_lists is not None:
-        ids = graph.node_ids
-        per_node = [[x for x in row if x != PAD] for row in result.node_lists.cpu().tolist()]
-        job.enter("write", int(ids.numel()))
-        with _progress(
-            "writing node properties", int(ids.numel()), cfg["logProgress"], job.add_written
-        ) as tick:
-            report = write_node_properties(
-                driver,
-                ids,
-                {cfg["writeProperty"]: per_node},
-                database=database,
-                batch_size=cfg["batchSize"],
-                concurrency=writers,
-                on_progress=tick,
-                cancel=job.token,
-            )
-        row["nodePropertiesWritten"] = report.properties
     elif (added := _added_relationships(result)) is not None:
         lists = result.write_lists if isinstance(result, Rows) else {}
         merge_key = result.merge_key if isinstance(result, Rows) else None
@@ -448,6 +425,22 @@ def _vector_index(done: Computed, driver: Driver, database: str | None) -> str:
         )
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+
+
+def _node_writes(done: Computed) -> tuple[torch.Tensor, dict[str, Any]] | None:
+    """The nodes write mode sets properties on (Neo4j ids) and the properties, for a result
+    that writes node properties: node values (masked; with the extra columns the config names)
+    or a list per node (:attr:`Rows.node_lists`, without its padding); None for any other."""
+    result, ids, name = done.result, done.graph.node_ids, done.config["writeProperty"]
+    if isinstance(result, Rows):
+        return None if result.node_lists is None else (ids, {name: unpad(result.node_lists)})
+    if not isinstance(result, NodeValues):
+        return None
+    values = result.values
+    if result.mask is not None:
+        mask = result.mask.to(ids.device)
+        ids, values = ids[mask], values[mask]
+    return ids, {name: values, **_extra_write_properties(done, result)}
 
 
 def _extra_write_properties(done: Computed, result: NodeValues) -> dict[str, torch.Tensor]:
