@@ -7,8 +7,10 @@ a real Neo4j is in ``tests/reliability/test_contract.py``.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -242,20 +244,14 @@ def _random_undirected(n: int, m: int, seed: int) -> Graph:
     )
 
 
-@pytest.mark.parametrize("name", ["louvain", "leiden"])
-def test_igraph_in_a_child_gives_the_same_partition_and_leaves_the_gil_free(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from neo4j_gml.algorithms.community import louvain as module
-
-    graph = _random_undirected(8_000, 40_000, seed=5)
-    run = getattr(module, name)
-    here = run(graph, random_seed=7, backend="igraph")
-    monkeypatch.setattr(module, "ISOLATE_ABOVE_EDGES", 0)
+@contextlib.contextmanager
+def _gil_watch() -> Iterator[list[float]]:
+    """The gaps (seconds) between the wake-ups of a thread that sleeps 20 ms at a time while
+    the block runs: a long gap means something held the GIL."""
     gaps: list[float] = []
     done = threading.Event()
 
-    def watch() -> None:  # a thread that must keep running while igraph computes
+    def watch() -> None:
         last = time.monotonic()
         while not done.is_set():
             time.sleep(0.02)
@@ -266,10 +262,24 @@ def test_igraph_in_a_child_gives_the_same_partition_and_leaves_the_gil_free(
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
-        there = run(graph, random_seed=7, backend="igraph")
+        yield gaps
     finally:
         done.set()
         watcher.join(5)
+
+
+@pytest.mark.parametrize("name", ["louvain", "leiden"])
+def test_igraph_in_a_child_gives_the_same_partition_and_leaves_the_gil_free(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from neo4j_gml.algorithms.community import louvain as module
+
+    graph = _random_undirected(8_000, 40_000, seed=5)
+    run = getattr(module, name)
+    here = run(graph, random_seed=7, backend="igraph")
+    monkeypatch.setattr(module, "ISOLATE_ABOVE_EDGES", 0)
+    with _gil_watch() as gaps:  # a thread that must keep running while igraph computes
+        there = run(graph, random_seed=7, backend="igraph")
     assert torch.equal(here.communities, there.communities)
     assert here.modularity == there.modularity
     assert max(gaps) < 0.5, f"the GIL was held for {max(gaps):.2f} s"
@@ -317,24 +327,8 @@ def test_cancel_stops_louvain_between_numba_passes_and_leaves_the_gil_free() -> 
 
     louvain(_random_undirected(10, 20, seed=4))  # compiled (or loaded from numba's cache) first
     graph = _random_undirected(200_000, 1_000_000, seed=4)
-    gaps: list[float] = []
-    done = threading.Event()
-
-    def watch() -> None:  # a thread that must keep running while the passes compute
-        last = time.monotonic()
-        while not done.is_set():
-            time.sleep(0.02)
-            now = time.monotonic()
-            gaps.append(now - last)
-            last = now
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
+    with _gil_watch() as gaps:  # a thread that must keep running while the passes compute
         took, outcome = _cancel_while_computing("louvain", graph, wait=0.05)
-    finally:
-        done.set()
-        watcher.join(5)
     assert isinstance(outcome, Cancelled)
     assert took < 1.0
     assert max(gaps) < 0.5, f"the GIL was held for {max(gaps):.2f} s"
