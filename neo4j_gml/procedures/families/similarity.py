@@ -180,6 +180,14 @@ def _knn(
     return RelationshipValues(src, dst, sim, stats=stats)
 
 
+_KNN_STATS = {
+    "nodesCompared": "int",
+    "nodePairsConsidered": "int",
+    "ranIterations": "int",
+    "didConverge": "bool",
+}
+
+
 register(
     Procedure(
         name="knn",
@@ -195,12 +203,7 @@ register(
         relationship_columns=("node1", "node2"),
         weighted=False,
         config=KnnConfig,
-        stats_columns={
-            "nodesCompared": "int",
-            "nodePairsConsidered": "int",
-            "ranIterations": "int",
-            "didConverge": "bool",
-        },
+        stats_columns=_KNN_STATS,
         compute=_knn,
     )
 )
@@ -363,12 +366,7 @@ register(
         relationship_columns=("node1", "node2"),
         weighted=False,
         config=FilteredKnnConfig,
-        stats_columns={
-            "nodesCompared": "int",
-            "nodePairsConsidered": "int",
-            "ranIterations": "int",
-            "didConverge": "bool",
-        },
+        stats_columns=_KNN_STATS,
         compute=_filtered_knn,
     )
 )
