@@ -1,12 +1,5 @@
 package org.neo4j_gml.procedures;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -35,23 +28,6 @@ public class GmlNodePropertyFunction {
     public SecurityContext security;
 
     private static final String FN = "gml.util.nodeProperty";
-    private static volatile HttpClient client;
-
-    private static HttpClient client() {
-        HttpClient c = client;
-        if (c == null) {
-            synchronized (GmlNodePropertyFunction.class) {
-                if (client == null) {
-                    client = HttpClient.newBuilder()
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .connectTimeout(Duration.ofSeconds(10))
-                            .build();
-                }
-                c = client;
-            }
-        }
-        return c;
-    }
 
     @UserFunction(name = FN)
     @Description("gml.util.nodeProperty(graphName, nodeId, propertyKey, nodeLabel = '*') - the value of"
@@ -92,45 +68,8 @@ public class GmlNodePropertyFunction {
         body.put("database", db.databaseName());
         body.put("user", Caller.user(security));
         body.put("admin", Caller.admin(security));
-        Object value = post(ServiceSettings.resolve(db), body);
+        Object value = ServiceClient.postJson(ServiceSettings.resolve(db), "/catalog/nodeProperty", body, FN)
+                .get("value");
         return value instanceof Long l ? (Object) l.doubleValue() : value;
-    }
-
-    private static Object post(ServiceSettings settings, Map<String, Object> body) {
-        URI target = settings.url().resolve(settings.url().getPath() + "/catalog/nodeProperty");
-        HttpRequest.Builder request = HttpRequest.newBuilder(target)
-                .timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.encode(body), StandardCharsets.UTF_8));
-        if (settings.token() != null) request.header("Authorization", "Bearer " + settings.token());
-        HttpResponse<String> response;
-        try {
-            response = client().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new GmlServiceException(FN + ": the neo4j_gml service at " + settings.url()
-                    + " is not reachable (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
-                    + "); start it with `neo4j-gml serve` or set gml.service.url / GML_SERVICE_URL");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GmlServiceException(FN + ": interrupted while waiting for the neo4j_gml service");
-        }
-        Object decoded;
-        try {
-            decoded = Json.decode(response.body());
-        } catch (RuntimeException e) {
-            decoded = null;
-        }
-        int status = response.statusCode();
-        if (status == 401) {
-            throw new GmlServiceException(FN + ": the neo4j_gml service at " + settings.url()
-                    + " rejected the token; set gml.service.token (or GML_SERVICE_TOKEN of the Neo4j"
-                    + " process) to the service's GML_SERVICE_TOKEN");
-        }
-        if (status != 200 || !(decoded instanceof Map<?, ?> answer)) {
-            Object detail = decoded instanceof Map<?, ?> m ? m.get("detail") : null;
-            String text = detail instanceof String s ? s : detail != null ? Json.encode(detail) : response.body();
-            throw new GmlServiceException(FN + ": " + text + (status >= 500 ? " (service status " + status + ")" : ""));
-        }
-        return answer.get("value");
     }
 }

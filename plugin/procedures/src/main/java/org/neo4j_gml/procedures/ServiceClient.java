@@ -164,6 +164,50 @@ public final class ServiceClient {
         return decoded instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
     }
 
+    /**
+     * {@code POST <url><path>} with a small JSON {@code body} (a per-row function's request): the
+     * decoded JSON object of a 200 answer. Any other answer fails with the service's
+     * {@code detail} after {@code callName}.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> postJson(
+            ServiceSettings settings, String path, Map<String, Object> body, String callName) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(settings.url().resolve(settings.url().getPath() + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.encode(body), StandardCharsets.UTF_8));
+        authorize(settings, request);
+        HttpResponse<InputStream> response;
+        try {
+            response = client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new GmlServiceException(unreachable(settings, callName, why(e)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GmlServiceException(callName + ": interrupted while waiting for the neo4j_gml service");
+        }
+        if (response.statusCode() != 200) {
+            String message = errorMessage(settings, response, callName);  // a 401's names callName
+            throw new GmlServiceException(response.statusCode() == 401 ? message : callName + ": " + message);
+        }
+        String text;
+        try (InputStream in = response.body()) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new GmlServiceException(unreachable(settings, callName, why(e)));
+        }
+        Object decoded;
+        try {
+            decoded = Json.decode(text);
+        } catch (RuntimeException e) {
+            decoded = null;
+        }
+        if (!(decoded instanceof Map<?, ?> answer)) {
+            throw new GmlServiceException(callName + ": " + text);
+        }
+        return (Map<String, Object>) answer;
+    }
+
     /** Best effort: tell the service to cancel {@code jobId}; never throws. */
     static void cancelQuietly(ServiceSettings settings, String jobId) {
         try {
