@@ -29,6 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 import neo4j
+import numpy as np
 
 import neo4j_gml
 from benchmarks import gds
@@ -152,8 +153,6 @@ def _ours(case: dict[str, Any], graph: Any, repeat: int) -> dict[str, Any]:
 
 
 def _cut_cost_ours(frame: Any, graph: Any) -> float:
-    import numpy as np
-
     where = {int(i): int(c) for i, c in zip(frame["nodeId"], frame["communityId"], strict=True)}
     ids = graph.node_ids.numpy()
     src, dst = graph.sources().numpy(), graph.indices.numpy()
