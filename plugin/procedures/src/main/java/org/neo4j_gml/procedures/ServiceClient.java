@@ -146,15 +146,7 @@ public final class ServiceClient {
                 .timeout(Duration.ofSeconds(10))
                 .method(method, HttpRequest.BodyPublishers.noBody());
         authorize(settings, request);
-        HttpResponse<String> response;
-        try {
-            response = client().send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new GmlServiceException(unreachable(settings, callName, why(e)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GmlServiceException(callName + ": interrupted while waiting for the neo4j_gml service");
-        }
+        HttpResponse<String> response = send(settings, request.build(), HttpResponse.BodyHandlers.ofString(), callName);
         if (response.statusCode() == 404) return null;
         if (response.statusCode() != 200) {
             throw new GmlServiceException(callName + ": the neo4j_gml service answered "
@@ -177,15 +169,8 @@ public final class ServiceClient {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.encode(body), StandardCharsets.UTF_8));
         authorize(settings, request);
-        HttpResponse<InputStream> response;
-        try {
-            response = client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new GmlServiceException(unreachable(settings, callName, why(e)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GmlServiceException(callName + ": interrupted while waiting for the neo4j_gml service");
-        }
+        HttpResponse<InputStream> response =
+                send(settings, request.build(), HttpResponse.BodyHandlers.ofInputStream(), callName);
         if (response.statusCode() != 200) {
             String message = errorMessage(settings, response, callName);  // a 401's names callName
             throw new GmlServiceException(response.statusCode() == 401 ? message : callName + ": " + message);
@@ -206,6 +191,19 @@ public final class ServiceClient {
             throw new GmlServiceException(callName + ": " + text);
         }
         return (Map<String, Object>) answer;
+    }
+
+    /** One short request; an unreachable service or an interrupt fails the call {@code callName}. */
+    private static <T> HttpResponse<T> send(
+            ServiceSettings settings, HttpRequest request, HttpResponse.BodyHandler<T> handler, String callName) {
+        try {
+            return client().send(request, handler);
+        } catch (IOException e) {
+            throw new GmlServiceException(unreachable(settings, callName, why(e)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GmlServiceException(callName + ": interrupted while waiting for the neo4j_gml service");
+        }
     }
 
     /** Best effort: tell the service to cancel {@code jobId}; never throws. */
